@@ -1,0 +1,1 @@
+"""cair-onboarding: CAIR enrollment and account management as durable Temporal workflows."""

@@ -1,0 +1,1 @@
+"""Secrets handling: random tokens, Argon2id hashes, and sealing with the server key."""

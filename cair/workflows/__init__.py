@@ -1,0 +1,1 @@
+"""Temporal workflows only. They import domain/ and activity names, and do no I/O."""

@@ -1,0 +1,186 @@
+"""UserActivationWorkflow (id ``user-<user id>``): the training gate of one user.
+
+Read-Only and DX QA users get access at once. Regular and Power users are told how to train,
+reminded after 7 and 14 days, and expire after 30 days unless staff extend the deadline; when staff
+record the training the user becomes active and only then gets the password-setup e-mail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from cair.domain.access import Role, needs_training
+    from cair.domain.dates import long_date
+    from cair.domain.contracts import (
+        Activity,
+        ActivationStatus,
+        DeadlineExtension,
+        Mail,
+        MailOrder,
+        TrainingCompleted,
+        TrainingKind,
+        UserActivationInput,
+        UserState,
+        UserStateChange,
+    )
+    from cair.workflows.activity_calls import call
+
+REMINDER_DAYS = (7, 14)
+MAX_EXTENSION_DAYS = 365
+
+
+@workflow.defn
+class UserActivationWorkflow:
+    def __init__(self) -> None:
+        self._input: UserActivationInput | None = None
+        self._state = UserState.PENDING_TRAINING
+        self._deadline: datetime | None = None
+        self._training: TrainingCompleted | None = None
+        self._extensions: list[DeadlineExtension] = []
+        self._reminders = 0
+        self._extension_count = 0
+
+    @workflow.run
+    async def run(self, start: UserActivationInput) -> str:
+        self._input = start
+        if not needs_training(Role(start.role)):
+            await self._set_state(UserState.ACTIVE, "active")
+            await self._mail(Mail.ACCESS_READY, "access-ready")
+            return self._state.value
+
+        started = workflow.now()
+        self._deadline = started + timedelta(days=start.training_days)
+        await self._set_state(UserState.PENDING_TRAINING, "pending-training")
+        await self._mail(Mail.TRAINING_INSTRUCTIONS, "training-instructions", deadline=self._day())
+        reminders = [started + timedelta(days=d) for d in REMINDER_DAYS]
+
+        while self._training is None:
+            await self._apply_extensions()
+            now = workflow.now()
+            if now >= self._deadline:
+                await self._set_state(UserState.TRAINING_EXPIRED, "training-expired")
+                await self._mail(Mail.TRAINING_EXPIRED, "training-expired")
+                return self._state.value
+            due = [r for r in reminders if r <= now]
+            if due:
+                reminders = [r for r in reminders if r > now]
+                self._reminders += 1
+                await self._mail(
+                    Mail.TRAINING_REMINDER, f"reminder-{self._reminders}", deadline=self._day()
+                )
+                continue
+            wake = min([self._deadline, *reminders])
+            try:
+                await workflow.wait_condition(
+                    lambda: self._training is not None or bool(self._extensions),
+                    timeout=wake - now,
+                )
+            except TimeoutError:
+                pass
+
+        await self._set_state(UserState.ACTIVE, "trained", training=self._training)
+        await self._mail(Mail.PASSWORD_SETUP, "password-setup")
+        return self._state.value
+
+    @workflow.update
+    async def training_completed(self, training: TrainingCompleted) -> ActivationStatus:
+        self._training = training
+        return self.status()
+
+    @training_completed.validator
+    def _validate_training(self, training: TrainingCompleted) -> None:
+        if training.kind not in tuple(TrainingKind):
+            raise ValueError("kind: must be 'webinar' or 'in_person'")
+        if not training.by.strip():
+            raise ValueError("by: name the staff member who records the training")
+        self._require_pending("record training for")
+
+    @workflow.update
+    async def extend_deadline(self, extension: DeadlineExtension) -> ActivationStatus:
+        assert self._deadline is not None
+        self._deadline += timedelta(days=extension.days)
+        self._extensions.append(extension)
+        return self.status()
+
+    @extend_deadline.validator
+    def _validate_extension(self, extension: DeadlineExtension) -> None:
+        if not 1 <= extension.days <= MAX_EXTENSION_DAYS:
+            raise ValueError(f"days: must be between 1 and {MAX_EXTENSION_DAYS}")
+        if not extension.by.strip():
+            raise ValueError("by: name the staff member who extends the deadline")
+        self._require_pending("extend the training deadline of")
+
+    @workflow.query
+    def status(self) -> ActivationStatus:
+        start = self._input
+        return ActivationStatus(
+            user_id=start.user_id if start else "",
+            role=start.role if start else "",
+            state=self._state.value,
+            deadline=self._deadline.isoformat() if self._deadline else None,
+            reminders_sent=self._reminders,
+        )
+
+    def _require_pending(self, action: str) -> None:
+        user = self._input.user_id if self._input else "?"
+        if self._state == UserState.ACTIVE or self._training is not None:
+            raise ValueError(f"cannot {action} user {user}: the user is already active")
+        if self._state != UserState.PENDING_TRAINING or self._deadline is None:
+            raise ValueError(f"cannot {action} user {user}: the user is {self._state.value}")
+
+    async def _apply_extensions(self) -> None:
+        while self._extensions:
+            extension = self._extensions.pop(0)
+            self._extension_count += 1
+            await self._set_state(
+                UserState.PENDING_TRAINING,
+                f"extended-{self._extension_count}",
+                actor=extension.by,
+            )
+
+    async def _set_state(
+        self,
+        state: UserState,
+        step: str,
+        *,
+        actor: str = "system",
+        training: TrainingCompleted | None = None,
+    ) -> None:
+        assert self._input is not None
+        self._state = state
+        await self._call(
+            Activity.SET_USER_STATE,
+            UserStateChange(
+                user_id=self._input.user_id,
+                state=state.value,
+                step=f"{self._input.reason}/{step}",
+                actor=training.by if training else actor,
+                deadline=self._deadline.isoformat() if self._deadline else None,
+                training=training,
+            ),
+        )
+
+    async def _mail(self, mail: Mail, step: str, **extra: str) -> None:
+        assert self._input is not None
+        order = MailOrder(
+            key=f"user-{self._input.user_id}/{self._input.reason}/{step}",
+            mail=mail,
+            user_id=self._input.user_id,
+            provider_id=self._input.provider_id,
+            extra=extra,
+        )
+        await self._call(Activity.SEND_MAIL, order, str)
+
+    async def _call(self, name: Activity, arg: object, result_type: type | None = None) -> Any:
+        assert self._input is not None
+        return await call(
+            name, arg, timeout_seconds=self._input.activity_timeout_seconds, result_type=result_type
+        )
+
+    def _day(self) -> str:
+        assert self._deadline is not None
+        return long_date(self._deadline)
