@@ -16,6 +16,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from cair.activities.accounts import AccountActivities
 from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.mail import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
@@ -27,9 +28,17 @@ from cair.store.migrate import migrate_database
 from cair.temporal.client import connect
 from cair.workflows.credentials import ReissueCredentialsWorkflow
 from cair.workflows.enrollment import EnrollmentWorkflow
+from cair.workflows.organization import OrganizationWorkflow
+from cair.workflows.sign_in import RepresentativeSignInWorkflow
 from cair.workflows.user_activation import UserActivationWorkflow
 
-WORKFLOWS: Sequence[type] = (EnrollmentWorkflow, UserActivationWorkflow, ReissueCredentialsWorkflow)
+WORKFLOWS: Sequence[type] = (
+    EnrollmentWorkflow,
+    UserActivationWorkflow,
+    OrganizationWorkflow,
+    RepresentativeSignInWorkflow,
+    ReissueCredentialsWorkflow,
+)
 
 log = logging.getLogger("cair.worker")
 
@@ -40,6 +49,7 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
     mail = MailActivities(db, settings, regions)
     provisioning = ProvisioningActivities(db, settings.resolved_codec_key())
     users = UserActivities(db)
+    accounts = AccountActivities(db)
     return [
         enrollments.validate_request,
         enrollments.register_enrollment,
@@ -50,6 +60,9 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
         provisioning.create_users,
         provisioning.issue_credentials,
         users.set_user_state,
+        accounts.apply_account_change,
+        accounts.decide_account_change,
+        accounts.expire_sign_in_link,
     ]
 
 
@@ -76,7 +89,9 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     stop = asyncio.Event()
 
     async def _run() -> None:

@@ -66,6 +66,7 @@ class EnrollmentActivities:
                     request=order.request.model_dump(mode="json"),
                 )
                 session.add(row)
+                await session.flush()  # the keys reference the row
                 session.add_all(EnrollmentKeyRow(enrollment_id=row.id, key=k) for k in keys)
                 await append_audit(
                     session,

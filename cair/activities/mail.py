@@ -33,7 +33,9 @@ class MailActivities:
     async def send_mail(self, order: MailOrder) -> str:
         """Send the e-mail of ``order`` unless it was already sent; returns its Message-ID."""
         async with self.db.sessions.begin() as session:
-            row = await session.scalar(select(EmailRow).where(EmailRow.idempotency_key == order.key))
+            row = await session.scalar(
+                select(EmailRow).where(EmailRow.idempotency_key == order.key)
+            )
             if row is not None and row.status == "sent":
                 activity.logger.info("mail %s already sent; nothing to do", order.key)
                 return row.message_id
@@ -56,7 +58,9 @@ class MailActivities:
             to=envelope.to, cc=envelope.cc, rendered=rendered, message_id=message_id
         )
         async with self.db.sessions.begin() as session:
-            sent = await session.scalar(select(EmailRow).where(EmailRow.idempotency_key == order.key))
+            sent = await session.scalar(
+                select(EmailRow).where(EmailRow.idempotency_key == order.key)
+            )
             assert sent is not None
             sent.status = "sent"
             sent.sent_at = datetime.now(UTC)

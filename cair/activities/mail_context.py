@@ -10,13 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.domain.access import ACCESS_LEVEL_LABELS, ROLE_LABELS, AccessLevel, Role, needs_training
-from cair.domain.contracts import Mail, MailOrder
+from cair.domain.contracts import MailOrder
 from cair.domain.dates import long_date
 from cair.domain.regions import RegionMap
 from cair.domain.request import Address, EnrollmentRequest
 from cair.settings import Settings
 from cair.store.link_tokens import issue_link
-from cair.store.models import CredentialRow, EnrollmentRequestRow, OrganizationRow, UserRow
+from cair.store.models import (
+    AccountChangeRow,
+    CredentialRow,
+    EnrollmentRequestRow,
+    OrganizationRow,
+    RepresentativeRow,
+    UserRow,
+)
 
 HELP_DESK_PHONE = "1-800-578-7889"
 HELP_DESK_EMAIL = "CAIRHelpDesk@cdph.ca.gov"
@@ -67,7 +74,9 @@ class MailContext:
 
     # ---- helpers --------------------------------------------------------------------------
 
-    async def _enrollment(self, enrollment_id: str | None) -> tuple[EnrollmentRequestRow, EnrollmentRequest]:
+    async def _enrollment(
+        self, enrollment_id: str | None
+    ) -> tuple[EnrollmentRequestRow, EnrollmentRequest]:
         row = await self.session.get(EnrollmentRequestRow, enrollment_id)
         if row is None:
             raise LookupError(f"no enrollment {enrollment_id}")
@@ -95,7 +104,9 @@ class MailContext:
         assert org is not None
         return user, org
 
-    def _user_context(self, base: dict[str, Any], user: UserRow, org: OrganizationRow) -> dict[str, Any]:
+    def _user_context(
+        self, base: dict[str, Any], user: UserRow, org: OrganizationRow
+    ) -> dict[str, Any]:
         return {
             **base,
             "user_name": f"{user.first_name} {user.last_name}",
@@ -163,7 +174,10 @@ class MailContext:
         rep = self.regions.region_for(envelope.context["county"]).representative
         assert rep is not None
         envelope.context.update(
-            rep_name=rep.name, rep_organization=rep.organization, rep_email=rep.email, rep_phone=rep.phone
+            rep_name=rep.name,
+            rep_organization=rep.organization,
+            rep_email=rep.email,
+            rep_phone=rep.phone,
         )
         return envelope
 
@@ -270,8 +284,63 @@ class MailContext:
         cc = [primary] if primary.lower() != user.email.lower() else []
         return Envelope(to=[user.email], cc=cc, context=self._user_context(base, user, org))
 
+    async def _sign_in_link(self, order: MailOrder, base: dict[str, Any]) -> Envelope:
+        representative = await self.session.get(
+            RepresentativeRow, int(order.extra["representative_id"])
+        )
+        if representative is None:
+            raise LookupError("no such representative")
+        org = await self.session.get(OrganizationRow, representative.organization_id)
+        assert org is not None
+        minutes = int(order.extra.get("ttl_minutes", "15"))
+        token = await issue_link(
+            self.session,
+            purpose="sign_in",
+            subject=f"rep:{representative.id}",
+            issue_key=order.key,
+            ttl=timedelta(minutes=minutes),
+        )
+        context = {
+            **base,
+            "rep_name": representative.name,
+            "org_name": org.name,
+            "provider_id": org.provider_id,
+            "sign_in_url": f"{self.settings.public_base_url}/account/sign-in/{token}",
+            "token": token,
+            "minutes": minutes,
+        }
+        return Envelope(to=[representative.email], cc=[], context=context)
+
+    async def _account_change(self, order: MailOrder, base: dict[str, Any]) -> Envelope:
+        change = await self.session.scalar(
+            select(AccountChangeRow).where(AccountChangeRow.change_id == order.extra["change_id"])
+        )
+        if change is None:
+            raise LookupError(f"no change {order.extra['change_id']}")
+        org = await self.session.scalar(
+            select(OrganizationRow).where(OrganizationRow.provider_id == change.provider_id)
+        )
+        assert org is not None
+        cc: list[str] = []
+        if change.target_user_id:
+            user = await self.session.scalar(
+                select(UserRow).where(UserRow.user_id == change.target_user_id)
+            )
+            if user is not None and user.email.lower() != change.requested_by.lower():
+                cc.append(user.email)
+        context = {
+            **base,
+            "org_name": org.name,
+            "provider_id": org.provider_id,
+            "change_id": change.change_id,
+            "kind_label": change.kind.replace("_", " "),
+            "status": change.status.replace("_", " "),
+            "outcome": change.outcome or "",
+            "decided_by": change.decided_by,
+        }
+        return Envelope(to=[change.requested_by], cc=cc, context=context)
+
 
 def _one_line(address: Address) -> str:
     parts = [address.line1, address.line2, address.city, f"{address.state} {address.zip}"]
     return ", ".join(p for p in parts if p)
-

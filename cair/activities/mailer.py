@@ -48,7 +48,9 @@ class Mailer:
         if not first.startswith("Subject: "):
             raise ValueError(f"template {name}.txt must start with a 'Subject: ' line")
         html = self.env.get_template(f"{name}.html").render(context)
-        return RenderedMail(subject=first.removeprefix("Subject: ").strip(), text=body.lstrip(), html=html)
+        return RenderedMail(
+            subject=first.removeprefix("Subject: ").strip(), text=body.lstrip(), html=html
+        )
 
     async def send(
         self,

@@ -14,7 +14,7 @@ import secrets
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
@@ -31,6 +31,7 @@ from cair.store.models import (
     CredentialRow,
     EnrollmentRequestRow,
     OrganizationRow,
+    RepresentativeRow,
     SiteRow,
     UserRow,
 )
@@ -100,6 +101,15 @@ class ProvisioningActivities:
                 )
             )
             enrollment.provider_id = org.provider_id
+            primary = request.contacts.primary
+            session.add(
+                RepresentativeRow(
+                    organization_id=org.id,
+                    email=normalize_email(primary.email),
+                    name=f"{primary.first_name} {primary.last_name}",
+                    named_by="enrollment (primary contact)",
+                )
+            )
             await append_audit(
                 session,
                 key=f"{enrollment_id}/provider-id",
@@ -225,6 +235,16 @@ async def create_user(
     session.add(user)
     await session.flush()
     user.user_id = user_id_for(user.id)
+    user.activation_workflow_id = f"user-{user.user_id}"
+    await session.execute(
+        update(RepresentativeRow)
+        .where(
+            RepresentativeRow.organization_id == organization.id,
+            RepresentativeRow.email == user.email,
+            RepresentativeRow.user_id.is_(None),
+        )
+        .values(user_id=user.user_id)
+    )
     await append_audit(
         session,
         key=f"user-created/{creation_key}",

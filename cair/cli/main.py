@@ -6,74 +6,25 @@ problem, so scripts can rely on both.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
 import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
-from cair.domain.problems import InvalidRequest
+from cair.cli import account
+from cair.cli.common import By, exit_now, print_json, read_json, run
 from cair.domain.request import EnrollmentRequest
 from cair.operations import credentials as credential_ops
 from cair.operations import enrollments, users
-from cair.operations.context import Context, OperationError
 from cair.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 credentials_app = typer.Typer(no_args_is_help=True, help="Data-exchange credentials.")
 app.add_typer(credentials_app, name="credentials")
-
-T = TypeVar("T")
-By = Annotated[str, typer.Option("--by", help="Staff member's name (recorded in the audit log).")]
-
-
-def _run(operation: Callable[[Context], Awaitable[T]]) -> T:
-    """Run one operation; print refusals the way people read them and exit 1."""
-
-    async def _with_context() -> T:
-        ctx = Context(get_settings())
-        try:
-            return await operation(ctx)
-        finally:
-            await ctx.close()
-
-    try:
-        return asyncio.run(_with_context())
-    except InvalidRequest as invalid:
-        for problem in invalid.problems:
-            print(problem, file=sys.stderr)
-        _exit(1)
-    except OperationError as refused:
-        print(f"error: {refused}", file=sys.stderr)
-        _exit(1)
-    raise AssertionError("unreachable")
-
-
-def _exit(code: int) -> None:
-    """Flush and leave at once: the SDK can abort at interpreter exit (DESIGN §5)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        print(f"error: {path}: no such file", file=sys.stderr)
-    except json.JSONDecodeError as bad:
-        print(f"error: {path}: not valid JSON ({bad.msg} at line {bad.lineno})", file=sys.stderr)
-    _exit(1)
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, default=str))
+app.add_typer(account.app, name="account")
 
 
 @app.command()
@@ -81,7 +32,7 @@ def dev() -> None:
     """Run the whole local stack: Temporal dev server + UI, SMTP outbox, codec endpoint, worker."""
     from cair.devstack.stack import run_dev
 
-    _exit(run_dev(get_settings()))
+    exit_now(run_dev(get_settings()))
 
 
 @app.command()
@@ -95,26 +46,26 @@ def worker() -> None:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of an enrollment request."""
-    _print_json(EnrollmentRequest.model_json_schema())
+    print_json(EnrollmentRequest.model_json_schema())
 
 
 @app.command()
 def submit(file: Path) -> None:
     """Submit an enrollment request; prints its enrollment id."""
-    data = _read_json(file)
-    status = _run(lambda ctx: enrollments.submit(ctx, data))
+    data = read_json(file)
+    status = run(lambda ctx: enrollments.submit(ctx, data))
     print(status.id)
     detail = f" ({status.note})" if status.note else ""
     print(f"{status.stage}{detail}", file=sys.stderr)
-    _exit(0 if status.stage not in ("refused_duplicate", "invalid") else 1)
+    exit_now(0 if status.stage not in ("refused_duplicate", "invalid") else 1)
 
 
 @app.command()
 def status(enrollment_id: str) -> None:
     """Where an enrollment stands, with its users (JSON)."""
-    view = _run(lambda ctx: enrollments.status(ctx, enrollment_id))
-    _print_json(view.as_dict())
-    _exit(0)
+    view = run(lambda ctx: enrollments.status(ctx, enrollment_id))
+    print_json(view.as_dict())
+    exit_now(0)
 
 
 @app.command(name="list")
@@ -122,21 +73,21 @@ def list_(
     stage: Annotated[str | None, typer.Option(help="Only enrollments in this stage.")] = None,
 ) -> None:
     """Enrollments, oldest first (from the registry database)."""
-    views = _run(lambda ctx: enrollments.listing(ctx, stage=stage))
+    views = run(lambda ctx: enrollments.listing(ctx, stage=stage))
     for view in views:
         print(
             f"{view.id}  {view.stage:<31} {view.region:<22} {view.org_type:<20} "
             f"{view.provider_id or '-':<9} {view.org_name}"
         )
-    _exit(0)
+    exit_now(0)
 
 
 @app.command()
 def approve(enrollment_id: str, by: By) -> None:
     """Approve an enrollment awaiting review."""
-    result = _run(lambda ctx: enrollments.approve(ctx, enrollment_id, by=by))
+    result = run(lambda ctx: enrollments.approve(ctx, enrollment_id, by=by))
     print(f"{result.id}: {result.stage}")
-    _exit(0)
+    exit_now(0)
 
 
 @app.command()
@@ -146,9 +97,9 @@ def reject(
     reason: Annotated[str, typer.Option(help="Told to the applicant.")],
 ) -> None:
     """Reject an enrollment, with the reason the applicant will read."""
-    result = _run(lambda ctx: enrollments.reject(ctx, enrollment_id, by=by, reason=reason))
+    result = run(lambda ctx: enrollments.reject(ctx, enrollment_id, by=by, reason=reason))
     print(f"{result.id}: {result.stage}")
-    _exit(0)
+    exit_now(0)
 
 
 @app.command(name="request-changes")
@@ -158,20 +109,20 @@ def request_changes(
     message: Annotated[str, typer.Option(help="What the applicant must change.")],
 ) -> None:
     """Send an enrollment back to the applicant for changes."""
-    result = _run(
+    result = run(
         lambda ctx: enrollments.request_changes(ctx, enrollment_id, by=by, message=message)
     )
     print(f"{result.id}: {result.stage}")
-    _exit(0)
+    exit_now(0)
 
 
 @app.command()
 def amend(enrollment_id: str, file: Path) -> None:
     """Submit the corrected request after staff asked for changes."""
-    data = _read_json(file)
-    result = _run(lambda ctx: enrollments.amend(ctx, enrollment_id, data))
+    data = read_json(file)
+    result = run(lambda ctx: enrollments.amend(ctx, enrollment_id, data))
     print(f"{result.id}: {result.stage}")
-    _exit(0)
+    exit_now(0)
 
 
 @app.command(name="training-complete")
@@ -179,13 +130,15 @@ def training_complete(
     user_id: str,
     by: By,
     kind: Annotated[str, typer.Option(help="webinar or in-person")],
-    on: Annotated[str | None, typer.Option(help="Training date, YYYY-MM-DD (default today).")] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Training date, YYYY-MM-DD (default today).")
+    ] = None,
 ) -> None:
     """Record that a Regular or Power user completed training; the user becomes active."""
     day = date.fromisoformat(on) if on else None
-    result = _run(lambda ctx: users.training_complete(ctx, user_id, kind=kind, by=by, on=day))
+    result = run(lambda ctx: users.training_complete(ctx, user_id, kind=kind, by=by, on=day))
     print(f"{result.user_id}: {result.state}")
-    _exit(0)
+    exit_now(0)
 
 
 @app.command(name="training-extend")
@@ -193,30 +146,30 @@ def training_extend(
     user_id: str, by: By, days: Annotated[int, typer.Option(help="Days to add.")]
 ) -> None:
     """Give a user more days to complete training."""
-    result = _run(lambda ctx: users.training_extend(ctx, user_id, days=days, by=by))
+    result = run(lambda ctx: users.training_extend(ctx, user_id, days=days, by=by))
     print(f"{result.user_id}: {result.state}, deadline {result.deadline}")
-    _exit(0)
+    exit_now(0)
 
 
 @credentials_app.command("reveal")
 def credentials_reveal(token: str) -> None:
     """Show data-exchange credentials once, from the token of the e-mailed link."""
-    revealed = _run(lambda ctx: credential_ops.reveal(ctx, token))
-    _print_json(asdict(revealed))
-    _exit(0)
+    revealed = run(lambda ctx: credential_ops.reveal(ctx, token))
+    print_json(asdict(revealed))
+    exit_now(0)
 
 
 @credentials_app.command("reissue")
 def credentials_reissue(provider_id: str, by: By) -> None:
     """Issue new credentials (the old secret stops working); the contact gets a new link."""
-    issued = _run(lambda ctx: credential_ops.reissue(ctx, provider_id, by=by))
+    issued = run(lambda ctx: credential_ops.reissue(ctx, provider_id, by=by))
     print(f"{provider_id}: new credentials for {issued.username} e-mailed to the primary contact")
-    _exit(0)
+    exit_now(0)
 
 
 def main() -> None:
     try:
         app()
     except SystemExit as leaving:
-        _exit(leaving.code if isinstance(leaving.code, int) else 1)
-    _exit(0)
+        exit_now(leaving.code if isinstance(leaving.code, int) else 1)
+    exit_now(0)

@@ -52,7 +52,9 @@ def derive_access_level(answers: AccessAnswers) -> AccessLevel | None:
         return AccessLevel.DATA_EXCHANGE if answers.submits_electronically else AccessLevel.CLINICAL
     if answers.submits_electronically:
         return None  # sends doses electronically without administering any: contradictory
-    return AccessLevel.LIMITED_CLINICAL if answers.enters_historical_doses else AccessLevel.READ_ONLY
+    return (
+        AccessLevel.LIMITED_CLINICAL if answers.enters_historical_doses else AccessLevel.READ_ONLY
+    )
 
 
 def role_allowed(role: Role, level: AccessLevel) -> bool:

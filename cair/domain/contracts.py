@@ -72,6 +72,7 @@ class EnrollmentInput:
     enrollment_id: str
     request: EnrollmentRequest
     activity_timeout_seconds: float = 30.0
+    org_history_threshold: int = 500
 
 
 @dataclass(frozen=True)
@@ -284,3 +285,6 @@ class Activity(StrEnum):
     CREATE_USERS = "create_users"
     ISSUE_CREDENTIALS = "issue_credentials"
     SET_USER_STATE = "set_user_state"
+    APPLY_ACCOUNT_CHANGE = "apply_account_change"
+    DECIDE_ACCOUNT_CHANGE = "decide_account_change"
+    EXPIRE_SIGN_IN_LINK = "expire_sign_in_link"

@@ -14,10 +14,10 @@ class OperationError(Exception):
 
 
 class Context:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, client: Client | None = None) -> None:
         self.settings = settings
         self.db = Database(settings)
-        self._client: Client | None = None
+        self._client = client
 
     async def temporal(self) -> Client:
         if self._client is None:

@@ -72,7 +72,11 @@ async def reissue(ctx: Context, provider_id: str, *, by: str) -> Credentials:
                 f"{provider_id} is not a Data Exchange organization; it has no credentials"
             )
         issued = len(
-            (await session.scalars(select(CredentialRow.id).where(CredentialRow.organization_id == org.id))).all()
+            (
+                await session.scalars(
+                    select(CredentialRow.id).where(CredentialRow.organization_id == org.id)
+                )
+            ).all()
         )
     client = await ctx.temporal()
     return await client.execute_workflow(

@@ -49,6 +49,7 @@ async def submit(ctx: Context, data: Any, *, wait_seconds: float = 30.0) -> Enro
             enrollment_id=enrollment_id,
             request=valid.request,
             activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
+            org_history_threshold=ctx.settings.org_history_threshold,
         ),
         id=workflow_id(enrollment_id),
         task_queue=ctx.settings.temporal_task_queue,

@@ -15,7 +15,12 @@ T = TypeVar("T")
 
 
 async def send_update(
-    handle: WorkflowHandle[Any, Any], update: str, arg: Any, *, result_type: type[T], missing: Callable[[], Awaitable[str]]
+    handle: WorkflowHandle[Any, Any],
+    update: str,
+    arg: Any,
+    *,
+    result_type: type[T],
+    missing: Callable[[], Awaitable[str]],
 ) -> T:
     """Run ``update``; ``missing`` words the refusal when no such running workflow exists."""
     try:

@@ -26,9 +26,7 @@ def _kind(kind: str) -> str:
 async def training_complete(
     ctx: Context, user_id: str, *, kind: str, by: str, on: date | None = None
 ) -> ActivationStatus:
-    training = TrainingCompleted(
-        kind=_kind(kind), by=by, date=(on or date.today()).isoformat()
-    )
+    training = TrainingCompleted(kind=_kind(kind), by=by, date=on.isoformat() if on else "")
     return await _gate_update(ctx, user_id, "training_completed", training, "record training for")
 
 
@@ -54,7 +52,7 @@ async def _gate_update(
         return f"cannot {action} user {user_id}: the user is not waiting for training"
 
     return await send_update(
-        client.get_workflow_handle(f"user-{user_id}"),
+        client.get_workflow_handle(user.activation_workflow_id or f"user-{user_id}"),
         update,
         arg,
         result_type=ActivationStatus,

@@ -71,12 +71,12 @@ async def consume_link(
         raise LinkRefused("this link has already been used; ask registry staff for a new one")
     if row.revoked_at is not None:
         raise LinkRefused("this link was replaced by a newer one; use the latest e-mail")
-    if _aware(row.expires_at) <= now:
+    if as_utc(row.expires_at) <= now:
         raise LinkRefused("this link has expired; ask registry staff for a new one")
     row.used_at = now
     return row
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; everything we store is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

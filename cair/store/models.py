@@ -106,6 +106,7 @@ class UserRow(Base):
     training_date: Mapped[str | None] = mapped_column(String(10), default=None)
     trained_by: Mapped[str | None] = mapped_column(String(120), default=None)
     training_deadline: Mapped[datetime | None] = mapped_column(default=None)
+    activation_workflow_id: Mapped[str | None] = mapped_column(String(80), default=None)
     activated_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -179,3 +180,55 @@ class AuditRow(Base):
     provider_id: Mapped[str | None] = mapped_column(String(20), index=True, default=None)
     old_value: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class RepresentativeRow(Base):
+    """An authorized representative of an organization: may sign in and change its account.
+    The primary contact is the first; never fewer than one active."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(20), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    named_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (UniqueConstraint("organization_id", "email"),)
+
+
+class RepSessionRow(Base):
+    """A representative's signed-in session; only the token's digest is kept."""
+
+    __tablename__ = "rep_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representatives.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AccountChangeRow(Base):
+    """One requested account change, its place in the queue and its outcome."""
+
+    __tablename__ = "account_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(40), unique=True)
+    provider_id: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    target_user_id: Mapped[str | None] = mapped_column(String(20), default=None)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(Text, default=None)
+    requested_by: Mapped[str] = mapped_column(String(254))
+    decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

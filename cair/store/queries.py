@@ -68,7 +68,9 @@ async def users_of(session: AsyncSession, organization_id: int) -> list[UserView
     ]
 
 
-async def list_enrollments(session: AsyncSession, *, stage: str | None = None) -> list[EnrollmentView]:
+async def list_enrollments(
+    session: AsyncSession, *, stage: str | None = None
+) -> list[EnrollmentView]:
     query = select(EnrollmentRequestRow).order_by(EnrollmentRequestRow.submitted_at)
     if stage:
         query = query.where(EnrollmentRequestRow.stage == stage)

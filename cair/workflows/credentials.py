@@ -33,7 +33,9 @@ class ReissueCredentialsWorkflow:
         )
         await call(
             Activity.SEND_MAIL,
-            MailOrder(key=f"{key}/mail", mail=Mail.CREDENTIALS_REISSUED, provider_id=start.provider_id),
+            MailOrder(
+                key=f"{key}/mail", mail=Mail.CREDENTIALS_REISSUED, provider_id=start.provider_id
+            ),
             timeout_seconds=start.activity_timeout_seconds,
             result_type=str,
         )

@@ -10,21 +10,24 @@ UserActivationWorkflow per user → completed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, CancelledError, ChildWorkflowError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from cair.domain.access import AccessLevel
+    from cair.domain.account import OrganizationInput
     from cair.domain.business_days import add_business_days
-    from cair.domain.dates import long_date
     from cair.domain.contracts import (
+        STAGE_EXPLANATIONS,
         Activity,
-        AmendRecord,
         Amendment,
+        AmendRecord,
         ChangeRequest,
         CredentialIssue,
         Credentials,
@@ -34,7 +37,6 @@ with workflow.unsafe.imports_passed_through():
         MailOrder,
         ProvisionedUser,
         RegisterEnrollment,
-        STAGE_EXPLANATIONS,
         RegisterOutcome,
         Rejection,
         StaffDecision,
@@ -45,9 +47,11 @@ with workflow.unsafe.imports_passed_through():
         UserStatus,
         ValidationOutcome,
     )
+    from cair.domain.dates import long_date
     from cair.domain.request import EnrollmentRequest
     from cair.temporal import search_attributes as sa
     from cair.workflows.activity_calls import call
+    from cair.workflows.organization import OrganizationWorkflow
     from cair.workflows.user_activation import UserActivationWorkflow
 
 REMINDER_BUSINESS_DAYS = 2
@@ -69,6 +73,7 @@ class EnrollmentWorkflow:
         self._request: EnrollmentRequest | None = None
         self._routing = ValidationOutcome(problems=[])
         self._timeout = 30.0
+        self._org_history_threshold = 500
         self._provider_id: str | None = None
         self._users: list[UserStatus] = []
         self._note: str | None = None
@@ -88,6 +93,7 @@ class EnrollmentWorkflow:
         self._id = start.enrollment_id
         self._request = start.request
         self._timeout = start.activity_timeout_seconds
+        self._org_history_threshold = start.org_history_threshold
 
         self._routing = await self._call(
             Activity.VALIDATE_REQUEST, start.request, ValidationOutcome
@@ -146,10 +152,8 @@ class EnrollmentWorkflow:
                     continue
                 wake = min(wake, self._next_reminder)
             self._changed = False
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._changed, timeout=wake - now)
-            except TimeoutError:
-                pass
 
     async def _remind(self) -> None:
         assert self._next_reminder is not None and self._review_since is not None
@@ -208,21 +212,46 @@ class EnrollmentWorkflow:
             )
         await self._mail(Mail.WELCOME, "welcome")
         await self._set_stage(Stage.AWAITING_TRAINING, step="awaiting-training")
+        await self._open_account()
         await asyncio.gather(*(self._activate(user) for user in self._users))
         await self._set_stage(Stage.COMPLETED, step="completed")
 
-    async def _activate(self, user: UserStatus) -> None:
-        state: str = await workflow.execute_child_workflow(
-            UserActivationWorkflow.run,
-            UserActivationInput(
-                user_id=user.user_id,
-                role=user.role,
-                provider_id=self._provider_id or "",
+    async def _open_account(self) -> None:
+        """Start the organization's account workflow as soon as the account exists, so its
+        representative can manage users while others are still in training."""
+        assert self._provider_id is not None and self._request is not None
+        await workflow.start_child_workflow(
+            OrganizationWorkflow.run,
+            OrganizationInput(
+                provider_id=self._provider_id,
+                org_type=self._request.organization.type,
+                access_level=self._routing.access_level,
+                region=self._routing.region_key,
+                history_threshold=self._org_history_threshold,
                 activity_timeout_seconds=self._timeout,
             ),
-            id=f"user-{user.user_id}",
+            id=f"org-{self._provider_id}",
+            parent_close_policy=ParentClosePolicy.ABANDON,
         )
-        user.state = state
+
+    async def _activate(self, user: UserStatus) -> None:
+        try:
+            user.state = await workflow.execute_child_workflow(
+                UserActivationWorkflow.run,
+                UserActivationInput(
+                    user_id=user.user_id,
+                    role=user.role,
+                    provider_id=self._provider_id or "",
+                    activity_timeout_seconds=self._timeout,
+                ),
+                id=f"user-{user.user_id}",
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
+        except ChildWorkflowError as ended:
+            # The representative inactivated or changed the user meanwhile: settled elsewhere.
+            if not isinstance(ended.cause, CancelledError):
+                raise
+            user.state = "changed by account update"
 
     # ---- staff and applicant actions (Temporal Updates) -----------------------------------
 
@@ -347,7 +376,9 @@ class EnrollmentWorkflow:
             raise ValueError(f"enrollment {self._id} is being amended; try again in a moment")
         if self._stage in allowed:
             return
-        raise ValueError(f"cannot {action} enrollment {self._id}: it {STAGE_EXPLANATIONS[self._stage]}")
+        raise ValueError(
+            f"cannot {action} enrollment {self._id}: it {STAGE_EXPLANATIONS[self._stage]}"
+        )
 
     def _open_review(self) -> None:
         now = workflow.now()
@@ -369,7 +400,9 @@ class EnrollmentWorkflow:
         workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(stage.value)])
         await self._call(
             Activity.RECORD_STAGE,
-            StageChange(enrollment_id=self._id, stage=stage.value, step=step, actor=actor, note=note),
+            StageChange(
+                enrollment_id=self._id, stage=stage.value, step=step, actor=actor, note=note
+            ),
             None,
         )
 
@@ -395,4 +428,3 @@ class EnrollmentWorkflow:
 def _require_name(by: str) -> None:
     if not by.strip():
         raise ValueError("by: name the staff member who takes this action")
-

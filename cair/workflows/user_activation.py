@@ -7,6 +7,7 @@ record the training the user becomes active and only then gets the password-setu
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,10 +15,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from cair.domain.access import Role, needs_training
-    from cair.domain.dates import long_date
     from cair.domain.contracts import (
-        Activity,
         ActivationStatus,
+        Activity,
         DeadlineExtension,
         Mail,
         MailOrder,
@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         UserState,
         UserStateChange,
     )
+    from cair.domain.dates import long_date
     from cair.workflows.activity_calls import call
 
 REMINDER_DAYS = (7, 14)
@@ -35,8 +36,9 @@ MAX_EXTENSION_DAYS = 365
 
 @workflow.defn
 class UserActivationWorkflow:
-    def __init__(self) -> None:
-        self._input: UserActivationInput | None = None
+    @workflow.init
+    def __init__(self, start: UserActivationInput) -> None:
+        self._input: UserActivationInput | None = start
         self._state = UserState.PENDING_TRAINING
         self._deadline: datetime | None = None
         self._training: TrainingCompleted | None = None
@@ -46,7 +48,6 @@ class UserActivationWorkflow:
 
     @workflow.run
     async def run(self, start: UserActivationInput) -> str:
-        self._input = start
         if not needs_training(Role(start.role)):
             await self._set_state(UserState.ACTIVE, "active")
             await self._mail(Mail.ACCESS_READY, "access-ready")
@@ -74,13 +75,11 @@ class UserActivationWorkflow:
                 )
                 continue
             wake = min([self._deadline, *reminders])
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self._training is not None or bool(self._extensions),
                     timeout=wake - now,
                 )
-            except TimeoutError:
-                pass
 
         await self._set_state(UserState.ACTIVE, "trained", training=self._training)
         await self._mail(Mail.PASSWORD_SETUP, "password-setup")
@@ -88,7 +87,14 @@ class UserActivationWorkflow:
 
     @workflow.update
     async def training_completed(self, training: TrainingCompleted) -> ActivationStatus:
-        self._training = training
+        # Without a date from staff, the training happened today (workflow time, so it replays).
+        self._training = TrainingCompleted(
+            kind=training.kind,
+            by=training.by.strip(),
+            date=training.date or workflow.now().date().isoformat(),
+        )
+        # Answer once the user is active, so staff see the outcome, not a promise.
+        await workflow.wait_condition(lambda: self._state == UserState.ACTIVE)
         return self.status()
 
     @training_completed.validator

@@ -1,0 +1,58 @@
+"""A real SMTP server (aiosmtpd) that keeps every message as a .eml file in an outbox folder,
+so people and tests open exactly what a relay would have delivered."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from cair.devstack.ports import free_port
+
+log = logging.getLogger("cair.smtp")
+
+
+class _OutboxHandler:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        content: bytes = envelope.original_content or envelope.content
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        name = f"{stamp}-{secrets.token_hex(3)}.eml"
+        temporary = self.folder / f".{name}.tmp"
+        temporary.write_bytes(content)
+        temporary.rename(self.folder / name)
+        parsed = message_from_bytes(content, policy=default_policy)
+        log.info("mail to %s: %s", ", ".join(envelope.rcpt_tos), parsed["Subject"])
+        return "250 Message accepted for delivery"
+
+
+class OutboxSmtpServer:
+    def __init__(self, outbox: Path, *, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.outbox = outbox
+        self.host = host
+        self._port = port or free_port()
+        self._controller: Controller | None = None
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    def start(self) -> None:
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        self._controller = Controller(
+            _OutboxHandler(self.outbox), hostname=self.host, port=self._port
+        )
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None

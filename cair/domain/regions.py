@@ -1,0 +1,69 @@
+"""The county → region map. It is data (``data/regions.json``, versioned, with an effective
+date) so staff change it without a deploy; the loader is the only I/O in domain/ and runs in
+activities, never in workflow code."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from cair.domain.counties import CALIFORNIA_COUNTIES, canonical_county
+
+DEFAULT_MAP = Path(__file__).with_name("data") / "regions.json"
+
+
+class LocalRepresentative(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    organization: str
+    email: str
+    phone: str
+
+
+class Region(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = ""
+    name: str
+    enrolls_online: bool
+    representative: LocalRepresentative | None = None
+
+
+class RegionMap(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str
+    effective_date: date
+    notes: str = ""
+    regions: dict[str, Region]
+    counties: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> RegionMap:
+        """Every county mapped once to a known region; every offline region has a contact."""
+        unknown = sorted(set(self.counties) - set(CALIFORNIA_COUNTIES))
+        missing = sorted(set(CALIFORNIA_COUNTIES) - set(self.counties))
+        if unknown or missing:
+            raise ValueError(f"counties: unknown {unknown}, missing {missing}")
+        for county, key in self.counties.items():
+            if key not in self.regions:
+                raise ValueError(f"counties.{county}: no region {key!r}")
+        for key, region in self.regions.items():
+            if not region.enrolls_online and region.representative is None:
+                raise ValueError(f"regions.{key}: a local region needs its representative")
+            if region.key != key:
+                object.__setattr__(region, "key", key)
+        return self
+
+    def region_for(self, county: str) -> Region:
+        canonical = canonical_county(county)
+        if canonical is None:
+            raise KeyError(f"{county!r} is not a California county")
+        return self.regions[self.counties[canonical]]
+
+
+def load_region_map(path: Path | None = None) -> RegionMap:
+    return RegionMap.model_validate_json((path or DEFAULT_MAP).read_text())

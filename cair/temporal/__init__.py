@@ -1,0 +1,1 @@
+"""Temporal wiring: payload encryption, the data converter, search attributes, the client."""

@@ -1,0 +1,19 @@
+"""The data converter of every client and worker: pydantic payloads, encrypted by the codec,
+with failure messages and stack traces encrypted too."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+
+from cair.temporal.codec import EncryptionCodec
+
+
+def data_converter(key: bytes) -> DataConverter:
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=EncryptionCodec(key),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )

