@@ -18,17 +18,17 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from cair.devstack.outbox_smtp import OutboxSmtpServer
-from cair.devstack.ports import free_port
-from cair.temporal import search_attributes
-from cair.temporal.converter import data_converter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from temporalio.testing import WorkflowEnvironment
 
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.devstack.ports import free_port
 from cair.operations.context import Context
 from cair.settings import Settings, normalize_database_url
 from cair.store.migrate import migrate_database
+from cair.temporal import search_attributes
+from cair.temporal.converter import data_converter
 from tests.support import BIN, ROOT, Mailbox
 
 CODEC_KEY = secrets.token_bytes(32)

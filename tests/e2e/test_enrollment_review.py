@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cair.domain.problems import InvalidRequest
 from sqlalchemy import func, select
 
+from cair.domain.problems import InvalidRequest
 from cair.operations import enrollments
 from cair.operations.context import Context, OperationError
 from cair.store.models import AuditRow, EmailRow, EnrollmentRequestRow
@@ -20,9 +21,17 @@ from tests.support import body_text, example
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-def variant(name: str, tag: str, **organization: Any) -> dict[str, Any]:
-    """An example request for a distinct organization, so tests do not trip the duplicate check."""
+def variant(
+    name: str, tag: str, *, email_domain: str | None = None, **organization: Any
+) -> dict[str, Any]:
+    """An example request for a distinct organization, so tests do not trip the duplicate check;
+    with ``email_domain`` its people get addresses of their own too."""
     data = copy.deepcopy(example(name))
+    if email_domain:
+        text = json.dumps(data)
+        for domain in set(re.findall(r"@([\w.-]+\.example)", text)):
+            text = text.replace(f"@{domain}", f"@{email_domain}")
+        data = json.loads(text)
     data["organization"]["name"] = f"{data['organization']['name']} {tag}"
     data["organization"]["physical_address"]["line1"] = f"100 {tag} Way"
     data["organization"].update(organization)

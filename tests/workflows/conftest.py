@@ -7,19 +7,19 @@ import base64
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
+import pytest
 import pytest_asyncio
-from cair.devstack.outbox_smtp import OutboxSmtpServer
-from cair.devstack.ports import free_port
-from cair.temporal import search_attributes
-from cair.temporal.converter import data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.devstack.ports import free_port
 from cair.operations.context import Context
 from cair.settings import Settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
+from cair.temporal import search_attributes
+from cair.temporal.converter import data_converter
 from cair.worker import build_worker
 from tests.conftest import CODEC_KEY
 from tests.support import BIN, Mailbox
@@ -43,11 +43,14 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def skipping(
-    time_skipping_env: WorkflowEnvironment, tmp_path: Path
+    time_skipping_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Skipping]:
-    """A fresh store, outbox and task queue per test; the server (and its clock) is shared."""
+    """One store, outbox and worker for the whole session: the server's clock is shared, and a
+    leap in one test fires the timers of workflows earlier tests left running, which must find
+    a worker. Tests keep apart by giving each organization its own e-mail domain."""
+    tmp_path = tmp_path_factory.mktemp("skipping")
     outbox = tmp_path / "outbox"
     smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=free_port())
     smtp.start()

@@ -20,12 +20,10 @@ from tests.workflows.conftest import Skipping
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-SAM = "sam.okafor@lakeshore-fm.example"
-LEE = "lee.tran@lakeshore-fm.example"
-
 
 async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, str]]:
-    submitted = await enrollments.submit(skipping.ctx, variant("clinic", tag))
+    domain = f"{tag.lower()}.example"
+    submitted = await enrollments.submit(skipping.ctx, variant("clinic", tag, email_domain=domain))
     await enrollments.approve(skipping.ctx, submitted.id, by="Dana Staff")
 
     async def provider_id() -> str | None:
@@ -34,11 +32,14 @@ async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, s
 
     provider = str(await eventually(provider_id))
     async with skipping.ctx.db.sessions() as session:
-        rows = (await session.scalars(select(UserRow))).all()
+        rows = (
+            await session.scalars(select(UserRow).where(UserRow.email.like(f"%@{domain}")))
+        ).all()
     return provider, {u.email: str(u.user_id) for u in rows}
 
 
-async def sign_in_token(skipping: Skipping, provider: str, count: int) -> str:
+async def sign_in_token(skipping: Skipping, provider: str, count: int, tag: str) -> str:
+    SAM = f"sam.okafor@{tag.lower()}.example"
     await accounts.sign_in(skipping.ctx, provider, SAM)
     mails = await eventually(
         lambda: (
@@ -60,12 +61,12 @@ async def state_of(skipping: Skipping, user_id: str) -> str:
 
 async def test_sign_in_link_expires_after_fifteen_minutes(skipping: Skipping) -> None:
     provider, _ = await clinic_account(skipping, "LinkExpiry")
-    stale = await sign_in_token(skipping, provider, 1)
+    stale = await sign_in_token(skipping, provider, 1, "LinkExpiry")
     await skipping.env.sleep(timedelta(minutes=16))
     with pytest.raises(OperationError, match="expired"):
         await accounts.redeem(skipping.ctx, stale)
 
-    fresh = await sign_in_token(skipping, provider, 2)
+    fresh = await sign_in_token(skipping, provider, 2, "LinkExpiry")
     await skipping.env.sleep(timedelta(minutes=10))
     session = await accounts.redeem(skipping.ctx, fresh)
     assert session.provider_id == provider
@@ -73,8 +74,11 @@ async def test_sign_in_link_expires_after_fifteen_minutes(skipping: Skipping) ->
 
 async def test_reactivation_retakes_training_older_than_twelve_months(skipping: Skipping) -> None:
     provider, ids = await clinic_account(skipping, "Reactivation")
+    LEE = "lee.tran@reactivation.example"
     session = (
-        await accounts.redeem(skipping.ctx, await sign_in_token(skipping, provider, 1))
+        await accounts.redeem(
+            skipping.ctx, await sign_in_token(skipping, provider, 1, "Reactivation")
+        )
     ).token
     lee = ids[LEE]
     await users.training_complete(skipping.ctx, lee, kind="webinar", by="Dana Staff")
@@ -84,7 +88,9 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
     await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))
     session = (
-        await accounts.redeem(skipping.ctx, await sign_in_token(skipping, provider, 2))
+        await accounts.redeem(
+            skipping.ctx, await sign_in_token(skipping, provider, 2, "Reactivation")
+        )
     ).token
     back = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
     assert back.status == "applied" and await state_of(skipping, lee) == "active"
@@ -92,7 +98,9 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
     await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))  # training now 400 days old
     session = (
-        await accounts.redeem(skipping.ctx, await sign_in_token(skipping, provider, 3))
+        await accounts.redeem(
+            skipping.ctx, await sign_in_token(skipping, provider, 3, "Reactivation")
+        )
     ).token
     again = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
     assert "retakes" in again.message

@@ -18,13 +18,13 @@ from tests.workflows.conftest import Skipping
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-LEE = "lee.tran@lakeshore-fm.example"
-SAM = "sam.okafor@lakeshore-fm.example"
 
-
-async def enrolled_clinic(skipping: Skipping, tag: str) -> dict[str, str]:
-    """Approve a clinic; returns e-mail → User ID once the training e-mails are out."""
-    submitted = await enrollments.submit(skipping.ctx, variant("clinic", tag))
+async def enrolled_clinic(skipping: Skipping, tag: str) -> tuple[dict[str, str], str, str]:
+    """Approve a clinic of its own e-mail domain; returns (e-mail → User ID, Lee's and Sam's
+    addresses) once the training e-mails are out."""
+    domain = f"{tag.lower()}.example"
+    LEE, SAM = f"lee.tran@{domain}", f"sam.okafor@{domain}"
+    submitted = await enrollments.submit(skipping.ctx, variant("clinic", tag, email_domain=domain))
     await enrollments.approve(skipping.ctx, submitted.id, by="Dana Staff")
 
     async def awaiting() -> bool:
@@ -35,8 +35,10 @@ async def enrolled_clinic(skipping: Skipping, tag: str) -> dict[str, str]:
     await eventually(lambda: skipping.outbox.to(LEE, "training needed"))
     await eventually(lambda: skipping.outbox.to(SAM, "training needed"))
     async with skipping.ctx.db.sessions() as session:
-        rows = (await session.scalars(select(UserRow))).all()
-    return {u.email: str(u.user_id) for u in rows}
+        rows = (
+            await session.scalars(select(UserRow).where(UserRow.email.like(f"%@{domain}")))
+        ).all()
+    return {u.email: str(u.user_id) for u in rows}, LEE, SAM
 
 
 async def user_state(skipping: Skipping, user_id: str) -> str:
@@ -47,7 +49,7 @@ async def user_state(skipping: Skipping, user_id: str) -> str:
 
 
 async def test_reminders_at_7_and_14_days_and_expiry_at_30(skipping: Skipping) -> None:
-    ids = await enrolled_clinic(skipping, "Expiry")
+    ids, LEE, SAM = await enrolled_clinic(skipping, "Expiry")
     handle = skipping.env.client.get_workflow_handle_for(
         UserActivationWorkflow.run, f"user-{ids[LEE]}"
     )
@@ -70,7 +72,7 @@ async def test_reminders_at_7_and_14_days_and_expiry_at_30(skipping: Skipping) -
 
 
 async def test_extension_moves_the_deadline(skipping: Skipping) -> None:
-    ids = await enrolled_clinic(skipping, "Extension")
+    ids, LEE, SAM = await enrolled_clinic(skipping, "Extension")
     await skipping.env.sleep(timedelta(days=20))
     extended = await users.training_extend(skipping.ctx, ids[LEE], days=10, by="Dana Staff")
     assert extended.state == "pending_training"
@@ -92,7 +94,7 @@ async def test_extension_moves_the_deadline(skipping: Skipping) -> None:
 async def test_completion_before_deadline_activates_and_refusals_are_clear(
     skipping: Skipping,
 ) -> None:
-    ids = await enrolled_clinic(skipping, "Completion")
+    ids, LEE, SAM = await enrolled_clinic(skipping, "Completion")
     await skipping.env.sleep(timedelta(days=3))
     assert not skipping.outbox.to(SAM, "set your password")
     status = await users.training_complete(
@@ -107,7 +109,7 @@ async def test_completion_before_deadline_activates_and_refusals_are_clear(
 
     with pytest.raises(OperationError, match="already active|is active"):
         await users.training_complete(skipping.ctx, ids[SAM], kind="webinar", by="Dana Staff")
-    reader = ids["jo.kim@lakeshore-fm.example"]
+    reader = ids["jo.kim@completion.example"]
     with pytest.raises(OperationError, match="is active"):
         await users.training_complete(skipping.ctx, reader, kind="webinar", by="Dana Staff")
     with pytest.raises(OperationError, match="no such user"):
