@@ -66,6 +66,9 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
         search_attributes=list(search_attributes.ALL_KEYS),
         data_converter=data_converter(CODEC_KEY),
         dev_server_log_level="error",
+        # One namespace per store: Provider and User IDs restart in each database, and so
+        # would the workflow ids made of them.
+        dev_server_extra_args=[arg for store in STORES for arg in ("--namespace", f"cair-{store}")],
         ui=False,
     )
     yield env
@@ -136,11 +139,10 @@ class Stack:
                 process.kill()
 
 
-def _stores() -> list[str]:
-    return ["sqlite", "postgres"]
+STORES = ("sqlite", "postgres")
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session", params=_stores())
+@pytest_asyncio.fixture(scope="session", loop_scope="session", params=STORES)
 async def stack(
     request: pytest.FixtureRequest,
     dev_server: WorkflowEnvironment,
@@ -162,6 +164,7 @@ async def stack(
         "CAIR_VAR_DIR": str(var_dir),
         "CAIR_DATABASE_URL": url if name == "postgres" else f"sqlite:///{var_dir / 'cair.db'}",
         "CAIR_TEMPORAL_ADDRESS": target,
+        "CAIR_TEMPORAL_NAMESPACE": f"cair-{name}",
         "CAIR_TEMPORAL_TASK_QUEUE": f"cair-test-{name}",
         "CAIR_SMTP_HOST": "127.0.0.1",
         "CAIR_SMTP_PORT": str(smtp.port),
