@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, formatdate
+from email.utils import formatdate
 from typing import Any
 
 import aiosmtplib
@@ -68,7 +68,8 @@ class Mailer:
         message["Subject"] = rendered.subject
         message["Message-ID"] = message_id
         message["Date"] = formatdate(localtime=False, usegmt=True)
-        message.set_content(rendered.text)
+        # 8bit keeps the text part readable as it is in an outbox file (links unbroken).
+        message.set_content(rendered.text, cte="8bit")
         message.add_alternative(rendered.html, subtype="html")
         password = self.settings.smtp_password
         await aiosmtplib.send(
@@ -80,6 +81,3 @@ class Mailer:
             start_tls=self.settings.smtp_starttls,
             timeout=30,
         )
-
-
-__all__ = ["Mailer", "RenderedMail", "message_id_for", "format_datetime"]

@@ -1,0 +1,153 @@
+"""``cair dev``: the whole local stack in one process, stopped cleanly by Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import IO
+
+import uvicorn
+
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.devstack.ports import port_is_open
+from cair.devstack.temporal_server import TemporalDevServer
+from cair.settings import Settings
+from cair.web.codec_endpoint import create_codec_app
+
+log = logging.getLogger("cair.dev")
+
+
+class AlreadyRunning(Exception):
+    pass
+
+
+def _take_lock(var_dir: Path) -> IO[str]:
+    """One `cair dev` per var/ folder: the lock dies with the process, so no stale files."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    handle = (var_dir / "dev.lock").open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        pid = handle.read().strip() or "?"
+        handle.close()
+        raise AlreadyRunning(pid) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def _busy_ports(settings: Settings, grpc_port: int) -> list[str]:
+    wanted = {
+        "Temporal gRPC": grpc_port,
+        "Temporal UI": settings.temporal_ui_port,
+        "SMTP": settings.smtp_port,
+        "codec endpoint": settings.codec_port,
+    }
+    return [
+        f"{name} port {port}" for name, port in wanted.items() if port_is_open("127.0.0.1", port)
+    ]
+
+
+def run_dev(settings: Settings) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("alembic", "temporalio", "uvicorn.access", "mail.log"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        lock = _take_lock(settings.var_dir)
+    except AlreadyRunning as running:
+        print(f"cair dev is already running (pid {running}); stop it with Ctrl-C in its terminal")
+        return 1
+    try:
+        return asyncio.run(_serve(settings))
+    finally:
+        lock.close()
+
+
+async def _serve(settings: Settings) -> int:
+    host, _, port_text = settings.temporal_address.rpartition(":")
+    grpc_port = int(port_text)
+    busy = _busy_ports(settings, grpc_port)
+    if busy:
+        print(f"cannot start: {', '.join(busy)} already in use by another program")
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    codec_url = f"http://localhost:{settings.codec_port}"
+    temporal = TemporalDevServer(
+        var_dir=settings.var_dir,
+        port=grpc_port,
+        ui_port=settings.temporal_ui_port,
+        namespace=settings.temporal_namespace,
+        codec_endpoint=codec_url,
+    )
+    outbox = settings.resolved_outbox_dir().resolve()
+    smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=settings.smtp_port)
+    key = settings.resolved_codec_key()
+    ui_origins = [
+        f"http://localhost:{settings.temporal_ui_port}",
+        f"http://127.0.0.1:{settings.temporal_ui_port}",
+    ]
+    codec = uvicorn.Server(
+        uvicorn.Config(
+            create_codec_app(key, allowed_origins=ui_origins),
+            host="127.0.0.1",
+            port=settings.codec_port,
+            log_level="warning",
+        )
+    )
+    codec.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    from cair.worker import run_worker  # the worker imports every workflow; load it last
+
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        await temporal.start()
+        smtp.start()
+        tasks.append(asyncio.create_task(codec.serve()))
+        tasks.append(asyncio.create_task(run_worker(settings, stop=stop)))
+        await asyncio.sleep(0.5)
+        for task in tasks:
+            if task.done() and task.exception():
+                raise task.exception()  # type: ignore[misc]
+        database = settings.resolved_database_url().split("@")[-1]
+        print(
+            "\n".join(
+                [
+                    "",
+                    "CAIR onboarding dev stack is up",
+                    f"  Temporal UI      http://localhost:{settings.temporal_ui_port}",
+                    f"  Temporal gRPC    {host or 'localhost'}:{grpc_port} (namespace {settings.temporal_namespace})",
+                    f"  codec endpoint   {codec_url}",
+                    f"  SMTP             localhost:{settings.smtp_port}",
+                    f"  outbox           {outbox}",
+                    f"  database         {database}",
+                    "  Ctrl-C to stop",
+                    "",
+                ]
+            ),
+            flush=True,
+        )
+        await stop.wait()
+        print("stopping...", flush=True)
+        return 0
+    finally:
+        stop.set()
+        codec.should_exit = True
+        for task in tasks:
+            try:
+                await asyncio.wait_for(task, timeout=15)
+            except Exception:  # noqa: BLE001 - shutting down; report and go on
+                log.exception("while stopping")
+        smtp.stop()
+        temporal.stop()

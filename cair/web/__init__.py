@@ -1,0 +1,1 @@
+"""HTTP: the codec endpoint now; applicant, representative and staff pages later."""
