@@ -26,7 +26,13 @@ from cair.domain.account import (
 )
 from cair.domain.contracts import UserState
 from cair.domain.identifiers import normalize_email
-from cair.domain.validation import check_address, check_contacts, check_new_user
+from cair.domain.problems import Problem
+from cair.domain.validation import (
+    check_address,
+    check_contacts,
+    check_new_user,
+    vfc_pin_problems,
+)
 from cair.store.audit import append_audit
 from cair.store.database import Database
 from cair.store.link_tokens import revoke_links
@@ -197,7 +203,7 @@ class _Applier:
         )
         assert site is not None
         receives_vaccine = bool(self.org.info.get("receives_state_supplied_vaccine"))
-        problems = []
+        problems: list[Problem] = []
         if info.contacts is not None:
             problems += check_contacts(
                 info.contacts, receives_state_supplied_vaccine=receives_vaccine
@@ -206,14 +212,13 @@ class _Applier:
             address = getattr(info, name)
             if address is not None:
                 problems += check_address(address, name)
-        if (
-            receives_vaccine
-            and "vfc_pin" in info.model_fields_set
-            and not (info.vfc_pin or "").strip()
-        ):
-            problems.append("vfc_pin: required while the site receives state-supplied vaccine")
-        elif info.vfc_pin and not (info.vfc_pin.isdigit() and len(info.vfc_pin) == 6):
-            problems.append("vfc_pin: must be the 6-digit VFC PIN")
+        if "vfc_pin" in info.model_fields_set:
+            if info.vfc_pin:
+                problems += vfc_pin_problems(info.vfc_pin, "vfc_pin")
+            elif receives_vaccine:
+                problems.append(
+                    Problem("vfc_pin", "required while the site receives state-supplied vaccine")
+                )
         if problems:
             raise Refused("; ".join(str(p) for p in problems))
         given = info.model_dump(mode="json", exclude_unset=True)

@@ -107,7 +107,6 @@ async def _serve(settings: Settings) -> int:
             log_level="warning",
         )
     )
-    codec.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     from cair.worker import run_worker  # the worker imports every workflow; load it last
 
     tasks: list[asyncio.Task[None]] = []
@@ -127,7 +126,8 @@ async def _serve(settings: Settings) -> int:
                     "",
                     "CAIR onboarding dev stack is up",
                     f"  Temporal UI      http://localhost:{settings.temporal_ui_port}",
-                    f"  Temporal gRPC    {host or 'localhost'}:{grpc_port} (namespace {settings.temporal_namespace})",
+                    f"  Temporal gRPC    {host or 'localhost'}:{grpc_port}"
+                    f" (namespace {settings.temporal_namespace})",
                     f"  codec endpoint   {codec_url}",
                     f"  SMTP             localhost:{settings.smtp_port}",
                     f"  outbox           {outbox}",
