@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -31,7 +30,8 @@ from cair.temporal import search_attributes
 from cair.temporal.converter import data_converter
 from tests.support import BIN, ROOT, Mailbox
 
-CODEC_KEY = secrets.token_bytes(32)
+# A fixed, test-only key: the recorded histories the replay tests read are encrypted with it.
+CODEC_KEY = bytes.fromhex("5f0c7a1e9b2d4c6e8a0b1c2d3e4f50617283940a1b2c3d4e5f60718293a4b5c6")
 REVEALED_SECRETS: list[str] = []  # secrets tests revealed, for the history scan
 
 

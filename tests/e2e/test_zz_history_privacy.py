@@ -3,7 +3,11 @@ data or secret stands in plain text: not in payloads, failures, memos or search 
 
 from __future__ import annotations
 
+import os
+import os
 import re
+from pathlib import Path
+from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
@@ -73,11 +77,15 @@ async def test_no_personal_data_or_secret_in_any_history(
         forbidden |= {u.email for u in (await session.scalars(select(UserRow))).all()}
         forbidden |= {c.secret_hash for c in (await session.scalars(select(CredentialRow))).all()}
     histories = 0
+    record = os.environ.get("CAIR_RECORD_HISTORIES")  # refreshes tests/replay/histories
     async for execution in raw.list_workflows():
         history = await raw.get_workflow_handle(
             execution.id, run_id=execution.run_id
         ).fetch_history()
         histories += 1
+        if record and stack.name == "sqlite":
+            name = f"{execution.workflow_type}-{execution.id}-{execution.run_id[-6:]}.json"
+            (Path(record) / name).write_text(history.to_json())
         # Payload bytes as they are stored, and every other field with the payload data left out.
         text = re.sub(r'"data":\s*"[^"]*"', '"data": ""', history.to_json())
         blobs = [text.encode()] + [p.data for e in history.events for p in payloads(e)]

@@ -1,0 +1,36 @@
+"""Replay recorded histories against today's workflow code: a change that would break a running
+workflow fails here and must go behind ``workflow.patched``.
+
+The histories in ``histories/`` were recorded by the end-to-end suite
+(``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from cair.temporal.converter import data_converter
+from cair.worker import WORKFLOWS
+from tests.conftest import CODEC_KEY
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def test_every_workflow_type_has_a_recorded_history() -> None:
+    recorded = {path.name.split("-", 1)[0] for path in HISTORIES}
+    assert recorded == {workflow.__name__ for workflow in WORKFLOWS}
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+async def test_history_replays_deterministically(path: Path) -> None:
+    workflow_id = path.stem.split("-", 1)[1].rsplit("-", 1)[0]
+    history = WorkflowHistory.from_json(workflow_id, path.read_text())
+    replayer = Replayer(workflows=list(WORKFLOWS), data_converter=data_converter(CODEC_KEY))
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
