@@ -4,11 +4,9 @@ data or secret stands in plain text: not in payloads, failures, memos or search 
 from __future__ import annotations
 
 import os
-import os
 import re
-from pathlib import Path
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from google.protobuf.message import Message
