@@ -300,3 +300,27 @@ async def test_continue_as_new_keeps_every_change(stack: Stack, ctx: Context) ->
             )
         ).all()
     assert statuses == ["applied"] * 14
+
+
+async def test_representatives_are_named_and_removed_but_never_the_last(
+    stack: Stack, ctx: Context
+) -> None:
+    account = await enrolled(stack, ctx, "clinic", "Reps")
+    jo, sam = account.users[JO], account.users[SAM]
+    named = stack.cli("account", "name-rep", jo, "--session", account.session)
+    assert "applied" in named.stdout
+    jo_session = await sign_in(stack, ctx, account.provider_id, JO)
+
+    removed = await accounts.user_change(ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, sam)
+    assert removed.status == "applied"
+    with pytest.raises(OperationError, match="not signed in"):  # Sam's session ended with it
+        await accounts.show(ctx, account.session, account.provider_id)
+    with pytest.raises(OperationError, match="at least one authorized representative"):
+        await accounts.user_change(ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, jo)
+    with pytest.raises(OperationError, match="last authorized representative"):
+        await accounts.user_change(ctx, jo_session, ChangeKind.INACTIVATE_USER, jo)
+    shown = await accounts.show(ctx, jo_session, account.provider_id)
+    assert [r["user_id"] for r in shown["representatives"]] == [jo]
+    assert await accounts.sign_in(ctx, account.provider_id, SAM)  # same answer, no e-mail
+    await asyncio.sleep(1)
+    assert len(stack.outbox.to(SAM, f"sign-in link ({account.provider_id})")) == 1

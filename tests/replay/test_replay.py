@@ -19,14 +19,13 @@ from tests.conftest import CODEC_KEY
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
-
 
 def test_every_workflow_type_has_a_recorded_history() -> None:
     recorded = {path.name.split("-", 1)[0] for path in HISTORIES}
     assert recorded == {workflow.__name__ for workflow in WORKFLOWS}
 
 
+@pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
 async def test_history_replays_deterministically(path: Path) -> None:
     workflow_id = path.stem.split("-", 1)[1].rsplit("-", 1)[0]

@@ -1,0 +1,62 @@
+"""Single-use links against a real SQLite store: used, replaced and expired links are refused
+with reasons a person can act on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cair.settings import Settings
+from cair.store.database import Database
+from cair.store.link_tokens import LinkRefused, consume_link, issue_link
+from cair.store.migrate import migrate_database
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_links_are_single_use_replaceable_and_expire(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, var_dir=tmp_path)  # type: ignore[call-arg]
+    await migrate_database(settings)
+    db = Database(settings)
+    try:
+        async with db.sessions.begin() as session:
+            first = await issue_link(
+                session,
+                purpose="credential_reveal",
+                subject="c:1",
+                issue_key="k",
+                ttl=timedelta(days=7),
+            )
+            second = await issue_link(
+                session,
+                purpose="credential_reveal",
+                subject="c:1",
+                issue_key="k",
+                ttl=timedelta(days=7),
+            )
+            other = await issue_link(
+                session,
+                purpose="credential_reveal",
+                subject="c:2",
+                issue_key="k2",
+                ttl=timedelta(days=7),
+            )
+        async with db.sessions.begin() as session:
+            with pytest.raises(LinkRefused, match="replaced by a newer one"):
+                await consume_link(session, first, purpose="credential_reveal")
+            with pytest.raises(LinkRefused, match="not valid"):
+                await consume_link(session, second, purpose="password_setup")
+        async with db.sessions.begin() as session:
+            assert (
+                await consume_link(session, second, purpose="credential_reveal")
+            ).subject == "c:1"
+        async with db.sessions.begin() as session:
+            with pytest.raises(LinkRefused, match="already been used"):
+                await consume_link(session, second, purpose="credential_reveal")
+            later = datetime.now(UTC) + timedelta(days=7, minutes=1)
+            with pytest.raises(LinkRefused, match="expired"):
+                await consume_link(session, other, purpose="credential_reveal", now=later)
+    finally:
+        await db.dispose()
