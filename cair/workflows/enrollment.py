@@ -395,6 +395,8 @@ class EnrollmentWorkflow:
     async def _set_stage(
         self, stage: Stage, *, step: str, actor: str = "system", note: str | None = None
     ) -> None:
+        # Staff decisions set the stage in their handler already; recording one later must not
+        # overwrite a newer decision (request changes, then reject, both queued).
         if stage not in (Stage.PROVISIONING, Stage.REJECTED, Stage.CHANGES_REQUESTED):
             self._stage = stage
         workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(stage.value)])

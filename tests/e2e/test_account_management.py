@@ -15,7 +15,15 @@ from cair.domain.account import AccountChange, ChangeKind, ChangeResult, InfoUpd
 from cair.domain.request import Contact, Contacts, RequestedUser
 from cair.operations import accounts, enrollments, users
 from cair.operations.context import Context, OperationError
-from cair.store.models import AccountChangeRow, AuditRow, EmailRow, OrganizationRow, UserRow
+from cair.store.models import (
+    AccountChangeRow,
+    AuditRow,
+    EmailRow,
+    LinkTokenRow,
+    OrganizationRow,
+    UserRow,
+)
+from cair.store.queries import find_user
 from cair.workflows.organization import OrganizationWorkflow
 from tests.conftest import Stack, eventually
 from tests.e2e.test_enrollment_review import variant
@@ -72,7 +80,7 @@ async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> s
 
 async def user_row(ctx: Context, user_id: str) -> UserRow:
     async with ctx.db.sessions() as db:
-        row = await db.scalar(select(UserRow).where(UserRow.user_id == user_id))
+        row = await find_user(db, user_id)
     assert row is not None
     return row
 
@@ -124,6 +132,12 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
     await users.training_complete(ctx, added.user_id, kind="webinar", by="Dana Staff")
     await eventually(lambda: stack.outbox.to("ray.vu@lakeshore-fm.example", "set your password"))
     assert (await user_row(ctx, added.user_id)).state == "active"
+    stack.cli("account", "inactivate-user", added.user_id, "--session", s)
+    async with ctx.db.sessions() as db:
+        links = (
+            await db.scalars(select(LinkTokenRow).where(LinkTokenRow.subject == added.user_id))
+        ).all()
+    assert links and all(link.revoked_at is not None for link in links)  # setup link revoked
 
     # Inactivate a user: at once, with e-mails and audit entries.
     lee = account.users[LEE]

@@ -18,6 +18,7 @@ from cair.operations.context import Context
 from cair.settings import Settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
+from cair.store.queries import find_user
 from cair.temporal import search_attributes
 from cair.temporal.converter import data_converter
 from cair.worker import build_worker
@@ -30,6 +31,13 @@ class Skipping:
     env: WorkflowEnvironment
     ctx: Context
     outbox: Mailbox
+
+
+async def user_state(skipping: Skipping, user_id: str) -> str:
+    async with skipping.ctx.db.sessions() as session:
+        user = await find_user(session, user_id)
+    assert user is not None, user_id
+    return user.state
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -16,7 +16,7 @@ from cair.store.models import UserRow
 from tests.conftest import eventually
 from tests.e2e.test_enrollment_review import variant
 from tests.support import body_text
-from tests.workflows.conftest import Skipping
+from tests.workflows.conftest import Skipping, user_state
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -52,13 +52,6 @@ async def sign_in_token(skipping: Skipping, provider: str, count: int, tag: str)
     return found.group(1)
 
 
-async def state_of(skipping: Skipping, user_id: str) -> str:
-    async with skipping.ctx.db.sessions() as session:
-        row = await session.scalar(select(UserRow).where(UserRow.user_id == user_id))
-    assert row is not None
-    return row.state
-
-
 async def test_sign_in_link_expires_after_fifteen_minutes(skipping: Skipping) -> None:
     provider, _ = await clinic_account(skipping, "LinkExpiry")
     stale = await sign_in_token(skipping, provider, 1, "LinkExpiry")
@@ -82,7 +75,7 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
     ).token
     lee = ids[LEE]
     await users.training_complete(skipping.ctx, lee, kind="webinar", by="Dana Staff")
-    await eventually(lambda: state_of(skipping, lee), timeout=5)
+    await eventually(lambda: user_state(skipping, lee), timeout=5)
     await eventually(lambda: skipping.outbox.to(LEE, "set your password"))
 
     await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
@@ -93,7 +86,7 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
         )
     ).token
     back = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
-    assert back.status == "applied" and await state_of(skipping, lee) == "active"
+    assert back.status == "applied" and await user_state(skipping, lee) == "active"
 
     await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))  # training now 400 days old
@@ -104,11 +97,11 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
     ).token
     again = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
     assert "retakes" in again.message
-    assert await state_of(skipping, lee) == "pending_training"
+    assert await user_state(skipping, lee) == "pending_training"
     await eventually(lambda: len(skipping.outbox.to(LEE, "training needed")) == 2)
     await users.training_complete(skipping.ctx, lee, kind="in-person", by="Dana Staff")
 
     async def active() -> bool:
-        return await state_of(skipping, lee) == "active"
+        return await user_state(skipping, lee) == "active"
 
     await eventually(active)

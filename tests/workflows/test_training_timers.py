@@ -14,7 +14,7 @@ from cair.store.models import UserRow
 from cair.workflows.user_activation import UserActivationWorkflow
 from tests.conftest import eventually
 from tests.e2e.test_enrollment_review import variant
-from tests.workflows.conftest import Skipping
+from tests.workflows.conftest import Skipping, user_state
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -39,13 +39,6 @@ async def enrolled_clinic(skipping: Skipping, tag: str) -> tuple[dict[str, str],
             await session.scalars(select(UserRow).where(UserRow.email.like(f"%@{domain}")))
         ).all()
     return {u.email: str(u.user_id) for u in rows}, LEE, SAM
-
-
-async def user_state(skipping: Skipping, user_id: str) -> str:
-    async with skipping.ctx.db.sessions() as session:
-        row = await session.scalar(select(UserRow).where(UserRow.user_id == user_id))
-    assert row is not None
-    return row.state
 
 
 async def test_reminders_at_7_and_14_days_and_expiry_at_30(skipping: Skipping) -> None:
