@@ -45,6 +45,7 @@ from cair.store.models import (
     SiteRow,
     UserRow,
 )
+from cair.store.queries import find_change
 
 
 class Refused(Exception):
@@ -59,9 +60,7 @@ class AccountActivities:
     async def apply_account_change(self, order: ApplyChange) -> ChangeOutcome:
         change = order.change
         async with self.db.sessions.begin() as session:
-            row = await session.scalar(
-                select(AccountChangeRow).where(AccountChangeRow.change_id == change.change_id)
-            )
+            row = await find_change(session, change.change_id)
             if row is not None and row.status != ChangeStatus.QUEUED:
                 return _stored_outcome(row)
             org = await _organization(session, order.provider_id)
@@ -100,9 +99,7 @@ class AccountActivities:
     async def decide_account_change(self, order: DecideChange) -> ChangeOutcome:
         decision = order.decision
         async with self.db.sessions.begin() as session:
-            row = await session.scalar(
-                select(AccountChangeRow).where(AccountChangeRow.change_id == decision.change_id)
-            )
+            row = await find_change(session, decision.change_id)
             if row is None:
                 raise LookupError(f"no change {decision.change_id}")
             if row.status != ChangeStatus.AWAITING_APPROVAL:

@@ -24,9 +24,10 @@ from cair.domain.account import (
 from cair.domain.identifiers import normalize_email
 from cair.domain.request import RequestedUser
 from cair.operations.context import Context, OperationError
+from cair.operations.links import open_link
 from cair.operations.updates import send_update
 from cair.security.tokens import new_token, token_digest
-from cair.store.link_tokens import LinkRefused, as_utc, consume_link
+from cair.store.link_tokens import as_utc
 from cair.store.models import (
     AccountChangeRow,
     AuditRow,
@@ -36,6 +37,7 @@ from cair.store.models import (
     SiteRow,
     UserRow,
 )
+from cair.store.queries import find_change
 from cair.workflows.organization import OrganizationWorkflow
 from cair.workflows.sign_in import RepresentativeSignInWorkflow
 
@@ -96,10 +98,7 @@ async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
 async def redeem(ctx: Context, token: str) -> Session:
     """Exchange a sign-in link for a session token (stored only as a digest)."""
     async with ctx.db.sessions.begin() as session:
-        try:
-            link = await consume_link(session, token, purpose="sign_in")
-        except LinkRefused as refused:
-            raise OperationError(str(refused)) from refused
+        link = await open_link(session, token, purpose="sign_in")
         representative = await session.get(
             RepresentativeRow, int(link.subject.removeprefix("rep:"))
         )
@@ -308,9 +307,7 @@ async def decide(
 ) -> ChangeResult:
     """Staff: approve or reject a change that raises a user's access."""
     async with ctx.db.sessions() as session:
-        row = await session.scalar(
-            select(AccountChangeRow).where(AccountChangeRow.change_id == change_id)
-        )
+        row = await find_change(session, change_id)
     if row is None:
         raise OperationError(f"no change {change_id}")
     client = await ctx.temporal()

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from cair.activities.provisioning import CREDENTIAL_SEAL
 from cair.domain.contracts import Credentials
 from cair.operations.context import Context, OperationError
+from cair.operations.links import open_link
 from cair.security.sealing import unseal
 from cair.store.audit import append_audit
-from cair.store.link_tokens import LinkRefused, consume_link
 from cair.store.models import CredentialRow, OrganizationRow
 from cair.workflows.credentials import ReissueCredentialsWorkflow, ReissueInput
 
@@ -27,10 +27,7 @@ class RevealedCredentials:
 async def reveal(ctx: Context, token: str) -> RevealedCredentials:
     """Open a reveal link: the secret is shown this once and its sealed copy is wiped."""
     async with ctx.db.sessions.begin() as session:
-        try:
-            link = await consume_link(session, token, purpose="credential_reveal")
-        except LinkRefused as refused:
-            raise OperationError(str(refused)) from refused
+        link = await open_link(session, token, purpose="credential_reveal")
         credential = await session.get(CredentialRow, int(link.subject.removeprefix("credential:")))
         if credential is None or not credential.active or credential.sealed_secret is None:
             raise OperationError("these credentials were replaced; use the latest e-mail")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cair.store.models import EnrollmentRequestRow, OrganizationRow, UserRow
+from cair.store.models import AccountChangeRow, EnrollmentRequestRow, OrganizationRow, UserRow
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,12 @@ async def list_enrollments(
 
 async def find_user(session: AsyncSession, user_id: str) -> UserRow | None:
     return await session.scalar(select(UserRow).where(UserRow.user_id == user_id))
+
+
+async def find_change(session: AsyncSession, change_id: str) -> AccountChangeRow | None:
+    return await session.scalar(
+        select(AccountChangeRow).where(AccountChangeRow.change_id == change_id)
+    )
 
 
 def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
