@@ -16,14 +16,14 @@ run: $(STAMP)
 	$(BIN)/cair dev
 
 test: $(STAMP)
-	$(BIN)/ruff format --check cair tests
-	$(BIN)/ruff check cair tests
+	$(BIN)/ruff format --check cair tests bench
+	$(BIN)/ruff check cair tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 fmt: $(STAMP)
-	$(BIN)/ruff format cair tests
-	$(BIN)/ruff check --fix cair tests
+	$(BIN)/ruff format cair tests bench
+	$(BIN)/ruff check --fix cair tests bench
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.enrollment_throughput
