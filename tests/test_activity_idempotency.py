@@ -1,0 +1,145 @@
+"""Every activity run twice with the same input (what a retry after a crash does) has its effect
+once: real SQLite store, real SMTP outbox, Temporal's ActivityEnvironment."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select
+from temporalio.testing import ActivityEnvironment
+
+from cair.activities.accounts import AccountActivities
+from cair.activities.enrollments import EnrollmentActivities
+from cair.activities.mail import MailActivities
+from cair.activities.provisioning import ProvisioningActivities
+from cair.activities.users import UserActivities
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.domain.account import AccountChange, ApplyChange, ChangeKind
+from cair.domain.contracts import (
+    CredentialIssue,
+    Mail,
+    MailOrder,
+    RegisterEnrollment,
+    StageChange,
+    UserStateChange,
+)
+from cair.domain.regions import load_region_map
+from cair.domain.request import EnrollmentRequest, RequestedUser
+from cair.settings import Settings
+from cair.store.database import Database
+from cair.store.migrate import migrate_database
+from cair.store.models import (
+    AuditRow,
+    CredentialRow,
+    EmailRow,
+    OrganizationRow,
+    RepresentativeRow,
+    UserRow,
+)
+from tests.support import Mailbox, example
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@dataclass
+class Registry:
+    db: Database
+    outbox: Mailbox
+    enrollments: EnrollmentActivities
+    provisioning: ProvisioningActivities
+    mail: MailActivities
+    users: UserActivities
+    accounts: AccountActivities
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def registry(tmp_path: Path) -> AsyncIterator[Registry]:
+    smtp = OutboxSmtpServer(tmp_path / "outbox")
+    smtp.start()
+    settings = Settings(
+        _env_file=None, var_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=smtp.port
+    )  # type: ignore[call-arg]
+    await migrate_database(settings)
+    db = Database(settings)
+    regions = load_region_map()
+    yield Registry(
+        db=db,
+        outbox=Mailbox(tmp_path / "outbox"),
+        enrollments=EnrollmentActivities(db, regions),
+        provisioning=ProvisioningActivities(db, settings.resolved_codec_key()),
+        mail=MailActivities(db, settings, regions),
+        users=UserActivities(db),
+        accounts=AccountActivities(db),
+    )
+    await db.dispose()
+    smtp.stop()
+
+
+async def twice(activity: Any, arg: Any) -> Any:
+    env = ActivityEnvironment()
+    first = await env.run(activity, arg)
+    second = await env.run(activity, arg)
+    assert first == second
+    return first
+
+
+async def count(registry: Registry, model: Any) -> int:
+    async with registry.db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_each_activity_applies_once(registry: Registry) -> None:
+    request = EnrollmentRequest.model_validate(example("data-exchange"))
+    routing = await twice(registry.enrollments.validate_request, request)
+    assert routing.access_level == "data_exchange" and routing.region_key == "central_valley"
+    await twice(
+        registry.enrollments.register_enrollment,
+        RegisterEnrollment(
+            "ENIDEMPOT1", request, routing.access_level, routing.county, routing.region_key
+        ),
+    )
+    await twice(
+        registry.enrollments.record_stage,
+        StageChange("ENIDEMPOT1", "provisioning", "approve", "Dana"),
+    )
+    provider_id = await twice(registry.provisioning.provision_provider_id, "ENIDEMPOT1")
+    users = await twice(registry.provisioning.create_users, "ENIDEMPOT1")
+    await twice(
+        registry.provisioning.issue_credentials,
+        CredentialIssue(provider_id, "ENIDEMPOT1/credentials", "enrollment"),
+    )
+    await twice(
+        registry.mail.send_mail,
+        MailOrder("ENIDEMPOT1/welcome", Mail.WELCOME, enrollment_id="ENIDEMPOT1"),
+    )
+    await twice(
+        registry.users.set_user_state,
+        UserStateChange(users[0].user_id, "active", "enrollment/active"),
+    )
+    change = AccountChange(
+        "CHIDEMPOT1",
+        ChangeKind.ADD_USER,
+        "pnair@valleychc.example",
+        new_user=RequestedUser(
+            first_name="Ray", last_name="Vu", email="ray@valleychc.example", role="regular"
+        ),
+    )
+    outcome = await twice(
+        registry.accounts.apply_account_change,
+        ApplyChange(provider_id, change, "2026-11-24T12:00:00+00:00"),
+    )
+    assert outcome.start_gate and outcome.result.status == "applied"
+
+    assert await count(registry, OrganizationRow) == 1
+    assert await count(registry, RepresentativeRow) == 1
+    assert await count(registry, UserRow) == 3
+    assert await count(registry, CredentialRow) == 1
+    assert await count(registry, EmailRow) == 1 and len(registry.outbox.messages()) == 1
+    async with registry.db.sessions() as session:
+        keys = (await session.scalars(select(AuditRow.idempotency_key))).all()
+    assert len(keys) == len(set(keys)) == 9
