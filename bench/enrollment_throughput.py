@@ -61,7 +61,7 @@ async def main(count: int, concurrency: int) -> None:
     var = Path(tempfile.mkdtemp(prefix="cair-bench-"))
     grpc = free_port()
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         var_dir=var,
         temporal_address=f"127.0.0.1:{grpc}",
         smtp_port=free_port(),

@@ -149,12 +149,14 @@ async def stack(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Stack]:
     name: str = request.param
+    var_dir = tmp_path_factory.mktemp(f"stack-{name}")
+    database_url = f"sqlite:///{var_dir / 'cair.db'}"
     if name == "postgres":
         url = _postgres_url()
         if url is None:
             pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
         await _reset_postgres(url)
-    var_dir = tmp_path_factory.mktemp(f"stack-{name}")
+        database_url = url
     outbox_dir = var_dir / "outbox"
     smtp = OutboxSmtpServer(outbox_dir, host="127.0.0.1", port=free_port())
     smtp.start()
@@ -162,7 +164,7 @@ async def stack(
     env = {
         **os.environ,
         "CAIR_VAR_DIR": str(var_dir),
-        "CAIR_DATABASE_URL": url if name == "postgres" else f"sqlite:///{var_dir / 'cair.db'}",
+        "CAIR_DATABASE_URL": database_url,
         "CAIR_TEMPORAL_ADDRESS": target,
         "CAIR_TEMPORAL_NAMESPACE": f"cair-{name}",
         "CAIR_TEMPORAL_TASK_QUEUE": f"cair-test-{name}",
@@ -174,9 +176,8 @@ async def stack(
         "CAIR_ORG_HISTORY_THRESHOLD": "40",
     }
     env.pop("CAIR_FAULT_PAUSE_AT", None)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        **{k.removeprefix("CAIR_").lower(): v for k, v in env.items() if k.startswith("CAIR_")},
+    settings = Settings.model_validate(
+        {k.removeprefix("CAIR_").lower(): v for k, v in env.items() if k.startswith("CAIR_")}
     )
     await migrate_database(settings)
     result = Stack(

@@ -63,7 +63,7 @@ async def registry(tmp_path: Path) -> AsyncIterator[Registry]:
     smtp.start()
     settings = Settings(
         _env_file=None, var_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=smtp.port
-    )  # type: ignore[call-arg]
+    )
     await migrate_database(settings)
     db = Database(settings)
     regions = load_region_map()

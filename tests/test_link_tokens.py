@@ -17,7 +17,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_links_are_single_use_replaceable_and_expire(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, var_dir=tmp_path)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, var_dir=tmp_path)
     await migrate_database(settings)
     db = Database(settings)
     try:

@@ -18,7 +18,7 @@ def test_every_mail_has_a_text_and_html_template() -> None:
 
 
 def test_html_is_escaped_and_text_is_plain() -> None:
-    mailer = Mailer(Settings(_env_file=None))  # type: ignore[call-arg]
+    mailer = Mailer(Settings(_env_file=None))
     rendered = mailer.render(
         "acknowledgement",
         {

@@ -63,7 +63,7 @@ async def skipping(
     smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=free_port())
     smtp.start()
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         var_dir=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'cair.db'}",
         temporal_address=time_skipping_env.client.service_client.config.target_host,
