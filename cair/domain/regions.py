@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -41,6 +42,18 @@ class RegionMap(BaseModel):
     regions: dict[str, Region]
     counties: dict[str, str]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _name_regions(cls, data: Any) -> Any:
+        """Each region knows its own key (the file names it once, as the object key)."""
+        if isinstance(data, dict) and isinstance(data.get("regions"), dict):
+            regions = {
+                key: {**value, "key": key} if isinstance(value, dict) else value
+                for key, value in data["regions"].items()
+            }
+            data = {**data, "regions": regions}
+        return data
+
     @model_validator(mode="after")
     def _complete(self) -> RegionMap:
         """Every county mapped once to a known region; every offline region has a contact."""
@@ -54,8 +67,6 @@ class RegionMap(BaseModel):
         for key, region in self.regions.items():
             if not region.enrolls_online and region.representative is None:
                 raise ValueError(f"regions.{key}: a local region needs its representative")
-            if region.key != key:
-                object.__setattr__(region, "key", key)
         return self
 
     def region_for(self, county: str) -> Region:

@@ -67,13 +67,14 @@ class _Decision:
 
 @workflow.defn
 class EnrollmentWorkflow:
-    def __init__(self) -> None:
-        self._id = ""
+    @workflow.init
+    def __init__(self, start: EnrollmentInput) -> None:
+        self._id = start.enrollment_id
         self._stage = Stage.VALIDATING
-        self._request: EnrollmentRequest | None = None
+        self._request: EnrollmentRequest | None = start.request
         self._routing = ValidationOutcome(problems=[])
-        self._timeout = 30.0
-        self._org_history_threshold = 500
+        self._timeout = start.activity_timeout_seconds
+        self._org_history_threshold = start.org_history_threshold
         self._provider_id: str | None = None
         self._users: list[UserStatus] = []
         self._note: str | None = None
@@ -90,17 +91,14 @@ class EnrollmentWorkflow:
 
     @workflow.run
     async def run(self, start: EnrollmentInput) -> EnrollmentStatus:
-        self._id = start.enrollment_id
-        self._request = start.request
-        self._timeout = start.activity_timeout_seconds
-        self._org_history_threshold = start.org_history_threshold
-
         self._routing = await self._call(
             Activity.VALIDATE_REQUEST, start.request, ValidationOutcome
         )
         if self._routing.problems:
             # Clients validate before starting; this catches rules that changed in between.
+            self._stage = Stage.INVALID
             self._note = "; ".join(self._routing.problems)
+            workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(self._stage.value)])
             return self.status()
         self._upsert_search_attributes()
         registered = await self._call(
