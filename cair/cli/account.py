@@ -17,7 +17,11 @@ from cair.domain.account import ChangeKind, ChangeResult, InfoUpdate
 from cair.domain.request import RequestedUser
 from cair.operations import accounts
 
-app = typer.Typer(no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Authorized representatives manage their organization (session from --session or "
+    "CAIR_SESSION, printed by `cair account redeem`); staff approve or reject raises.",
+)
 
 SessionOption = Annotated[
     str | None,

@@ -21,7 +21,12 @@ from cair.operations import credentials as credential_ops
 from cair.operations import enrollments, users
 from cair.settings import get_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="CAIR onboarding: the local stack, enrollment, staff review, training, credentials "
+    "and account management. Results on stdout; refusals on stderr with exit status 1.",
+)
 credentials_app = typer.Typer(no_args_is_help=True, help="Data-exchange credentials.")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(account.app, name="account")

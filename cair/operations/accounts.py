@@ -27,7 +27,6 @@ from cair.operations.context import Context, OperationError
 from cair.operations.links import open_link
 from cair.operations.updates import send_update
 from cair.security.tokens import new_token, token_digest
-from cair.store.link_tokens import as_utc
 from cair.store.models import (
     AccountChangeRow,
     AuditRow,
@@ -36,6 +35,7 @@ from cair.store.models import (
     RepSessionRow,
     SiteRow,
     UserRow,
+    as_utc,
 )
 from cair.store.queries import find_change
 from cair.workflows.organization import OrganizationWorkflow
@@ -218,7 +218,7 @@ async def changes(ctx: Context, session_token: str | None, provider_id: str) -> 
                 "outcome": r.outcome,
                 "requested_by": r.requested_by,
                 "decided_by": r.decided_by,
-                "at": r.updated_at.isoformat(),
+                "at": as_utc(r.updated_at).isoformat(),
             }
             for r in rows
         ],
@@ -235,7 +235,7 @@ async def audit(ctx: Context, session_token: str | None, provider_id: str) -> li
         ).all()
     return [
         {
-            "at": r.at.isoformat(),
+            "at": as_utc(r.at).isoformat(),
             "actor": r.actor,
             "action": r.action,
             "subject": f"{r.subject_type} {r.subject_id}",

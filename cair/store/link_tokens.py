@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.security.tokens import new_token, token_digest
-from cair.store.models import LinkTokenRow
+from cair.store.models import LinkTokenRow, as_utc
 
 
 class LinkRefused(Exception):
@@ -75,8 +75,3 @@ async def consume_link(
         raise LinkRefused("this link has expired; ask registry staff for a new one")
     row.used_at = now
     return row
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cair.store.models import AccountChangeRow, EnrollmentRequestRow, OrganizationRow, UserRow
+from cair.store.models import (
+    AccountChangeRow,
+    EnrollmentRequestRow,
+    OrganizationRow,
+    UserRow,
+    as_utc,
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,9 @@ async def users_of(session: AsyncSession, organization_id: int) -> list[UserView
             user_id=str(u.user_id),
             role=u.role,
             state=u.state,
-            training_deadline=u.training_deadline.isoformat() if u.training_deadline else None,
+            training_deadline=as_utc(u.training_deadline).isoformat()
+            if u.training_deadline
+            else None,
         )
         for u in rows
     ]
@@ -100,7 +108,7 @@ def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
         duplicate_of=row.duplicate_of,
         decided_by=row.decided_by,
         note=row.decision_note,
-        submitted_at=row.submitted_at.isoformat(),
-        updated_at=row.updated_at.isoformat(),
+        submitted_at=as_utc(row.submitted_at).isoformat(),
+        updated_at=as_utc(row.updated_at).isoformat(),
         users=users,
     )
