@@ -340,6 +340,21 @@ class MailContext:
         }
         return Envelope(to=[change.requested_by], cc=cc, context=context)
 
+    async def _staff_change_approval(self, order: MailOrder, base: dict[str, Any]) -> Envelope:
+        envelope = await self._account_change(order, base)
+        change = await self.session.scalar(
+            select(AccountChangeRow).where(AccountChangeRow.change_id == order.extra["change_id"])
+        )
+        assert change is not None
+        summary = (change.details.get("outcome") or {}).get("result", {}).get("message", "")
+        envelope.context.update(
+            requested_by=change.requested_by,
+            user_id=change.target_user_id,
+            new_role=change.details.get("role"),
+            summary=summary,
+        )
+        return Envelope(to=[self.settings.staff_queue_email], cc=[], context=envelope.context)
+
 
 def _one_line(address: Address) -> str:
     parts = [address.line1, address.line2, address.city, f"{address.state} {address.zip}"]

@@ -161,6 +161,17 @@ def audit(provider_id: str, session: SessionOption = None) -> None:
     exit_now(0)
 
 
+@app.command("pending")
+def staff_pending() -> None:
+    """STAFF: changes that wait for approval, oldest first."""
+    for change in run(accounts.pending_approvals):
+        print(
+            f"{change['change_id']}  {change['provider_id']}  {change['user_id']} -> "
+            f"{change['role']}  requested by {change['requested_by']} since {change['since']}"
+        )
+    exit_now(0)
+
+
 @app.command("approve")
 def staff_approve(change_id: str, by: By) -> None:
     """STAFF: approve a change that raises a user's access."""

@@ -190,6 +190,7 @@ class Mail(StrEnum):
     CREDENTIALS_REISSUED = "credentials_reissued"
     SIGN_IN_LINK = "sign_in_link"
     ACCOUNT_CHANGE = "account_change"
+    STAFF_CHANGE_APPROVAL = "staff_change_approval"
 
 
 @dataclass(frozen=True)

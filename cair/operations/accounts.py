@@ -302,6 +302,29 @@ async def user_change(
     )
 
 
+async def pending_approvals(ctx: Context) -> list[dict[str, Any]]:
+    """Staff: every change that waits for a decision, oldest first, across organizations."""
+    async with ctx.db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(AccountChangeRow)
+                .where(AccountChangeRow.status == ChangeStatus.AWAITING_APPROVAL.value)
+                .order_by(AccountChangeRow.id)
+            )
+        ).all()
+    return [
+        {
+            "change_id": r.change_id,
+            "provider_id": r.provider_id,
+            "user_id": r.target_user_id,
+            "role": r.details.get("role"),
+            "requested_by": r.requested_by,
+            "since": as_utc(r.created_at).isoformat(),
+        }
+        for r in rows
+    ]
+
+
 async def decide(
     ctx: Context, change_id: str, *, approve: bool, by: str, reason: str = ""
 ) -> ChangeResult:

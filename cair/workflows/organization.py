@@ -32,7 +32,10 @@ with workflow.unsafe.imports_passed_through():
     from cair.workflows.activity_calls import call
     from cair.workflows.user_activation import UserActivationWorkflow
 
-RESULTS_KEPT = 200  # recent results carried across continue-as-new, for idempotent retries
+RESULTS_KEPT = 200
+STAFF_APPROVAL_MAIL = (
+    "staff-approval-mail"  # recent results carried across continue-as-new, for idempotent retries
+)
 
 
 @workflow.defn
@@ -155,6 +158,20 @@ class OrganizationWorkflow:
         await self._follow_up(outcome)
         if outcome.result.status == ChangeStatus.AWAITING_APPROVAL:
             self._awaiting[change.change_id] = change
+            # Added after the first release: staff learn of the change by e-mail, not only by
+            # looking. Histories recorded before it replay without the extra activity.
+            if workflow.patched(STAFF_APPROVAL_MAIL):
+                await self._call(
+                    Activity.SEND_MAIL,
+                    MailOrder(
+                        key=f"change-{change.change_id}/staff",
+                        mail=Mail.STAFF_CHANGE_APPROVAL,
+                        provider_id=self._input.provider_id,
+                        user_id=outcome.result.user_id,
+                        extra={"change_id": change.change_id},
+                    ),
+                    str,
+                )
         return outcome.result
 
     async def _decide(self, decision: ChangeDecision) -> None:

@@ -152,6 +152,11 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
     raised = await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="regular")
     assert raised.status == "awaiting_approval"
     assert (await user_row(ctx, jo)).role == "read_only"
+    staff_mail = await eventually(
+        lambda: stack.outbox.to("cair-enrollment-staff@cair.example", raised.change_id)
+    )
+    assert f"cair account approve {raised.change_id}" in body_text(staff_mail[0])
+    assert raised.change_id in stack.cli("account", "pending").stdout
     approved = stack.cli("account", "approve", raised.change_id, "--by", "Dana Staff")
     assert "applied" in approved.stdout
     jo_row = await user_row(ctx, jo)

@@ -3,6 +3,9 @@ workflow fails here and must go behind ``workflow.patched``.
 
 The histories in ``histories/`` were recorded by the end-to-end suite
 (``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key.
+``OrganizationWorkflow-…-before_staff_mail`` holds a role raise recorded before the staff e-mail
+was added behind ``workflow.patched("staff-approval-mail")``, ``…-with_staff_mail`` one after:
+both must keep replaying.
 """
 
 from __future__ import annotations
