@@ -79,11 +79,24 @@ def list_(
 ) -> None:
     """Enrollments, oldest first (from the registry database)."""
     views = run(lambda ctx: enrollments.listing(ctx, stage=stage))
+    row = "{:<10}  {:<31} {:<22} {:<20} {:<9} {:<16} {}"
+    if views:
+        print(row.format("ID", "STAGE", "REGION", "TYPE", "PROVIDER", "SUBMITTED", "ORGANIZATION"))
     for view in views:
+        submitted = view.submitted_at[:16].replace("T", " ")
         print(
-            f"{view.id}  {view.stage:<31} {view.region:<22} {view.org_type:<20} "
-            f"{view.provider_id or '-':<9} {view.org_name}"
+            row.format(
+                view.id,
+                view.stage,
+                view.region,
+                view.org_type,
+                view.provider_id or "-",
+                submitted,
+                view.org_name,
+            )
         )
+    if not views:
+        print("no enrollments" + (f" in stage {stage}" if stage else ""), file=sys.stderr)
     exit_now(0)
 
 
