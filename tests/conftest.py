@@ -184,6 +184,7 @@ async def stack(
         name=name, settings=settings, env=env, outbox=Mailbox(outbox_dir), var_dir=var_dir
     )
     result.start_worker()
+    await eventually(lambda: "worker polling" in (var_dir / "worker-0.log").read_text(), timeout=60)
     yield result
     result.stop_workers()
     smtp.stop()

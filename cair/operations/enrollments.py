@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from typing import Any
 
-from temporalio.client import WorkflowFailureError
+from temporalio.client import WorkflowFailureError, WorkflowQueryFailedError
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.service import RPCError
 
 from cair.domain.contracts import (
     STAGE_EXPLANATIONS,
@@ -56,8 +58,11 @@ async def submit(ctx: Context, data: Any, *, wait_seconds: float = 30.0) -> Enro
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     deadline = asyncio.get_running_loop().time() + wait_seconds
+    status = EnrollmentStatus(id=enrollment_id, stage=Stage.VALIDATING.value)
     while True:
-        status = await handle.query(EnrollmentWorkflow.status)
+        # Until a worker has run the first task (starting, or restarting) the query fails.
+        with contextlib.suppress(RPCError, WorkflowQueryFailedError):
+            status = await handle.query(EnrollmentWorkflow.status)
         if status.stage != Stage.VALIDATING or asyncio.get_running_loop().time() > deadline:
             return status
         await asyncio.sleep(0.1)
