@@ -143,6 +143,30 @@ def amend(enrollment_id: str, file: Path) -> None:
     exit_now(0)
 
 
+@app.command(name="users")
+def users_(
+    state: Annotated[
+        str | None, typer.Option(help="e.g. pending_training: whom to record training for.")
+    ] = None,
+    provider: Annotated[str | None, typer.Option(help="Only this Provider ID.")] = None,
+) -> None:
+    """Users across organizations (STAFF), e.g. `--state pending_training`."""
+    found = run(lambda ctx: users.listing(ctx, state=state, provider_id=provider))
+    row = "{:<9} {:<9} {:<10} {:<17} {:<11} {}"
+    if found:
+        print(row.format("USER", "PROVIDER", "ROLE", "STATE", "DEADLINE", "ORGANIZATION"))
+    for user in found:
+        deadline = (user.training_deadline or "-")[:10]
+        print(
+            row.format(
+                user.user_id, user.provider_id, user.role, user.state, deadline, user.organization
+            )
+        )
+    if not found:
+        print("no users" + (f" in state {state}" if state else ""), file=sys.stderr)
+    exit_now(0)
+
+
 @app.command(name="training-complete")
 def training_complete(
     user_id: str,

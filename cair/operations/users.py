@@ -13,7 +13,16 @@ from cair.domain.contracts import (
 )
 from cair.operations.context import Context, OperationError
 from cair.operations.updates import send_update
-from cair.store.queries import find_user
+from cair.store.queries import UserListing, find_user, list_users
+
+
+async def listing(
+    ctx: Context, *, state: str | None = None, provider_id: str | None = None
+) -> list[UserListing]:
+    if state is not None and state not in tuple(UserState):
+        raise OperationError(f"state: unknown state {state!r}; one of: {', '.join(UserState)}")
+    async with ctx.db.sessions() as session:
+        return await list_users(session, state=state, provider_id=provider_id)
 
 
 def _kind(kind: str) -> str:

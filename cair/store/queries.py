@@ -112,3 +112,41 @@ def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
         updated_at=as_utc(row.updated_at).isoformat(),
         users=users,
     )
+
+
+@dataclass(frozen=True)
+class UserListing:
+    user_id: str
+    provider_id: str
+    organization: str
+    role: str
+    state: str
+    training_deadline: str | None
+
+
+async def list_users(
+    session: AsyncSession, *, state: str | None = None, provider_id: str | None = None
+) -> list[UserListing]:
+    """Users across organizations, e.g. everyone staff may need to record training for."""
+    query = (
+        select(UserRow, OrganizationRow)
+        .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
+        .order_by(UserRow.id)
+    )
+    if state:
+        query = query.where(UserRow.state == state)
+    if provider_id:
+        query = query.where(OrganizationRow.provider_id == provider_id)
+    return [
+        UserListing(
+            user_id=str(user.user_id),
+            provider_id=str(org.provider_id),
+            organization=org.name,
+            role=user.role,
+            state=user.state,
+            training_deadline=as_utc(user.training_deadline).isoformat()
+            if user.training_deadline
+            else None,
+        )
+        for user, org in (await session.execute(query)).all()
+    ]

@@ -80,6 +80,9 @@ async def test_clinic_provisioned_with_training_gate(stack: Stack, ctx: Context)
     assert stack.outbox.to("lee.tran@lakeshore-fm.example", "training needed")
     assert not stack.outbox.to("lee.tran@lakeshore-fm.example", "set your password")
 
+    waiting = stack.cli("users", "--state", "pending_training", "--provider", view.provider_id)
+    assert str(regular.user_id) in waiting.stdout and str(power.user_id) in waiting.stdout
+    assert str(reader.user_id) not in waiting.stdout
     done = stack.cli(
         "training-complete", str(regular.user_id), "--kind", "webinar", "--by", "Dana Staff"
     )
