@@ -17,13 +17,13 @@ from cair.domain.request import Address, EnrollmentRequest
 from cair.settings import Settings
 from cair.store.link_tokens import issue_link
 from cair.store.models import (
-    AccountChangeRow,
     CredentialRow,
     EnrollmentRequestRow,
     OrganizationRow,
     RepresentativeRow,
     UserRow,
 )
+from cair.store.queries import find_change
 
 HELP_DESK_PHONE = "1-800-578-7889"
 HELP_DESK_EMAIL = "CAIRHelpDesk@cdph.ca.gov"
@@ -312,9 +312,7 @@ class MailContext:
         return Envelope(to=[representative.email], cc=[], context=context)
 
     async def _account_change(self, order: MailOrder, base: dict[str, Any]) -> Envelope:
-        change = await self.session.scalar(
-            select(AccountChangeRow).where(AccountChangeRow.change_id == order.extra["change_id"])
-        )
+        change = await find_change(self.session, order.extra["change_id"])
         if change is None:
             raise LookupError(f"no change {order.extra['change_id']}")
         org = await self.session.scalar(
@@ -342,9 +340,7 @@ class MailContext:
 
     async def _staff_change_approval(self, order: MailOrder, base: dict[str, Any]) -> Envelope:
         envelope = await self._account_change(order, base)
-        change = await self.session.scalar(
-            select(AccountChangeRow).where(AccountChangeRow.change_id == order.extra["change_id"])
-        )
+        change = await find_change(self.session, order.extra["change_id"])
         assert change is not None
         summary = (change.details.get("outcome") or {}).get("result", {}).get("message", "")
         envelope.context.update(
