@@ -161,17 +161,7 @@ class OrganizationWorkflow:
             # Added after the first release: staff learn of the change by e-mail, not only by
             # looking. Histories recorded before it replay without the extra activity.
             if workflow.patched(STAFF_APPROVAL_MAIL):
-                await self._call(
-                    Activity.SEND_MAIL,
-                    MailOrder(
-                        key=f"change-{change.change_id}/staff",
-                        mail=Mail.STAFF_CHANGE_APPROVAL,
-                        provider_id=self._input.provider_id,
-                        user_id=outcome.result.user_id,
-                        extra={"change_id": change.change_id},
-                    ),
-                    str,
-                )
+                await self._mail(Mail.STAFF_CHANGE_APPROVAL, outcome.result, "staff")
         return outcome.result
 
     async def _decide(self, decision: ChangeDecision) -> None:
@@ -213,17 +203,18 @@ class OrganizationWorkflow:
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
         if outcome.notify and result.status != ChangeStatus.REFUSED:
-            await self._call(
-                Activity.SEND_MAIL,
-                MailOrder(
-                    key=f"change-{result.change_id}/{step}",
-                    mail=Mail.ACCOUNT_CHANGE,
-                    provider_id=self._input.provider_id,
-                    user_id=result.user_id,
-                    extra={"change_id": result.change_id},
-                ),
-                str,
-            )
+            await self._mail(Mail.ACCOUNT_CHANGE, result, step)
+
+    async def _mail(self, mail: Mail, result: ChangeResult, step: str) -> None:
+        assert self._input is not None
+        order = MailOrder(
+            key=f"change-{result.change_id}/{step}",
+            mail=mail,
+            provider_id=self._input.provider_id,
+            user_id=result.user_id,
+            extra={"change_id": result.change_id},
+        )
+        await self._call(Activity.SEND_MAIL, order, str)
 
     # ---- continue-as-new ------------------------------------------------------------------
 
