@@ -18,7 +18,8 @@ from temporalio.worker import Worker
 
 from cair.activities.accounts import AccountActivities
 from cair.activities.enrollments import EnrollmentActivities
-from cair.activities.mail import MailActivities
+from cair.activities.incidents import IncidentActivities
+from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
 from cair.activities.users import UserActivities
 from cair.domain.regions import load_region_map
@@ -50,6 +51,7 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
     provisioning = ProvisioningActivities(db, settings.resolved_codec_key())
     users = UserActivities(db)
     accounts = AccountActivities(db)
+    incidents = IncidentActivities(db)
     return [
         enrollments.validate_request,
         enrollments.register_enrollment,
@@ -63,6 +65,7 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
         accounts.apply_account_change,
         accounts.decide_account_change,
         accounts.expire_sign_in_link,
+        incidents.record_incident,
     ]
 
 

@@ -15,21 +15,20 @@ from temporalio.testing import ActivityEnvironment
 
 from cair.activities.accounts import AccountActivities
 from cair.activities.enrollments import EnrollmentActivities
-from cair.activities.mail import MailActivities
+from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
 from cair.activities.users import UserActivities
 from cair.devstack.outbox_smtp import OutboxSmtpServer
-from cair.domain.account import AccountChange, ApplyChange, ChangeKind
-from cair.domain.contracts import (
-    CredentialIssue,
-    Mail,
-    MailOrder,
-    RegisterEnrollment,
-    StageChange,
-    UserStateChange,
-)
+from cair.domain.account_changes import ChangeKind
+from cair.domain.contracts.credentials import CredentialIssue
+from cair.domain.contracts.enrollment import RegisterEnrollment, StageChange
+from cair.domain.contracts.mail import Mail, MailOrder
+from cair.domain.contracts.organization import AccountChange, ApplyChange
+from cair.domain.contracts.user_activation import UserStateChange
 from cair.domain.regions import load_region_map
 from cair.domain.request import EnrollmentRequest, RequestedUser
+from cair.domain.stages import Stage
+from cair.domain.user_states import UserState
 from cair.settings import Settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
@@ -105,7 +104,7 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
     )
     await twice(
         registry.enrollments.record_stage,
-        StageChange("ENIDEMPOT1", "provisioning", "approve", "Dana"),
+        StageChange("ENIDEMPOT1", Stage.PROVISIONING, "approve", "Dana"),
     )
     provider_id = await twice(registry.provisioning.provision_provider_id, "ENIDEMPOT1")
     users = await twice(registry.provisioning.create_users, "ENIDEMPOT1")
@@ -119,7 +118,7 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
     )
     await twice(
         registry.users.set_user_state,
-        UserStateChange(users[0].user_id, "active", "enrollment/active"),
+        UserStateChange(users[0].user_id, UserState.ACTIVE, "enrollment/active"),
     )
     change = AccountChange(
         "CHIDEMPOT1",

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from temporalio.api.common.v1 import Payload
 
-from cair.domain.contracts import EnrollmentInput
+from cair.domain.contracts.enrollment import EnrollmentInput
 from cair.domain.request import EnrollmentRequest
 from cair.temporal.codec import EncryptionCodec
 from cair.temporal.converter import data_converter

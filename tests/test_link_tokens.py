@@ -10,7 +10,7 @@ import pytest
 
 from cair.settings import Settings
 from cair.store.database import Database
-from cair.store.link_tokens import LinkRefused, consume_link, issue_link
+from cair.store.links import LinkPurpose, LinkRefused, consume, issue
 from cair.store.migrate import migrate_database
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -22,41 +22,41 @@ async def test_links_are_single_use_replaceable_and_expire(tmp_path: Path) -> No
     db = Database(settings)
     try:
         async with db.sessions.begin() as session:
-            first = await issue_link(
+            first = await issue(
                 session,
-                purpose="credential_reveal",
+                purpose=LinkPurpose.CREDENTIAL_REVEAL,
                 subject="c:1",
                 issue_key="k",
                 ttl=timedelta(days=7),
             )
-            second = await issue_link(
+            second = await issue(
                 session,
-                purpose="credential_reveal",
+                purpose=LinkPurpose.CREDENTIAL_REVEAL,
                 subject="c:1",
                 issue_key="k",
                 ttl=timedelta(days=7),
             )
-            other = await issue_link(
+            other = await issue(
                 session,
-                purpose="credential_reveal",
+                purpose=LinkPurpose.CREDENTIAL_REVEAL,
                 subject="c:2",
                 issue_key="k2",
                 ttl=timedelta(days=7),
             )
         async with db.sessions.begin() as session:
             with pytest.raises(LinkRefused, match="replaced by a newer one"):
-                await consume_link(session, first, purpose="credential_reveal")
+                await consume(session, first, purpose=LinkPurpose.CREDENTIAL_REVEAL)
             with pytest.raises(LinkRefused, match="not valid"):
-                await consume_link(session, second, purpose="password_setup")
+                await consume(session, second, purpose=LinkPurpose.PASSWORD_SETUP)
         async with db.sessions.begin() as session:
             assert (
-                await consume_link(session, second, purpose="credential_reveal")
+                await consume(session, second, purpose=LinkPurpose.CREDENTIAL_REVEAL)
             ).subject == "c:1"
         async with db.sessions.begin() as session:
             with pytest.raises(LinkRefused, match="already been used"):
-                await consume_link(session, second, purpose="credential_reveal")
+                await consume(session, second, purpose=LinkPurpose.CREDENTIAL_REVEAL)
             later = datetime.now(UTC) + timedelta(days=7, minutes=1)
             with pytest.raises(LinkRefused, match="expired"):
-                await consume_link(session, other, purpose="credential_reveal", now=later)
+                await consume(session, other, purpose=LinkPurpose.CREDENTIAL_REVEAL, now=later)
     finally:
         await db.dispose()

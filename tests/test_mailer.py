@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cair.activities.mailer import Mailer, message_id_for
-from cair.domain.contracts import Mail
+from cair.activities.mail.mailer import Mailer, message_id_for
+from cair.domain.contracts.mail import Mail
 from cair.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "cair" / "templates" / "email"

@@ -13,9 +13,10 @@ import typer
 from pydantic import ValidationError
 
 from cair.cli.common import By, exit_now, print_json, read_json, run
-from cair.domain.account import ChangeKind, ChangeResult, InfoUpdate
+from cair.domain.account_changes import ChangeKind, InfoUpdate
+from cair.domain.contracts.organization import ChangeResult
 from cair.domain.request import RequestedUser
-from cair.operations import accounts
+from cair.operations import account_changes, account_views, sessions
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -36,21 +37,21 @@ ChangeIdOption = Annotated[
 
 
 def _print_change(result: ChangeResult) -> None:
-    print(f"{result.change_id}: {result.status} - {result.message}")
+    print(f"{result.change_id}: {result.status.value} - {result.message}")
     exit_now(0)
 
 
 @app.command("sign-in")
 def sign_in(provider_id: str, email: str) -> None:
     """E-mail a single-use sign-in link to a representative of PROVIDER_ID."""
-    print(run(lambda ctx: accounts.sign_in(ctx, provider_id, email)))
+    print(run(lambda ctx: sessions.sign_in(ctx, provider_id, email)))
     exit_now(0)
 
 
 @app.command()
 def redeem(token: str) -> None:
     """Exchange the e-mailed sign-in token for a session; prints `export CAIR_SESSION=...`."""
-    session = run(lambda ctx: accounts.redeem(ctx, token))
+    session = run(lambda ctx: sessions.redeem(ctx, token))
     print(f"export CAIR_SESSION={session.token}")
     print(
         f"signed in as {session.email} for {session.provider_id} until {session.expires_at}",
@@ -62,7 +63,7 @@ def redeem(token: str) -> None:
 @app.command()
 def show(provider_id: str, session: SessionOption = None) -> None:
     """The organization, its site, users and representatives (JSON)."""
-    print_json(run(lambda ctx: accounts.show(ctx, session, provider_id)))
+    print_json(run(lambda ctx: account_views.show(ctx, session, provider_id)))
     exit_now(0)
 
 
@@ -89,7 +90,11 @@ def update_info(
             print(f"{path}: {error['msg']}", file=sys.stderr)
         exit_now(1)
     _print_change(
-        run(lambda ctx: accounts.update_info(ctx, session, provider_id, info, change_id=change_id))
+        run(
+            lambda ctx: account_changes.update_info(
+                ctx, session, provider_id, info, change_id=change_id
+            )
+        )
     )
 
 
@@ -106,7 +111,11 @@ def add_user(
     """Add a user; Regular and Power users get access after training."""
     user = RequestedUser(first_name=first_name, last_name=last_name, email=email, role=role)
     _print_change(
-        run(lambda ctx: accounts.add_user(ctx, session, provider_id, user, change_id=change_id))
+        run(
+            lambda ctx: account_changes.add_user(
+                ctx, session, provider_id, user, change_id=change_id
+            )
+        )
     )
 
 
@@ -115,7 +124,11 @@ def _user_command(kind: ChangeKind, doc: str) -> None:
         user_id: str, session: SessionOption = None, change_id: ChangeIdOption = None
     ) -> None:
         _print_change(
-            run(lambda ctx: accounts.user_change(ctx, session, kind, user_id, change_id=change_id))
+            run(
+                lambda ctx: account_changes.user_change(
+                    ctx, session, kind, user_id, change_id=change_id
+                )
+            )
         )
 
     command.__doc__ = doc
@@ -139,7 +152,7 @@ def change_role(
     """Change a user's role: lowering applies at once, raising waits for staff approval."""
     _print_change(
         run(
-            lambda ctx: accounts.user_change(
+            lambda ctx: account_changes.user_change(
                 ctx, session, ChangeKind.CHANGE_ROLE, user_id, role=role, change_id=change_id
             )
         )
@@ -149,14 +162,14 @@ def change_role(
 @app.command()
 def changes(provider_id: str, session: SessionOption = None) -> None:
     """The change queue, the changes awaiting staff approval, and the history (JSON)."""
-    print_json(run(lambda ctx: accounts.changes(ctx, session, provider_id)))
+    print_json(run(lambda ctx: account_views.changes(ctx, session, provider_id)))
     exit_now(0)
 
 
 @app.command()
 def audit(provider_id: str, session: SessionOption = None) -> None:
     """Every audited change of the organization: who, what, old and new value, when."""
-    for entry in run(lambda ctx: accounts.audit(ctx, session, provider_id)):
+    for entry in run(lambda ctx: account_views.audit(ctx, session, provider_id)):
         print(json.dumps(entry, default=str))
     exit_now(0)
 
@@ -164,7 +177,7 @@ def audit(provider_id: str, session: SessionOption = None) -> None:
 @app.command("pending")
 def staff_pending() -> None:
     """STAFF: changes that wait for approval, oldest first."""
-    for change in run(accounts.pending_approvals):
+    for change in run(account_changes.pending_approvals):
         print(
             f"{change['change_id']}  {change['provider_id']}  {change['user_id']} -> "
             f"{change['role']}  requested by {change['requested_by']} since {change['since']}"
@@ -175,7 +188,7 @@ def staff_pending() -> None:
 @app.command("approve")
 def staff_approve(change_id: str, by: By) -> None:
     """STAFF: approve a change that raises a user's access."""
-    _print_change(run(lambda ctx: accounts.decide(ctx, change_id, approve=True, by=by)))
+    _print_change(run(lambda ctx: account_changes.decide(ctx, change_id, approve=True, by=by)))
 
 
 @app.command("reject")
@@ -186,5 +199,5 @@ def staff_reject(
 ) -> None:
     """STAFF: reject a change that raises a user's access."""
     _print_change(
-        run(lambda ctx: accounts.decide(ctx, change_id, approve=False, by=by, reason=reason))
+        run(lambda ctx: account_changes.decide(ctx, change_id, approve=False, by=by, reason=reason))
     )

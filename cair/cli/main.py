@@ -16,9 +16,10 @@ import typer
 
 from cair.cli import account
 from cair.cli.common import By, exit_now, print_json, read_json, run
+from cair.domain import ids
 from cair.domain.request import EnrollmentRequest
 from cair.operations import credentials as credential_ops
-from cair.operations import enrollments, users
+from cair.operations import enrollments, incidents, users
 from cair.settings import get_settings
 
 app = typer.Typer(
@@ -190,6 +191,31 @@ def training_extend(
     """Give a user more days to complete training."""
     result = run(lambda ctx: users.training_extend(ctx, user_id, days=days, by=by))
     print(f"{result.user_id}: {result.state}, deadline {result.deadline}")
+    exit_now(0)
+
+
+@app.command(name="incidents")
+def incidents_(
+    all_: Annotated[bool, typer.Option("--all", help="Resolved ones too.")] = False,
+) -> None:
+    """STAFF: steps that failed for good and wait for staff, oldest first."""
+    found = run(lambda ctx: incidents.listing(ctx, open_only=not all_))
+    for incident in found:
+        state = "resolved" if incident.resolved else "open"
+        print(f"{incident.at[:16]}  {state:<8} {incident.workflow_id:<28} {incident.step}")
+        print(f"    {incident.reason}")
+    if not found:
+        print("no incidents" if all_ else "no open incidents", file=sys.stderr)
+    exit_now(0)
+
+
+@app.command()
+def retry(
+    workflow: Annotated[str, typer.Argument(help="Workflow id, or an enrollment id.")], by: By
+) -> None:
+    """STAFF: run a held step again once its cause is mended (see `cair incidents`)."""
+    workflow_id = ids.enrollment_workflow_id(workflow) if workflow.startswith("EN") else workflow
+    print(run(lambda ctx: incidents.retry(ctx, workflow_id, by=by)))
     exit_now(0)
 
 

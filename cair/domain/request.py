@@ -1,4 +1,4 @@
-"""The enrollment request as applicants send it (the JSON shape of shared/examples/*.json).
+"""The enrollment request as applicants send it (the JSON shape of examples/*.json).
 
 The models check structure only (types, required keys, unknown keys refused). Business rules live
 in :mod:`cair.domain.validation` so that one pass can report every problem at once; that is why

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from cair.activities.provisioning import CREDENTIAL_SEAL
-from cair.domain.contracts import Credentials
+from cair.domain import ids
+from cair.domain.access import AccessLevel
+from cair.domain.contracts.credentials import Credentials, ReissueInput
 from cair.operations.context import Context, OperationError
 from cair.operations.links import open_link
-from cair.security.sealing import unseal
-from cair.store.audit import append_audit
-from cair.store.models import CredentialRow, OrganizationRow
-from cair.workflows.credentials import ReissueCredentialsWorkflow, ReissueInput
+from cair.security.sealing import CREDENTIAL_SEAL, unseal
+from cair.store import audit, credentials, organizations
+from cair.store.links import LinkPurpose
+from cair.workflows.credentials import ReissueCredentialsWorkflow
 
 
 @dataclass(frozen=True)
@@ -24,20 +23,27 @@ class RevealedCredentials:
     secret: str
 
 
+REPLACED = "these credentials were replaced; use the latest e-mail"
+
+
 async def reveal(ctx: Context, token: str) -> RevealedCredentials:
     """Open a reveal link: the secret is shown this once and its sealed copy is wiped."""
     async with ctx.db.sessions.begin() as session:
-        link = await open_link(session, token, purpose="credential_reveal")
-        credential = await session.get(CredentialRow, int(link.subject.removeprefix("credential:")))
-        if credential is None or not credential.active or credential.sealed_secret is None:
-            raise OperationError("these credentials were replaced; use the latest e-mail")
-        org = await session.get(OrganizationRow, credential.organization_id)
+        link = await open_link(session, token, purpose=LinkPurpose.CREDENTIAL_REVEAL)
+        credential_id = credentials.credential_id_of(link.subject)
+        credential = await credentials.get(session, credential_id)
+        sealed = await credentials.take_sealed_secret(session, credential_id)
+        if credential is None or sealed is None:
+            raise OperationError(REPLACED)
+        org = await organizations.get(session, credential.organization_id)
         assert org is not None and org.provider_id is not None
         secret = unseal(
-            ctx.settings.resolved_codec_key(), credential.sealed_secret, purpose=CREDENTIAL_SEAL
+            ctx.settings.resolved_codec_key(),
+            sealed,
+            purpose=CREDENTIAL_SEAL,
+            context=str(credential.id),
         )
-        credential.sealed_secret = None
-        await append_audit(
+        await audit.append(
             session,
             key=f"credentials-revealed/{link.id}",
             actor="link holder",
@@ -59,22 +65,14 @@ async def reissue(ctx: Context, provider_id: str, *, by: str) -> Credentials:
     if not by.strip():
         raise OperationError("by: name the staff member who re-issues the credentials")
     async with ctx.db.sessions() as session:
-        org = await session.scalar(
-            select(OrganizationRow).where(OrganizationRow.provider_id == provider_id)
-        )
+        org = await organizations.by_provider_id(session, provider_id)
         if org is None:
             raise OperationError(f"no organization with Provider ID {provider_id}")
-        if org.access_level != "data_exchange":
+        if org.access_level != AccessLevel.DATA_EXCHANGE:
             raise OperationError(
                 f"{provider_id} is not a Data Exchange organization; it has no credentials"
             )
-        issued = len(
-            (
-                await session.scalars(
-                    select(CredentialRow.id).where(CredentialRow.organization_id == org.id)
-                )
-            ).all()
-        )
+        issued = await credentials.count_for(session, org.id)
     client = await ctx.temporal()
     return await client.execute_workflow(
         ReissueCredentialsWorkflow.run,
@@ -83,6 +81,6 @@ async def reissue(ctx: Context, provider_id: str, *, by: str) -> Credentials:
             by=by.strip(),
             activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
         ),
-        id=f"credentials-{provider_id}-{issued + 1}",
+        id=ids.credentials_workflow_id(provider_id, issued + 1),
         task_queue=ctx.settings.temporal_task_queue,
     )

@@ -4,46 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 from typing import Any
 
-from temporalio.client import WorkflowFailureError, WorkflowQueryFailedError
+from temporalio.client import (
+    Client,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+)
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
-from cair.domain.contracts import (
-    STAGE_EXPLANATIONS,
+from cair.domain import ids
+from cair.domain.contracts.enrollment import (
     Amendment,
     ChangeRequest,
     EnrollmentInput,
     EnrollmentStatus,
     Rejection,
     StaffDecision,
-    Stage,
 )
+from cair.domain.stages import STAGE_EXPLANATIONS, Stage
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context, OperationError
 from cair.operations.updates import send_update
-from cair.store.queries import EnrollmentView, enrollment_view, list_enrollments
+from cair.store import enrollments
+from cair.store.enrollments import EnrollmentView
 from cair.workflows.enrollment import EnrollmentWorkflow
-
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-
-
-def new_enrollment_id() -> str:
-    """A tracking id people can read out on the phone, e.g. ``EN7K3M9QX2``."""
-    return "EN" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
-
-
-def workflow_id(enrollment_id: str) -> str:
-    return f"enrollment-{enrollment_id}"
 
 
 async def submit(ctx: Context, data: Any, *, wait_seconds: float = 30.0) -> EnrollmentStatus:
     """Validate (raising InvalidRequest before anything starts), start the workflow, and wait
     until it knows where the request goes (review, local representative, or duplicate)."""
     valid = validate_enrollment(data)
-    enrollment_id = new_enrollment_id()
+    enrollment_id = ids.new_enrollment_id()
     client = await ctx.temporal()
     handle = await client.start_workflow(
         EnrollmentWorkflow.run,
@@ -53,12 +47,12 @@ async def submit(ctx: Context, data: Any, *, wait_seconds: float = 30.0) -> Enro
             activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
             org_history_threshold=ctx.settings.org_history_threshold,
         ),
-        id=workflow_id(enrollment_id),
+        id=ids.enrollment_workflow_id(enrollment_id),
         task_queue=ctx.settings.temporal_task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     deadline = asyncio.get_running_loop().time() + wait_seconds
-    status = EnrollmentStatus(id=enrollment_id, stage=Stage.VALIDATING.value)
+    status = EnrollmentStatus(id=enrollment_id, stage=Stage.VALIDATING)
     while True:
         # Until a worker has run the first task (starting, or restarting) the query fails.
         with contextlib.suppress(RPCError, WorkflowQueryFailedError):
@@ -70,7 +64,7 @@ async def submit(ctx: Context, data: Any, *, wait_seconds: float = 30.0) -> Enro
 
 async def status(ctx: Context, enrollment_id: str) -> EnrollmentView:
     async with ctx.db.sessions() as session:
-        view = await enrollment_view(session, enrollment_id)
+        view = await enrollments.view(session, enrollment_id)
     if view is None:
         raise OperationError(f"no enrollment {enrollment_id}")
     return view
@@ -80,62 +74,69 @@ async def listing(ctx: Context, *, stage: str | None = None) -> list[EnrollmentV
     if stage is not None and stage not in tuple(Stage):
         raise OperationError(f"stage: unknown stage {stage!r}; one of: {', '.join(Stage)}")
     async with ctx.db.sessions() as session:
-        return await list_enrollments(session, stage=stage)
+        return await enrollments.listing(session, stage=stage)
 
 
 async def approve(ctx: Context, enrollment_id: str, *, by: str) -> EnrollmentStatus:
-    return await _review(ctx, enrollment_id, "approve", StaffDecision(by=by), "approve")
+    return await send_update(
+        _handle(await ctx.temporal(), enrollment_id),
+        EnrollmentWorkflow.approve,
+        StaffDecision(by=by),
+        missing=lambda: _closed_reason(ctx, enrollment_id, "approve"),
+    )
 
 
 async def reject(ctx: Context, enrollment_id: str, *, by: str, reason: str) -> EnrollmentStatus:
-    return await _review(ctx, enrollment_id, "reject", Rejection(by=by, reason=reason), "reject")
+    return await send_update(
+        _handle(await ctx.temporal(), enrollment_id),
+        EnrollmentWorkflow.reject,
+        Rejection(by=by, reason=reason),
+        missing=lambda: _closed_reason(ctx, enrollment_id, "reject"),
+    )
 
 
 async def request_changes(
     ctx: Context, enrollment_id: str, *, by: str, message: str
 ) -> EnrollmentStatus:
-    return await _review(
-        ctx,
-        enrollment_id,
-        "request_changes",
+    return await send_update(
+        _handle(await ctx.temporal(), enrollment_id),
+        EnrollmentWorkflow.request_changes,
         ChangeRequest(by=by, message=message),
-        "request changes to",
+        missing=lambda: _closed_reason(ctx, enrollment_id, "request changes to"),
     )
 
 
 async def amend(ctx: Context, enrollment_id: str, data: Any) -> EnrollmentStatus:
     valid = validate_enrollment(data)
-    return await _review(ctx, enrollment_id, "amend", Amendment(request=valid.request), "amend")
+    return await send_update(
+        _handle(await ctx.temporal(), enrollment_id),
+        EnrollmentWorkflow.amend,
+        Amendment(request=valid.request),
+        missing=lambda: _closed_reason(ctx, enrollment_id, "amend"),
+    )
 
 
 async def wait_for_result(ctx: Context, enrollment_id: str) -> EnrollmentStatus:
     """Wait until the workflow ends (tests and scripts)."""
-    client = await ctx.temporal()
-    handle = client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id(enrollment_id))
+    handle = _handle(await ctx.temporal(), enrollment_id)
     try:
         return await handle.result()
     except WorkflowFailureError as failure:
         raise OperationError(f"enrollment {enrollment_id} failed: {failure.cause}") from failure
 
 
-async def _review(
-    ctx: Context, enrollment_id: str, update: str, arg: Any, action: str
-) -> EnrollmentStatus:
-    client = await ctx.temporal()
-    handle = client.get_workflow_handle(workflow_id(enrollment_id))
-    return await send_update(
-        handle,
-        update,
-        arg,
-        result_type=EnrollmentStatus,
-        missing=lambda: _closed_reason(ctx, enrollment_id, action),
+def _handle(
+    client: Client, enrollment_id: str
+) -> WorkflowHandle[EnrollmentWorkflow, EnrollmentStatus]:
+    return client.get_workflow_handle_for(
+        EnrollmentWorkflow.run, ids.enrollment_workflow_id(enrollment_id)
     )
 
 
 async def _closed_reason(ctx: Context, enrollment_id: str, action: str) -> str:
     """Why an action on a finished (or unknown) enrollment cannot be taken, from the store."""
     async with ctx.db.sessions() as session:
-        view = await enrollment_view(session, enrollment_id)
+        view = await enrollments.view(session, enrollment_id)
     if view is None:
         return f"no enrollment {enrollment_id}"
     explanation = STAGE_EXPLANATIONS.get(Stage(view.stage), f"is {view.stage}")

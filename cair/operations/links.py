@@ -3,15 +3,15 @@ in words they can act on."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cair.operations.context import OperationError
-from cair.store.link_tokens import LinkRefused, consume_link
+from cair.store import links
+from cair.store.database import Session
+from cair.store.links import LinkPurpose, LinkRefused
 from cair.store.models import LinkTokenRow
 
 
-async def open_link(session: AsyncSession, token: str, *, purpose: str) -> LinkTokenRow:
+async def open_link(session: Session, token: str, *, purpose: LinkPurpose) -> LinkTokenRow:
     try:
-        return await consume_link(session, token, purpose=purpose)
+        return await links.consume(session, token, purpose=purpose)
     except LinkRefused as refused:
         raise OperationError(str(refused)) from refused

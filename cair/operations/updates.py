@@ -1,4 +1,4 @@
-"""Send a Temporal Update and turn its refusal into the validator's own words."""
+"""Send a Temporal Update by method reference and turn its refusal into the validator's words."""
 
 from __future__ import annotations
 
@@ -8,24 +8,25 @@ from typing import Any, TypeVar
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.workflow import UpdateMethodMultiParam
 
 from cair.operations.context import OperationError
 
-T = TypeVar("T")
+W = TypeVar("W")
+A = TypeVar("A")
+R = TypeVar("R")
 
 
 async def send_update(
-    handle: WorkflowHandle[Any, Any],
-    update: str,
-    arg: Any,
+    handle: WorkflowHandle[W, Any],
+    update: UpdateMethodMultiParam[[W, A], R],
+    arg: A,
     *,
-    result_type: type[T],
     missing: Callable[[], Awaitable[str]],
-) -> T:
+) -> R:
     """Run ``update``; ``missing`` words the refusal when no such running workflow exists."""
     try:
-        result: T = await handle.execute_update(update, arg, result_type=result_type)
-        return result
+        return await handle.execute_update(update, arg)
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
-from cair.domain.contracts import (
+from temporalio.client import WorkflowHandle
+
+from cair.domain import ids
+from cair.domain.contracts.user_activation import (
     ActivationStatus,
     DeadlineExtension,
     TrainingCompleted,
-    TrainingKind,
-    UserState,
 )
+from cair.domain.user_states import TrainingKind, UserState
 from cair.operations.context import Context, OperationError
 from cair.operations.updates import send_update
-from cair.store.queries import UserListing, find_user, list_users
+from cair.store import users
+from cair.store.users import UserListing
+from cair.workflows.user_activation import UserActivationWorkflow
 
 
 async def listing(
@@ -22,48 +27,59 @@ async def listing(
     if state is not None and state not in tuple(UserState):
         raise OperationError(f"state: unknown state {state!r}; one of: {', '.join(UserState)}")
     async with ctx.db.sessions() as session:
-        return await list_users(session, state=state, provider_id=provider_id)
+        return await users.listing(session, state=state, provider_id=provider_id)
 
 
-def _kind(kind: str) -> str:
+def training_kind(kind: str) -> TrainingKind:
     normalized = kind.strip().lower().replace("-", "_")
     if normalized not in tuple(TrainingKind):
         raise OperationError("kind: must be 'webinar' or 'in-person'")
-    return normalized
+    return TrainingKind(normalized)
 
 
 async def training_complete(
     ctx: Context, user_id: str, *, kind: str, by: str, on: date | None = None
 ) -> ActivationStatus:
-    training = TrainingCompleted(kind=_kind(kind), by=by, date=on.isoformat() if on else "")
-    return await _gate_update(ctx, user_id, "training_completed", training, "record training for")
-
-
-async def training_extend(ctx: Context, user_id: str, *, days: int, by: str) -> ActivationStatus:
-    extension = DeadlineExtension(days=days, by=by)
-    return await _gate_update(
-        ctx, user_id, "extend_deadline", extension, "extend the training deadline of"
+    training = TrainingCompleted(kind=training_kind(kind), by=by, date=on.isoformat() if on else "")
+    action = "record training for"
+    handle = await _gate(ctx, user_id, action)
+    return await send_update(
+        handle,
+        UserActivationWorkflow.training_completed,
+        training,
+        missing=_not_waiting(user_id, action),
     )
 
 
-async def _gate_update(
-    ctx: Context, user_id: str, update: str, arg: object, action: str
-) -> ActivationStatus:
+async def training_extend(ctx: Context, user_id: str, *, days: int, by: str) -> ActivationStatus:
+    action = "extend the training deadline of"
+    handle = await _gate(ctx, user_id, action)
+    return await send_update(
+        handle,
+        UserActivationWorkflow.extend_deadline,
+        DeadlineExtension(days=days, by=by),
+        missing=_not_waiting(user_id, action),
+    )
+
+
+async def _gate(
+    ctx: Context, user_id: str, action: str
+) -> WorkflowHandle[UserActivationWorkflow, UserState]:
     async with ctx.db.sessions() as session:
-        user = await find_user(session, user_id)
+        user = await users.by_user_id(session, user_id)
     if user is None:
         raise OperationError(f"cannot {action} user {user_id}: no such user")
     if user.state != UserState.PENDING_TRAINING:
         raise OperationError(f"cannot {action} user {user_id}: the user is {user.state}")
     client = await ctx.temporal()
+    return client.get_workflow_handle_for(
+        UserActivationWorkflow.run,
+        user.activation_workflow_id or ids.user_gate_workflow_id(user_id),
+    )
 
+
+def _not_waiting(user_id: str, action: str) -> Callable[[], Awaitable[str]]:
     async def missing() -> str:
         return f"cannot {action} user {user_id}: the user is not waiting for training"
 
-    return await send_update(
-        client.get_workflow_handle(user.activation_workflow_id or f"user-{user_id}"),
-        update,
-        arg,
-        result_type=ActivationStatus,
-        missing=missing,
-    )
+    return missing

@@ -1,5 +1,6 @@
-"""Seal a secret with a key derived from the server key, so the database never holds it in
-plain form while it waits for its single reveal."""
+"""Seal a secret with a key derived from a server key, so the database never holds it in plain
+form while it waits for its single reveal. ``context`` is bound in as associated data: a sealed
+value copied to another row (another credential id) does not open."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+CREDENTIAL_SEAL = "credential-seal"
+
 
 def _derive(server_key: bytes, purpose: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
@@ -17,12 +20,15 @@ def _derive(server_key: bytes, purpose: str) -> bytes:
     )
 
 
-def seal(server_key: bytes, plaintext: str, *, purpose: str) -> str:
+def seal(server_key: bytes, plaintext: str, *, purpose: str, context: str = "") -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(_derive(server_key, purpose)).encrypt(nonce, plaintext.encode(), None)
+    sealed = AESGCM(_derive(server_key, purpose)).encrypt(
+        nonce, plaintext.encode(), context.encode() or None
+    )
     return base64.b64encode(nonce + sealed).decode()
 
 
-def unseal(server_key: bytes, sealed: str, *, purpose: str) -> str:
+def unseal(server_key: bytes, sealed: str, *, purpose: str, context: str = "") -> str:
     raw = base64.b64decode(sealed)
-    return AESGCM(_derive(server_key, purpose)).decrypt(raw[:12], raw[12:], None).decode()
+    aead = AESGCM(_derive(server_key, purpose))
+    return aead.decrypt(raw[:12], raw[12:], context.encode() or None).decode()

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from cair.settings import Settings
 
+# What activities and operations hold while they call the store's query modules; they never
+# import SQLAlchemy themselves.
+Session = AsyncSession
+
 
 def create_engine(settings: Settings) -> AsyncEngine:
+    """Bound parameters are hidden from error messages: they hold names and addresses."""
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _sqlite_pragmas(engine.sync_engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -22,7 +32,17 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# Named constraints, so later migrations can drop them on every database (SQLite included).
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
 
 
@@ -226,7 +246,7 @@ class AccountChangeRow(Base):
     __tablename__ = "account_changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    change_id: Mapped[str] = mapped_column(String(40), unique=True)
+    change_id: Mapped[str] = mapped_column(String(40))
     provider_id: Mapped[str] = mapped_column(String(20), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     target_user_id: Mapped[str | None] = mapped_column(String(20), default=None)
@@ -237,3 +257,25 @@ class AccountChangeRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # A change id is the representative's retry key within one organization, never across.
+    __table_args__ = (UniqueConstraint("provider_id", "change_id"),)
+
+
+class IncidentRow(Base):
+    """A workflow step that failed for good: what staff must look at. No personal data."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    workflow_id: Mapped[str] = mapped_column(String(120), index=True)
+    step: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text)
+    enrollment_id: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
+    provider_id: Mapped[str | None] = mapped_column(String(20), index=True, default=None)
+    user_id: Mapped[str | None] = mapped_column(String(20), default=None)
+    change_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(254), default=None)

@@ -4,39 +4,26 @@ gets a new single-use reveal link."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.contracts import Activity, CredentialIssue, Credentials, Mail, MailOrder
-    from cair.workflows.activity_calls import call
-
-
-@dataclass(frozen=True)
-class ReissueInput:
-    provider_id: str
-    by: str
-    activity_timeout_seconds: float = 30.0
+    from cair.domain.contracts.credentials import CredentialIssue, Credentials, ReissueInput
+    from cair.domain.contracts.mail import Mail, MailOrder
+    from cair.workflows.steps import Steps
 
 
 @workflow.defn
 class ReissueCredentialsWorkflow:
     @workflow.run
     async def run(self, start: ReissueInput) -> Credentials:
+        steps = Steps(timeout_seconds=start.activity_timeout_seconds)
         key = workflow.info().workflow_id
-        issued: Credentials = await call(
-            Activity.ISSUE_CREDENTIALS,
-            CredentialIssue(provider_id=start.provider_id, issue_key=key, by=start.by),
-            timeout_seconds=start.activity_timeout_seconds,
-            result_type=Credentials,
+        issued = await steps.issue_credentials(
+            CredentialIssue(provider_id=start.provider_id, issue_key=key, by=start.by)
         )
-        await call(
-            Activity.SEND_MAIL,
+        await steps.send_mail(
             MailOrder(
                 key=f"{key}/mail", mail=Mail.CREDENTIALS_REISSUED, provider_id=start.provider_id
-            ),
-            timeout_seconds=start.activity_timeout_seconds,
-            result_type=str,
+            )
         )
         return issued

@@ -5,6 +5,9 @@ validate → duplicate check → route (local representative: tell both, end) �
 review (approve / reject / request changes; the applicant amends) with reminders every two
 business days and expiry after 30 days → provision → welcome e-mail → one
 UserActivationWorkflow per user → completed.
+
+A step that fails for good holds the enrollment in ``needs_attention``: staff are told, and the
+step runs again when they ask (the ``retry`` update).
 """
 
 from __future__ import annotations
@@ -13,45 +16,45 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, CancelledError, ChildWorkflowError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    CancelledError,
+    ChildWorkflowError,
+)
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.access import AccessLevel
-    from cair.domain.account import OrganizationInput
+    from cair.domain import ids
+    from cair.domain.access import AccessLevel, needs_training
     from cair.domain.business_days import add_business_days
-    from cair.domain.contracts import (
-        STAGE_EXPLANATIONS,
-        Activity,
+    from cair.domain.contracts.credentials import CredentialIssue
+    from cair.domain.contracts.enrollment import (
         Amendment,
         AmendRecord,
         ChangeRequest,
-        CredentialIssue,
-        Credentials,
         EnrollmentInput,
         EnrollmentStatus,
-        Mail,
-        MailOrder,
-        ProvisionedUser,
         RegisterEnrollment,
-        RegisterOutcome,
         Rejection,
         StaffDecision,
-        Stage,
         StageChange,
-        UserActivationInput,
-        UserState,
         UserStatus,
         ValidationOutcome,
     )
-    from cair.domain.dates import long_date
+    from cair.domain.contracts.failures import StaffRetry
+    from cair.domain.contracts.mail import Mail, MailOrder
+    from cair.domain.contracts.organization import OrganizationInput
+    from cair.domain.contracts.user_activation import UserActivationInput
     from cair.domain.request import EnrollmentRequest
+    from cair.domain.stages import STAGE_EXPLANATIONS, Stage
+    from cair.domain.user_states import UserState
     from cair.temporal import search_attributes as sa
-    from cair.workflows.activity_calls import call
+    from cair.workflows.holding import Holding, Subject
     from cair.workflows.organization import OrganizationWorkflow
+    from cair.workflows.steps import Steps
     from cair.workflows.user_activation import UserActivationWorkflow
 
 REMINDER_BUSINESS_DAYS = 2
@@ -75,6 +78,7 @@ class EnrollmentWorkflow:
         self._routing = ValidationOutcome(problems=[])
         self._timeout = start.activity_timeout_seconds
         self._org_history_threshold = start.org_history_threshold
+        self._steps = Steps(timeout_seconds=self._timeout, on_failure=self._hold)
         self._provider_id: str | None = None
         self._users: list[UserStatus] = []
         self._note: str | None = None
@@ -86,14 +90,13 @@ class EnrollmentWorkflow:
         self._next_reminder: datetime | None = None
         self._expires_at: datetime | None = None
         self._review_rounds = 0
+        self._holding = Holding(timeout_seconds=self._timeout, key_prefix=self._id)
 
     # ---- the run --------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, start: EnrollmentInput) -> EnrollmentStatus:
-        self._routing = await self._call(
-            Activity.VALIDATE_REQUEST, start.request, ValidationOutcome
-        )
+        self._routing = await self._steps.validate_request(start.request)
         if self._routing.problems:
             # Clients validate before starting; this catches rules that changed in between.
             self._stage = Stage.INVALID
@@ -101,16 +104,15 @@ class EnrollmentWorkflow:
             workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(self._stage.value)])
             return self.status()
         self._upsert_search_attributes()
-        registered = await self._call(
-            Activity.REGISTER_ENROLLMENT,
+        assert self._routing.access_level is not None
+        registered = await self._steps.register_enrollment(
             RegisterEnrollment(
                 enrollment_id=self._id,
                 request=start.request,
                 access_level=self._routing.access_level,
                 county=self._routing.county,
                 region_key=self._routing.region_key,
-            ),
-            RegisterOutcome,
+            )
         )
         if registered.duplicate_of:
             self._note = f"already enrolled or in progress as enrollment {registered.duplicate_of}"
@@ -141,7 +143,9 @@ class EnrollmentWorkflow:
             now = workflow.now()
             if now >= self._expires_at and not self._amending:
                 await self._set_stage(Stage.EXPIRED, step="expired")
-                await self._mail(Mail.EXPIRED, "expired", days=str(REVIEW_EXPIRY.days))
+                await self._mail(
+                    Mail.EXPIRED, "expired", since=self._review_since, deadline=self._expires_at
+                )
                 return False
             wake = self._expires_at
             if self._stage == Stage.AWAITING_REVIEW:
@@ -154,16 +158,15 @@ class EnrollmentWorkflow:
                 await workflow.wait_condition(lambda: self._changed, timeout=wake - now)
 
     async def _remind(self) -> None:
-        assert self._next_reminder is not None and self._review_since is not None
-        assert self._expires_at is not None
+        assert self._next_reminder is not None
         self._reminders += 1
         await self._mail(
             Mail.STAFF_REMINDER,
-            f"review-{self._review_round()}/reminder-{self._reminders}",
-            reminder_number=str(self._reminders),
-            business_days=str(REMINDER_BUSINESS_DAYS * self._reminders),
-            waiting_since=long_date(self._review_since),
-            expires_on=long_date(self._expires_at),
+            f"review-{self._review_rounds}/reminder-{self._reminders}",
+            reminder=self._reminders,
+            business_days=REMINDER_BUSINESS_DAYS * self._reminders,
+            since=self._review_since,
+            deadline=self._expires_at,
         )
         self._next_reminder = add_business_days(self._next_reminder, REMINDER_BUSINESS_DAYS)
 
@@ -171,42 +174,34 @@ class EnrollmentWorkflow:
         """Record what the update handlers decided, in the order they were accepted."""
         while self._decisions:
             decision = self._decisions.pop(0)
-            step = f"review-{self._review_round()}/{decision.stage.value}"
+            step = f"review-{self._review_rounds}/{decision.stage.value}"
             await self._set_stage(decision.stage, step=step, actor=decision.by, note=decision.note)
             if decision.stage == Stage.REJECTED:
-                await self._mail(Mail.REJECTED, step, reason=decision.note or "")
+                await self._mail(Mail.REJECTED, step, note=decision.note)
             elif decision.stage == Stage.CHANGES_REQUESTED:
-                assert self._expires_at is not None
                 await self._mail(
-                    Mail.CHANGES_REQUESTED,
-                    step,
-                    message=decision.note or "",
-                    expires_on=long_date(self._expires_at),
+                    Mail.CHANGES_REQUESTED, step, note=decision.note, deadline=self._expires_at
                 )
 
     async def _provision(self) -> None:
-        self._provider_id = await self._call(Activity.PROVISION_PROVIDER_ID, self._id, str)
+        self._provider_id = await self._steps.provision_provider_id(self._id)
         workflow.upsert_search_attributes([sa.PROVIDER_ID.value_set(self._provider_id)])
-        users = await self._call(Activity.CREATE_USERS, self._id, list[ProvisionedUser])
+        users = await self._steps.create_users(self._id)
         self._users = [
             UserStatus(
                 user_id=u.user_id,
                 role=u.role,
-                state=UserState.PENDING_TRAINING
-                if u.role in ("regular", "power")
-                else UserState.ACTIVE,
+                state=UserState.PENDING_TRAINING if needs_training(u.role) else UserState.ACTIVE,
             )
             for u in users
         ]
         if self._routing.access_level == AccessLevel.DATA_EXCHANGE:
-            await self._call(
-                Activity.ISSUE_CREDENTIALS,
+            await self._steps.issue_credentials(
                 CredentialIssue(
                     provider_id=self._provider_id,
                     issue_key=f"{self._id}/credentials",
                     by="enrollment",
-                ),
-                Credentials,
+                )
             )
         await self._mail(Mail.WELCOME, "welcome")
         await self._set_stage(Stage.AWAITING_TRAINING, step="awaiting-training")
@@ -218,6 +213,7 @@ class EnrollmentWorkflow:
         """Start the organization's account workflow as soon as the account exists, so its
         representative can manage users while others are still in training."""
         assert self._provider_id is not None and self._request is not None
+        assert self._routing.access_level is not None
         await workflow.start_child_workflow(
             OrganizationWorkflow.run,
             OrganizationInput(
@@ -228,7 +224,7 @@ class EnrollmentWorkflow:
                 history_threshold=self._org_history_threshold,
                 activity_timeout_seconds=self._timeout,
             ),
-            id=f"org-{self._provider_id}",
+            id=ids.organization_workflow_id(self._provider_id),
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
 
@@ -242,14 +238,15 @@ class EnrollmentWorkflow:
                     provider_id=self._provider_id or "",
                     activity_timeout_seconds=self._timeout,
                 ),
-                id=f"user-{user.user_id}",
+                id=ids.user_gate_workflow_id(user.user_id),
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
         except ChildWorkflowError as ended:
-            # The representative inactivated or changed the user meanwhile: settled elsewhere.
+            # Cancelled: the representative changed or inactivated the user meanwhile, and an
+            # account change settles the user. Anything else ended the gate outside this
+            # service (terminated by an operator): the store keeps the user's last state.
             if not isinstance(ended.cause, CancelledError):
-                raise
-            user.state = "changed by account update"
+                workflow.logger.warning("gate of user %s ended: %s", user.user_id, ended)
 
     # ---- staff and applicant actions (Temporal Updates) -----------------------------------
 
@@ -292,9 +289,8 @@ class EnrollmentWorkflow:
         """The applicant's corrected request: re-validated, then back to staff review."""
         self._amending = True
         try:
-            outcome = await self._call(
-                Activity.VALIDATE_REQUEST, amendment.request, ValidationOutcome
-            )
+            # Not held: a refusal here is the applicant's to read, and nothing has changed yet.
+            outcome = await Steps(timeout_seconds=self._timeout).validate_request(amendment.request)
             if outcome.problems:
                 raise ApplicationError(
                     "the amended request is invalid:\n" + "\n".join(outcome.problems),
@@ -309,22 +305,21 @@ class EnrollmentWorkflow:
                     type="InvalidRequest",
                     non_retryable=True,
                 )
-            await self._call(
-                Activity.RECORD_AMENDMENT,
+            assert outcome.access_level is not None
+            await self._steps.record_amendment(
                 AmendRecord(
                     enrollment_id=self._id,
                     request=amendment.request,
                     access_level=outcome.access_level,
-                    step=f"review-{self._review_round()}/amended",
-                ),
-                None,
+                    step=f"review-{self._review_rounds}/amended",
+                )
             )
             self._request = amendment.request
             self._routing = outcome
             self._upsert_search_attributes()
             self._open_review()
-            await self._set_stage(Stage.AWAITING_REVIEW, step=f"review-{self._review_round()}/open")
-            await self._mail(Mail.AMENDMENT_RECEIVED, f"review-{self._review_round()}/amendment")
+            await self._set_stage(Stage.AWAITING_REVIEW, step=f"review-{self._review_rounds}/open")
+            await self._mail(Mail.AMENDMENT_RECEIVED, f"review-{self._review_rounds}/amendment")
         finally:
             self._amending = False
             self._changed = True
@@ -340,17 +335,32 @@ class EnrollmentWorkflow:
                 "changes"
             )
 
+    @workflow.update
+    async def retry(self, retry: StaffRetry) -> EnrollmentStatus:
+        """Staff mended what made a step fail: run it again."""
+        self._holding.release(retry)
+        return self.status()
+
+    @retry.validator
+    def _validate_retry(self, retry: StaffRetry) -> None:
+        _require_name(retry.by)
+        refusal = self._holding.refusal(f"retry enrollment {self._id}")
+        if refusal:
+            raise ValueError(refusal)
+
     @workflow.query
     def status(self) -> EnrollmentStatus:
         return EnrollmentStatus(
             id=self._id,
-            stage=self._stage.value,
+            stage=self._stage,
             region=self._routing.region_key,
             access_level=self._routing.access_level,
             org_type=self._request.organization.type if self._request else "",
             provider_id=self._provider_id,
             users=list(self._users),
-            note=self._note,
+            note=f"held at {self._holding.step}: {self._holding.reason}"
+            if self._holding.held
+            else self._note,
             reminders_sent=self._reminders,
             next_reminder_at=self._next_reminder.isoformat()
             if self._next_reminder and self._stage == Stage.AWAITING_REVIEW
@@ -358,6 +368,28 @@ class EnrollmentWorkflow:
             expires_at=self._expires_at.isoformat()
             if self._expires_at and self._stage in (Stage.AWAITING_REVIEW, Stage.CHANGES_REQUESTED)
             else None,
+        )
+
+    # ---- holding a failed step for staff --------------------------------------------------
+
+    async def _hold(self, step: str, failure: ActivityError) -> None:
+        """Hold the enrollment in needs_attention until staff ask for a retry."""
+        held_from, note = self._stage, self._note
+        self._stage = Stage.NEEDS_ATTENTION
+        workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(self._stage.value)])
+        retry = await self._holding.hold(
+            step, failure, Subject(enrollment_id=self._id, provider_id=self._provider_id)
+        )
+        self._stage, self._note = held_from, note
+        workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(self._stage.value)])
+        await self._steps.record_stage(
+            StageChange(
+                enrollment_id=self._id,
+                stage=self._stage,
+                step=f"hold-{self._holding.count}/retry",
+                actor=retry.by,
+                note=f"retried {step}",
+            )
         )
 
     # ---- helpers --------------------------------------------------------------------------
@@ -387,9 +419,6 @@ class EnrollmentWorkflow:
         self._stage = Stage.AWAITING_REVIEW
         self._review_rounds += 1
 
-    def _review_round(self) -> int:
-        return self._review_rounds
-
     async def _set_stage(
         self, stage: Stage, *, step: str, actor: str = "system", note: str | None = None
     ) -> None:
@@ -398,31 +427,44 @@ class EnrollmentWorkflow:
         if stage not in (Stage.PROVISIONING, Stage.REJECTED, Stage.CHANGES_REQUESTED):
             self._stage = stage
         workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(stage.value)])
-        await self._call(
-            Activity.RECORD_STAGE,
-            StageChange(
-                enrollment_id=self._id, stage=stage.value, step=step, actor=actor, note=note
-            ),
-            None,
+        await self._steps.record_stage(
+            StageChange(enrollment_id=self._id, stage=stage, step=step, actor=actor, note=note)
         )
 
     def _upsert_search_attributes(self) -> None:
-        assert self._request is not None
+        assert self._request is not None and self._routing.access_level is not None
         workflow.upsert_search_attributes(
             [
                 sa.CAIR_REGION.value_set(self._routing.region_key),
                 sa.ORG_TYPE.value_set(self._request.organization.type),
-                sa.ACCESS_LEVEL.value_set(self._routing.access_level),
+                sa.ACCESS_LEVEL.value_set(self._routing.access_level.value),
                 sa.ENROLLMENT_STAGE.value_set(self._stage.value),
             ]
         )
 
-    async def _mail(self, mail: Mail, step: str, **extra: str) -> None:
-        order = MailOrder(key=f"{self._id}/{step}", mail=mail, enrollment_id=self._id, extra=extra)
-        await self._call(Activity.SEND_MAIL, order, str)
-
-    async def _call(self, name: Activity, arg: object, result_type: type | None) -> Any:
-        return await call(name, arg, timeout_seconds=self._timeout, result_type=result_type)
+    async def _mail(
+        self,
+        mail: Mail,
+        step: str,
+        *,
+        note: str | None = None,
+        since: datetime | None = None,
+        deadline: datetime | None = None,
+        reminder: int | None = None,
+        business_days: int | None = None,
+    ) -> None:
+        await self._steps.send_mail(
+            MailOrder(
+                key=f"{self._id}/{step}",
+                mail=mail,
+                enrollment_id=self._id,
+                note=note,
+                since=since,
+                deadline=deadline,
+                reminder=reminder,
+                business_days=business_days,
+            )
+        )
 
 
 def _require_name(by: str) -> None:

@@ -8,34 +8,32 @@ queue, the changes awaiting approval and recent results, so nothing is lost.
 
 from __future__ import annotations
 
-from typing import Any
-
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.access import AccessLevel, Role, role_allowed
-    from cair.domain.account import (
+    from cair.domain.access import Role, role_allowed
+    from cair.domain.account_changes import ChangeKind, ChangeStatus
+    from cair.domain.contracts.mail import Mail, MailOrder
+    from cair.domain.contracts.organization import (
         AccountChange,
         ApplyChange,
         ChangeDecision,
-        ChangeKind,
         ChangeOutcome,
         ChangeResult,
-        ChangeStatus,
         DecideChange,
         OrganizationInput,
         PendingChanges,
     )
-    from cair.domain.contracts import Activity, Mail, MailOrder, UserActivationInput
+    from cair.domain.contracts.user_activation import UserActivationInput
     from cair.temporal import search_attributes as sa
-    from cair.workflows.activity_calls import call
+    from cair.workflows.holding import Holding, Subject
+    from cair.workflows.steps import Steps, failure_reason
     from cair.workflows.user_activation import UserActivationWorkflow
 
-RESULTS_KEPT = 200
-STAFF_APPROVAL_MAIL = (
-    "staff-approval-mail"  # recent results carried across continue-as-new, for idempotent retries
-)
+RESULTS_KEPT = 200  # recent results carried across continue-as-new, for idempotent retries
+STAFF_APPROVAL_MAIL = "staff-approval-mail"  # patch: staff are e-mailed when a raise waits
 
 
 @workflow.defn
@@ -49,6 +47,11 @@ class OrganizationWorkflow:
         self._awaiting: dict[str, AccountChange] = {c.change_id: c for c in start.awaiting_approval}
         self._decisions: list[ChangeDecision] = []
         self._results: dict[str, ChangeResult] = dict(start.results)
+        # Not held: a failed change is reported and the account keeps serving the next one.
+        self._steps = Steps(timeout_seconds=start.activity_timeout_seconds)
+        self._incidents = Holding(
+            timeout_seconds=start.activity_timeout_seconds, key_prefix=start.provider_id
+        )
 
     @workflow.run
     async def run(self, start: OrganizationInput) -> None:
@@ -56,7 +59,7 @@ class OrganizationWorkflow:
             [
                 sa.PROVIDER_ID.value_set(start.provider_id),
                 sa.ORG_TYPE.value_set(start.org_type),
-                sa.ACCESS_LEVEL.value_set(start.access_level),
+                sa.ACCESS_LEVEL.value_set(start.access_level.value),
                 sa.CAIR_REGION.value_set(start.region),
             ]
         )
@@ -94,7 +97,7 @@ class OrganizationWorkflow:
     @submit_change.validator
     def _validate_change(self, change: AccountChange) -> None:
         assert self._input is not None
-        level = AccessLevel(self._input.access_level)
+        level = self._input.access_level
         if not change.change_id.strip():
             raise ValueError("change_id: required, so a retry is recognised")
         if change.kind in (ChangeKind.ADD_USER,) and change.new_user is None:
@@ -146,15 +149,13 @@ class OrganizationWorkflow:
 
     async def _apply(self, change: AccountChange) -> ChangeResult:
         assert self._input is not None
-        outcome: ChangeOutcome = await self._call(
-            Activity.APPLY_ACCOUNT_CHANGE,
-            ApplyChange(
-                provider_id=self._input.provider_id,
-                change=change,
-                now=workflow.now().isoformat(),
-            ),
-            ChangeOutcome,
+        order = ApplyChange(
+            provider_id=self._input.provider_id, change=change, now=workflow.now().isoformat()
         )
+        try:
+            outcome = await self._steps.apply_account_change(order)
+        except ActivityError as failed:
+            return await self._failed(change, "apply", failed)
         await self._follow_up(outcome)
         if outcome.result.status == ChangeStatus.AWAITING_APPROVAL:
             self._awaiting[change.change_id] = change
@@ -166,18 +167,34 @@ class OrganizationWorkflow:
 
     async def _decide(self, decision: ChangeDecision) -> None:
         assert self._input is not None
-        outcome: ChangeOutcome = await self._call(
-            Activity.DECIDE_ACCOUNT_CHANGE,
-            DecideChange(
-                provider_id=self._input.provider_id,
-                decision=decision,
-                now=workflow.now().isoformat(),
-            ),
-            ChangeOutcome,
+        order = DecideChange(
+            provider_id=self._input.provider_id, decision=decision, now=workflow.now().isoformat()
         )
-        await self._follow_up(outcome, step="decision")
-        self._results[decision.change_id] = outcome.result
+        try:
+            outcome = await self._steps.decide_account_change(order)
+        except ActivityError as failed:
+            change = self._awaiting[decision.change_id]
+            self._results[decision.change_id] = await self._failed(change, "decide", failed)
+        else:
+            await self._follow_up(outcome, step="decision")
+            self._results[decision.change_id] = outcome.result
         self._awaiting.pop(decision.change_id, None)
+
+    async def _failed(
+        self, change: AccountChange, step: str, failure: ActivityError
+    ) -> ChangeResult:
+        """The change could not be applied: staff are told, the account serves the next one."""
+        await self._report(
+            f"change-{change.change_id}/{step}", step, failure_reason(failure), change
+        )
+        return ChangeResult(
+            change_id=change.change_id,
+            kind=change.kind,
+            status=ChangeStatus.FAILED,
+            message="the change could not be applied and nothing of it was kept; registry staff "
+            "have been told",
+            user_id=change.user_id,
+        )
 
     async def _follow_up(self, outcome: ChangeOutcome, *, step: str = "confirmation") -> None:
         """Stop or start the user's training gate and confirm by e-mail."""
@@ -190,31 +207,52 @@ class OrganizationWorkflow:
             except Exception:  # noqa: BLE001 - the gate may have ended already; nothing to stop
                 workflow.logger.info("no running gate %s", outcome.stop_gate_workflow_id)
         if outcome.start_gate and result.user_id and outcome.gate_workflow_id:
-            await workflow.start_child_workflow(
-                UserActivationWorkflow.run,
-                UserActivationInput(
-                    user_id=result.user_id,
-                    role=outcome.gate_role or "",
-                    provider_id=self._input.provider_id,
-                    reason=f"change-{result.change_id}",
-                    activity_timeout_seconds=self._input.activity_timeout_seconds,
-                ),
-                id=outcome.gate_workflow_id,
-                parent_close_policy=ParentClosePolicy.ABANDON,
-            )
+            assert outcome.gate_role is not None
+            try:
+                await workflow.start_child_workflow(
+                    UserActivationWorkflow.run,
+                    UserActivationInput(
+                        user_id=result.user_id,
+                        role=outcome.gate_role,
+                        provider_id=self._input.provider_id,
+                        reason=f"change-{result.change_id}",
+                        activity_timeout_seconds=self._input.activity_timeout_seconds,
+                    ),
+                    id=outcome.gate_workflow_id,
+                    parent_close_policy=ParentClosePolicy.ABANDON,
+                )
+            except WorkflowAlreadyStartedError:
+                await self._report(
+                    f"change-{result.change_id}/gate",
+                    "start training gate",
+                    f"the gate {outcome.gate_workflow_id} already exists",
+                    result,
+                )
         if outcome.notify and result.status != ChangeStatus.REFUSED:
             await self._mail(Mail.ACCOUNT_CHANGE, result, step)
 
     async def _mail(self, mail: Mail, result: ChangeResult, step: str) -> None:
         assert self._input is not None
         order = MailOrder(
-            key=f"change-{result.change_id}/{step}",
+            key=f"{self._input.provider_id}/change-{result.change_id}/{step}",
             mail=mail,
             provider_id=self._input.provider_id,
             user_id=result.user_id,
-            extra={"change_id": result.change_id},
+            change_id=result.change_id,
         )
-        await self._call(Activity.SEND_MAIL, order, str)
+        try:
+            await self._steps.send_mail(order)
+        except ActivityError as failed:
+            await self._report(order.key, f"mail {mail.value}", failure_reason(failed), result)
+
+    async def _report(
+        self, key: str, step: str, reason: str, change: AccountChange | ChangeResult
+    ) -> None:
+        assert self._input is not None
+        subject = Subject(
+            provider_id=self._input.provider_id, user_id=change.user_id, change_id=change.change_id
+        )
+        await self._incidents.report(f"{self._input.provider_id}/{key}", step, reason, subject)
 
     # ---- continue-as-new ------------------------------------------------------------------
 
@@ -247,21 +285,12 @@ class OrganizationWorkflow:
     def _known(self, change_id: str) -> bool:
         return change_id in self._awaiting or any(c.change_id == change_id for c in self._queue)
 
-    async def _call(self, name: Activity, arg: object, result_type: type | None) -> Any:
-        assert self._input is not None
-        return await call(
-            name,
-            arg,
-            timeout_seconds=self._input.activity_timeout_seconds,
-            result_type=result_type,
-        )
-
 
 def _queued_result(change: AccountChange) -> ChangeResult:
     return ChangeResult(
         change_id=change.change_id,
-        kind=change.kind.value,
-        status=ChangeStatus.QUEUED.value,
+        kind=change.kind,
+        status=ChangeStatus.QUEUED,
         message="waiting its turn",
         user_id=change.user_id,
     )
@@ -270,8 +299,8 @@ def _queued_result(change: AccountChange) -> ChangeResult:
 def _awaiting_result(change: AccountChange) -> ChangeResult:
     return ChangeResult(
         change_id=change.change_id,
-        kind=change.kind.value,
-        status=ChangeStatus.AWAITING_APPROVAL.value,
+        kind=change.kind,
+        status=ChangeStatus.AWAITING_APPROVAL,
         message=f"raising the role to {change.role} waits for registry staff approval",
         user_id=change.user_id,
     )

@@ -8,33 +8,25 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.account import SignInInput
-    from cair.domain.contracts import Activity, Mail, MailOrder
-    from cair.workflows.activity_calls import call
+    from cair.domain.contracts.mail import Mail, MailOrder
+    from cair.domain.contracts.sign_in import SignInInput
+    from cair.workflows.steps import Steps
 
 
 @workflow.defn
 class RepresentativeSignInWorkflow:
     @workflow.run
     async def run(self, start: SignInInput) -> None:
+        steps = Steps(timeout_seconds=start.activity_timeout_seconds)
         key = workflow.info().workflow_id
-        await call(
-            Activity.SEND_MAIL,
+        await steps.send_mail(
             MailOrder(
                 key=key,
                 mail=Mail.SIGN_IN_LINK,
                 provider_id=start.provider_id,
-                extra={
-                    "representative_id": str(start.representative_id),
-                    "ttl_minutes": str(start.ttl_minutes),
-                },
-            ),
-            timeout_seconds=start.activity_timeout_seconds,
-            result_type=str,
+                representative_id=start.representative_id,
+                ttl_minutes=start.ttl_minutes,
+            )
         )
         await workflow.sleep(timedelta(minutes=start.ttl_minutes))
-        await call(
-            Activity.EXPIRE_SIGN_IN_LINK,
-            key,
-            timeout_seconds=start.activity_timeout_seconds,
-        )
+        await steps.expire_sign_in_link(key)

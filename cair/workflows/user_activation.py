@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.access import Role, needs_training
-    from cair.domain.contracts import (
+    from cair.domain import ids
+    from cair.domain.access import needs_training
+    from cair.domain.contracts.failures import StaffRetry
+    from cair.domain.contracts.mail import Mail, MailOrder
+    from cair.domain.contracts.user_activation import (
         ActivationStatus,
-        Activity,
         DeadlineExtension,
-        Mail,
-        MailOrder,
         TrainingCompleted,
-        TrainingKind,
         UserActivationInput,
-        UserState,
         UserStateChange,
     )
-    from cair.domain.dates import long_date
-    from cair.workflows.activity_calls import call
+    from cair.domain.user_states import TrainingKind, UserState
+    from cair.workflows.holding import Holding, Subject
+    from cair.workflows.steps import Steps
 
 REMINDER_DAYS = (7, 14)
 MAX_EXTENSION_DAYS = 365
@@ -45,18 +44,25 @@ class UserActivationWorkflow:
         self._extensions: list[DeadlineExtension] = []
         self._reminders = 0
         self._extension_count = 0
+        self._steps = Steps(timeout_seconds=start.activity_timeout_seconds, on_failure=self._hold)
+        self._holding = Holding(
+            timeout_seconds=start.activity_timeout_seconds,
+            key_prefix=f"{ids.user_gate_workflow_id(start.user_id)}/{start.reason}",
+        )
 
     @workflow.run
-    async def run(self, start: UserActivationInput) -> str:
-        if not needs_training(Role(start.role)):
+    async def run(self, start: UserActivationInput) -> UserState:
+        if not needs_training(start.role):
             await self._set_state(UserState.ACTIVE, "active")
             await self._mail(Mail.ACCESS_READY, "access-ready")
-            return self._state.value
+            return self._state
 
         started = workflow.now()
         self._deadline = started + timedelta(days=start.training_days)
         await self._set_state(UserState.PENDING_TRAINING, "pending-training")
-        await self._mail(Mail.TRAINING_INSTRUCTIONS, "training-instructions", deadline=self._day())
+        await self._mail(
+            Mail.TRAINING_INSTRUCTIONS, "training-instructions", deadline=self._deadline
+        )
         reminders = [started + timedelta(days=d) for d in REMINDER_DAYS]
 
         while self._training is None:
@@ -65,13 +71,13 @@ class UserActivationWorkflow:
             if now >= self._deadline:
                 await self._set_state(UserState.TRAINING_EXPIRED, "training-expired")
                 await self._mail(Mail.TRAINING_EXPIRED, "training-expired")
-                return self._state.value
+                return self._state
             due = [r for r in reminders if r <= now]
             if due:
                 reminders = [r for r in reminders if r > now]
                 self._reminders += 1
                 await self._mail(
-                    Mail.TRAINING_REMINDER, f"reminder-{self._reminders}", deadline=self._day()
+                    Mail.TRAINING_REMINDER, f"reminder-{self._reminders}", deadline=self._deadline
                 )
                 continue
             wake = min([self._deadline, *reminders])
@@ -83,13 +89,13 @@ class UserActivationWorkflow:
 
         await self._set_state(UserState.ACTIVE, "trained", training=self._training)
         await self._mail(Mail.PASSWORD_SETUP, "password-setup")
-        return self._state.value
+        return self._state
 
     @workflow.update
     async def training_completed(self, training: TrainingCompleted) -> ActivationStatus:
         # Without a date from staff, the training happened today (workflow time, so it replays).
         self._training = TrainingCompleted(
-            kind=training.kind,
+            kind=TrainingKind(training.kind),
             by=training.by.strip(),
             date=training.date or workflow.now().date().isoformat(),
         )
@@ -99,7 +105,7 @@ class UserActivationWorkflow:
 
     @training_completed.validator
     def _validate_training(self, training: TrainingCompleted) -> None:
-        if training.kind not in tuple(TrainingKind):
+        if TrainingKind(training.kind) not in tuple(TrainingKind):
             raise ValueError("kind: must be 'webinar' or 'in_person'")
         if not training.by.strip():
             raise ValueError("by: name the staff member who records the training")
@@ -120,15 +126,39 @@ class UserActivationWorkflow:
             raise ValueError("by: name the staff member who extends the deadline")
         self._require_pending("extend the training deadline of")
 
+    @workflow.update
+    async def retry(self, retry: StaffRetry) -> ActivationStatus:
+        """Staff mended what made a step fail: run it again."""
+        self._holding.release(retry)
+        return self.status()
+
+    @retry.validator
+    def _validate_retry(self, retry: StaffRetry) -> None:
+        if not retry.by.strip():
+            raise ValueError("by: name the staff member who retries the step")
+        user = self._input.user_id if self._input else "?"
+        refusal = self._holding.refusal(f"retry the training gate of user {user}")
+        if refusal:
+            raise ValueError(refusal)
+
     @workflow.query
     def status(self) -> ActivationStatus:
-        start = self._input
+        assert self._input is not None
         return ActivationStatus(
-            user_id=start.user_id if start else "",
-            role=start.role if start else "",
-            state=self._state.value,
+            user_id=self._input.user_id,
+            role=self._input.role,
+            state=self._state,
             deadline=self._deadline.isoformat() if self._deadline else None,
             reminders_sent=self._reminders,
+            held=f"{self._holding.step}: {self._holding.reason}" if self._holding.held else None,
+        )
+
+    async def _hold(self, step: str, failure: ActivityError) -> None:
+        assert self._input is not None
+        await self._holding.hold(
+            step,
+            failure,
+            Subject(user_id=self._input.user_id, provider_id=self._input.provider_id),
         )
 
     def _require_pending(self, action: str) -> None:
@@ -158,35 +188,26 @@ class UserActivationWorkflow:
     ) -> None:
         assert self._input is not None
         self._state = state
-        await self._call(
-            Activity.SET_USER_STATE,
+        await self._steps.set_user_state(
             UserStateChange(
                 user_id=self._input.user_id,
-                state=state.value,
+                state=state,
                 step=f"{self._input.reason}/{step}",
                 actor=training.by if training else actor,
                 deadline=self._deadline.isoformat() if self._deadline else None,
                 training=training,
-            ),
+            )
         )
 
-    async def _mail(self, mail: Mail, step: str, **extra: str) -> None:
+    async def _mail(self, mail: Mail, step: str, *, deadline: datetime | None = None) -> None:
         assert self._input is not None
-        order = MailOrder(
-            key=f"user-{self._input.user_id}/{self._input.reason}/{step}",
-            mail=mail,
-            user_id=self._input.user_id,
-            provider_id=self._input.provider_id,
-            extra=extra,
+        gate = ids.user_gate_workflow_id(self._input.user_id)
+        await self._steps.send_mail(
+            MailOrder(
+                key=f"{gate}/{self._input.reason}/{step}",
+                mail=mail,
+                user_id=self._input.user_id,
+                provider_id=self._input.provider_id,
+                deadline=deadline,
+            )
         )
-        await self._call(Activity.SEND_MAIL, order, str)
-
-    async def _call(self, name: Activity, arg: object, result_type: type | None = None) -> Any:
-        assert self._input is not None
-        return await call(
-            name, arg, timeout_seconds=self._input.activity_timeout_seconds, result_type=result_type
-        )
-
-    def _day(self) -> str:
-        assert self._deadline is not None
-        return long_date(self._deadline)

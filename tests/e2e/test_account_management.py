@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateStage
 
-from cair.domain.account import AccountChange, ChangeKind, ChangeResult, InfoUpdate
+from cair.domain.account_changes import ChangeKind, InfoUpdate
+from cair.domain.contracts.organization import AccountChange, ChangeResult
 from cair.domain.request import Contact, Contacts, RequestedUser
-from cair.operations import accounts, enrollments, users
+from cair.operations import account_changes, account_views, enrollments, sessions, users
 from cair.operations.context import Context, OperationError
 from cair.store.models import (
     AccountChangeRow,
@@ -23,7 +24,7 @@ from cair.store.models import (
     OrganizationRow,
     UserRow,
 )
-from cair.store.queries import find_user
+from cair.store.users import by_user_id as find_user
 from cair.workflows.organization import OrganizationWorkflow
 from tests.conftest import Stack, eventually
 from tests.e2e.test_enrollment_review import variant
@@ -66,7 +67,7 @@ async def enrolled(stack: Stack, ctx: Context, example: str, tag: str) -> Accoun
 
 async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> str:
     before = len(stack.outbox.to(email, f"sign-in link ({provider_id})"))
-    await accounts.sign_in(ctx, provider_id, email)
+    await sessions.sign_in(ctx, provider_id, email)
     mails = await eventually(
         lambda: (
             len(stack.outbox.to(email, f"sign-in link ({provider_id})")) > before
@@ -75,7 +76,7 @@ async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> s
     )
     token = re.search(r"cair account redeem (\S+)", body_text(mails[-1]))
     assert token
-    return (await accounts.redeem(ctx, token.group(1))).token
+    return (await sessions.redeem(ctx, token.group(1))).token
 
 
 async def user_row(ctx: Context, user_id: str) -> UserRow:
@@ -88,8 +89,8 @@ async def user_row(ctx: Context, user_id: str) -> UserRow:
 async def test_sign_in_answers_alike_and_links_are_single_use(stack: Stack, ctx: Context) -> None:
     account = await enrolled(stack, ctx, "school", "SignIn")
     stranger = "someone@elsewhere.example"
-    answer_stranger = await accounts.sign_in(ctx, account.provider_id, stranger)
-    answer_rep = await accounts.sign_in(ctx, account.provider_id, "msingh@redwood-elem.example")
+    answer_stranger = await sessions.sign_in(ctx, account.provider_id, stranger)
+    answer_rep = await sessions.sign_in(ctx, account.provider_id, "msingh@redwood-elem.example")
     assert answer_stranger.replace(stranger, "X") == answer_rep.replace(
         "msingh@redwood-elem.example", "X"
     )
@@ -118,7 +119,7 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
     s, provider = account.session, account.provider_id
 
     # Add a Regular user: active only after training.
-    added = await accounts.add_user(
+    added = await account_changes.add_user(
         ctx,
         s,
         provider,
@@ -149,7 +150,7 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
 
     # Raise Read-Only to Regular: staff approval, then training.
     jo = account.users[JO]
-    raised = await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="regular")
+    raised = await account_changes.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="regular")
     assert raised.status == "awaiting_approval"
     assert (await user_row(ctx, jo)).role == "read_only"
     staff_mail = await eventually(
@@ -166,19 +167,21 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
 
     # Lower a Power user to Read-Only: at once.
     sam = account.users[SAM]
-    lowered = await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, sam, role="read_only")
+    lowered = await account_changes.user_change(
+        ctx, s, ChangeKind.CHANGE_ROLE, sam, role="read_only"
+    )
     assert lowered.status == "applied"
     sam_row = await user_row(ctx, sam)
     assert (sam_row.role, sam_row.state) == ("read_only", "active")
 
     # The last representative cannot be inactivated; a role above the level is refused.
     with pytest.raises(OperationError, match="last authorized representative"):
-        await accounts.user_change(ctx, s, ChangeKind.INACTIVATE_USER, sam)
+        await account_changes.user_change(ctx, s, ChangeKind.INACTIVATE_USER, sam)
     with pytest.raises(OperationError, match="dx_qa exceeds"):
-        await accounts.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="dx_qa")
+        await account_changes.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="dx_qa")
     assert (await user_row(ctx, sam)).state == "active"
 
-    audit = await accounts.audit(ctx, s, provider)
+    audit = await account_views.audit(ctx, s, provider)
     actions = [entry["action"] for entry in audit]
     for action in (
         "account.add_user",
@@ -200,7 +203,7 @@ async def _state_is(ctx: Context, user_id: str, state: str) -> bool:
 
 async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: Context) -> None:
     account = await enrolled(stack, ctx, "school", "Ordered")
-    requested_by = await accounts.authorize(ctx, account.session, account.provider_id)
+    requested_by = await sessions.authorize(ctx, account.session, account.provider_id)
     handle = (await ctx.temporal()).get_workflow_handle_for(
         OrganizationWorkflow.run, f"org-{account.provider_id}"
     )
@@ -222,7 +225,7 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
         )
     results: list[ChangeResult] = [await p.result() for p in pending]
     assert [r.status for r in results] == ["applied"] * 3
-    shown = await accounts.show(ctx, account.session, account.provider_id)
+    shown = await account_views.show(ctx, account.session, account.provider_id)
     assert shown["contacts"]["primary"]["phone"] == phones[-1]
     async with ctx.db.sessions() as db:
         order = (
@@ -235,10 +238,10 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
     assert order == [f"ORDER-{account.provider_id}-{i}" for i in range(3)]
 
     retry_id = f"RETRY-{account.provider_id}"
-    first = await accounts.update_info(
+    first = await account_changes.update_info(
         ctx, account.session, account.provider_id, InfoUpdate(vfc_pin=None), change_id=retry_id
     )
-    second = await accounts.update_info(
+    second = await account_changes.update_info(
         ctx, account.session, account.provider_id, InfoUpdate(vfc_pin=None), change_id=retry_id
     )
     assert first == second
@@ -247,7 +250,9 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
             await db.scalar(
                 select(func.count())
                 .select_from(AuditRow)
-                .where(AuditRow.idempotency_key == f"change-{retry_id}/applied")
+                .where(
+                    AuditRow.idempotency_key == f"{account.provider_id}/change-{retry_id}/applied"
+                )
             )
             == 1
         )
@@ -255,7 +260,7 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
             await db.scalar(
                 select(func.count())
                 .select_from(EmailRow)
-                .where(EmailRow.idempotency_key.like(f"change-{retry_id}/%"))
+                .where(EmailRow.idempotency_key.like(f"{account.provider_id}/change-{retry_id}/%"))
             )
             == 1
         )
@@ -276,9 +281,11 @@ async def test_one_organizations_representative_cannot_touch_another(
     b = await enrolled(stack, ctx, "clinic", "OrgB")
     victim = b.users[LEE]
     with pytest.raises(OperationError, match="not signed in as an authorized representative"):
-        await accounts.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, victim)
+        await account_changes.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, victim)
     with pytest.raises(OperationError, match="not signed in"):
-        await accounts.update_info(ctx, a.session, b.provider_id, InfoUpdate(vfc_pin="654321"))
+        await account_changes.update_info(
+            ctx, a.session, b.provider_id, InfoUpdate(vfc_pin="654321")
+        )
     assert (await user_row(ctx, victim)).state == "pending_training"
     async with ctx.db.sessions() as db:
         assert not (
@@ -297,7 +304,7 @@ async def test_continue_as_new_keeps_every_change(stack: Stack, ctx: Context) ->
     first_run = (await handle.describe()).run_id
     submitted = await asyncio.gather(
         *(
-            accounts.update_info(
+            account_changes.update_info(
                 ctx,
                 account.session,
                 account.provider_id,
@@ -330,16 +337,18 @@ async def test_representatives_are_named_and_removed_but_never_the_last(
     assert "applied" in named.stdout
     jo_session = await sign_in(stack, ctx, account.provider_id, JO)
 
-    removed = await accounts.user_change(ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, sam)
+    removed = await account_changes.user_change(
+        ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, sam
+    )
     assert removed.status == "applied"
     with pytest.raises(OperationError, match="not signed in"):  # Sam's session ended with it
-        await accounts.show(ctx, account.session, account.provider_id)
+        await account_views.show(ctx, account.session, account.provider_id)
     with pytest.raises(OperationError, match="at least one authorized representative"):
-        await accounts.user_change(ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, jo)
+        await account_changes.user_change(ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, jo)
     with pytest.raises(OperationError, match="last authorized representative"):
-        await accounts.user_change(ctx, jo_session, ChangeKind.INACTIVATE_USER, jo)
-    shown = await accounts.show(ctx, jo_session, account.provider_id)
+        await account_changes.user_change(ctx, jo_session, ChangeKind.INACTIVATE_USER, jo)
+    shown = await account_views.show(ctx, jo_session, account.provider_id)
     assert [r["user_id"] for r in shown["representatives"]] == [jo]
-    assert await accounts.sign_in(ctx, account.provider_id, SAM)  # same answer, no e-mail
+    assert await sessions.sign_in(ctx, account.provider_id, SAM)  # same answer, no e-mail
     await asyncio.sleep(1)
     assert len(stack.outbox.to(SAM, f"sign-in link ({account.provider_id})")) == 1

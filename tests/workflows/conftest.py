@@ -18,7 +18,7 @@ from cair.operations.context import Context
 from cair.settings import Settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
-from cair.store.queries import find_user
+from cair.store.users import by_user_id as find_user
 from cair.temporal import search_attributes
 from cair.temporal.converter import data_converter
 from cair.worker import build_worker

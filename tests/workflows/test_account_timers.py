@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from cair.domain.account import ChangeKind
-from cair.operations import accounts, enrollments, users
+from cair.domain.account_changes import ChangeKind
+from cair.operations import account_changes, enrollments, sessions, users
 from cair.operations.context import OperationError
 from cair.store.models import UserRow
 from tests.conftest import eventually
@@ -40,7 +40,7 @@ async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, s
 
 async def sign_in_token(skipping: Skipping, provider: str, count: int, tag: str) -> str:
     SAM = f"sam.okafor@{tag.lower()}.example"
-    await accounts.sign_in(skipping.ctx, provider, SAM)
+    await sessions.sign_in(skipping.ctx, provider, SAM)
     mails = await eventually(
         lambda: (
             len(skipping.outbox.to(SAM, "sign-in link")) >= count
@@ -57,11 +57,11 @@ async def test_sign_in_link_expires_after_fifteen_minutes(skipping: Skipping) ->
     stale = await sign_in_token(skipping, provider, 1, "LinkExpiry")
     await skipping.env.sleep(timedelta(minutes=16))
     with pytest.raises(OperationError, match="expired"):
-        await accounts.redeem(skipping.ctx, stale)
+        await sessions.redeem(skipping.ctx, stale)
 
     fresh = await sign_in_token(skipping, provider, 2, "LinkExpiry")
     await skipping.env.sleep(timedelta(minutes=10))
-    session = await accounts.redeem(skipping.ctx, fresh)
+    session = await sessions.redeem(skipping.ctx, fresh)
     assert session.provider_id == provider
 
 
@@ -69,7 +69,7 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
     provider, ids = await clinic_account(skipping, "Reactivation")
     LEE = "lee.tran@reactivation.example"
     session = (
-        await accounts.redeem(
+        await sessions.redeem(
             skipping.ctx, await sign_in_token(skipping, provider, 1, "Reactivation")
         )
     ).token
@@ -78,24 +78,26 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
     await eventually(lambda: user_state(skipping, lee), timeout=5)
     await eventually(lambda: skipping.outbox.to(LEE, "set your password"))
 
-    await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
+    await account_changes.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))
     session = (
-        await accounts.redeem(
+        await sessions.redeem(
             skipping.ctx, await sign_in_token(skipping, provider, 2, "Reactivation")
         )
     ).token
-    back = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
+    back = await account_changes.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
     assert back.status == "applied" and await user_state(skipping, lee) == "active"
 
-    await accounts.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
+    await account_changes.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))  # training now 400 days old
     session = (
-        await accounts.redeem(
+        await sessions.redeem(
             skipping.ctx, await sign_in_token(skipping, provider, 3, "Reactivation")
         )
     ).token
-    again = await accounts.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
+    again = await account_changes.user_change(
+        skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee
+    )
     assert "retakes" in again.message
     assert await user_state(skipping, lee) == "pending_training"
     await eventually(lambda: len(skipping.outbox.to(LEE, "training needed")) == 2)

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from cair.domain import ids
 from cair.operations import enrollments
 from cair.workflows.enrollment import EnrollmentWorkflow
 from tests.conftest import eventually
@@ -44,7 +45,7 @@ async def test_friday_submission_reminds_staff_on_tuesday_then_every_two_busines
     )
     assert submitted.stage == "awaiting_review"
     handle = (await skipping.ctx.temporal()).get_workflow_handle_for(
-        EnrollmentWorkflow.run, enrollments.workflow_id(submitted.id)
+        EnrollmentWorkflow.run, ids.enrollment_workflow_id(submitted.id)
     )
     status = await handle.query(EnrollmentWorkflow.status)
     assert status.next_reminder_at is not None

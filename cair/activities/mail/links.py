@@ -1,0 +1,76 @@
+"""The single-use link an e-mail carries: which kind, for what subject, for how long. The
+sending step issues it explicitly, before the message is built, and commits it before sending."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cair.activities.failures import MissingRecord
+from cair.activities.mail.sources import IssuedLink, Sources, enrollment_of, organization_of
+from cair.domain.access import AccessLevel
+from cair.domain.contracts.mail import MailOrder
+from cair.store import credentials, links, organizations, representatives
+from cair.store.links import LinkPurpose
+
+LINK_TTL = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    purpose: LinkPurpose
+    path: str  # under the public base URL; the token follows
+    subject: Callable[[Sources, MailOrder], Awaitable[str | None]]  # None: no link this time
+
+    def ttl(self, order: MailOrder) -> timedelta:
+        return timedelta(minutes=order.ttl_minutes) if order.ttl_minutes else LINK_TTL
+
+    async def issue(self, src: Sources, order: MailOrder) -> IssuedLink | None:
+        subject = await self.subject(src, order)
+        if subject is None:
+            return None
+        ttl = self.ttl(order)
+        token = await links.issue(
+            src.session, purpose=self.purpose, subject=subject, issue_key=order.key, ttl=ttl
+        )
+        return IssuedLink(
+            url=f"{src.settings.public_base_url}{self.path}{token}",
+            token=token,
+            expires_at=datetime.now(UTC) + ttl,
+        )
+
+
+async def _user(_src: Sources, order: MailOrder) -> str | None:
+    return order.user_id
+
+
+async def _representative(_src: Sources, order: MailOrder) -> str | None:
+    if order.representative_id is None:
+        raise MissingRecord("a sign-in e-mail without a representative")
+    return representatives.link_subject(order.representative_id)
+
+
+async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
+    """The organization's active credentials (welcome: only a Data Exchange organization's)."""
+    if order.provider_id:
+        org = await organization_of(src, order)
+    else:
+        row, _ = await enrollment_of(src, order)
+        found = await organizations.by_enrollment(src.session, row.id)
+        if found is None:
+            raise MissingRecord(f"enrollment {row.id} has no organization")
+        org = found
+    if org.access_level != AccessLevel.DATA_EXCHANGE:
+        return None
+    credential = await credentials.active_for(src.session, org.id)
+    if credential is None:
+        raise MissingRecord(f"no active credentials for {org.provider_id}")
+    return credentials.link_subject(credential.id)
+
+
+PASSWORD_SETUP = LinkKind(LinkPurpose.PASSWORD_SETUP, "/password-setup/", _user)
+CREDENTIAL_REVEAL = LinkKind(
+    LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _new_credentials
+)
+SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/account/sign-in/", _representative)

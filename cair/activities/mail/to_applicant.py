@@ -1,0 +1,133 @@
+"""E-mails to the applicant (the primary contact of an enrollment or organization)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cair.activities.failures import MissingRecord
+from cair.activities.mail.sources import (
+    Envelope,
+    IssuedLink,
+    Sources,
+    base_context,
+    enrollment_of,
+    full_name,
+    organization_of,
+)
+from cair.domain.access import ACCESS_LEVEL_LABELS, ROLE_LABELS, AccessLevel, Role, needs_training
+from cair.domain.contracts.mail import MailOrder
+from cair.domain.dates import long_date
+from cair.store import credentials, organizations, users
+from cair.store.models import OrganizationRow
+
+
+async def applicant(src: Sources, order: MailOrder, _link: IssuedLink | None) -> Envelope:
+    """Acknowledgement, amendment received: who applied, for what, where it went."""
+    row, request = await enrollment_of(src, order)
+    primary = request.contacts.primary
+    region = src.regions.regions.get(row.region)
+    context = {
+        **base_context(),
+        "contact_name": f"{primary.first_name} {primary.last_name}",
+        "org_name": request.organization.name,
+        "enrollment_id": row.id,
+        "region_name": region.name if region else row.region,
+        "county": row.county,
+    }
+    return Envelope(to=[primary.email], cc=[], context=context)
+
+
+async def rejected(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    envelope = await applicant(src, order, link)
+    envelope.context["reason"] = order.note or ""
+    return envelope
+
+
+async def changes_requested(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    envelope = await applicant(src, order, link)
+    envelope.context.update(
+        message=order.note or "",
+        expires_on=long_date(order.deadline) if order.deadline else "",
+    )
+    return envelope
+
+
+async def expired(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    envelope = await applicant(src, order, link)
+    days = (order.deadline - order.since).days if order.deadline and order.since else 30
+    envelope.context["days"] = days
+    return envelope
+
+
+async def local_rep_applicant(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    envelope = await applicant(src, order, link)
+    rep = src.regions.region_for(envelope.context["county"]).representative
+    if rep is None:
+        raise MissingRecord(f"no Local CAIR Representative for enrollment {order.enrollment_id}")
+    envelope.context.update(
+        rep_name=rep.name,
+        rep_organization=rep.organization,
+        rep_email=rep.email,
+        rep_phone=rep.phone,
+    )
+    return envelope
+
+
+async def welcome(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    row, request = await enrollment_of(src, order)
+    org = await organizations.by_enrollment(src.session, row.id)
+    if org is None:
+        raise MissingRecord(f"enrollment {row.id} has no organization")
+    members = await users.of_organization(src.session, org.id)
+    roles = {Role(u.role) for u in members}
+    primary = request.contacts.primary
+    context = {
+        **base_context(),
+        "contact_name": f"{primary.first_name} {primary.last_name}",
+        "org_name": org.name,
+        "provider_id": org.provider_id,
+        "access_level_label": ACCESS_LEVEL_LABELS[AccessLevel(org.access_level)],
+        "users": [
+            {
+                "user_id": u.user_id,
+                "name": f"{u.first_name} {u.last_name}",
+                "role_label": ROLE_LABELS[Role(u.role)],
+                "needs_training": needs_training(Role(u.role)),
+            }
+            for u in members
+        ],
+        "any_training": any(needs_training(r) for r in roles),
+        "any_read_only": Role.READ_ONLY in roles,
+        "any_dx_qa": Role.DX_QA in roles,
+        "credentials": await _credentials(src, org, link) if link else None,
+    }
+    return Envelope(to=[primary.email], cc=[], context=context)
+
+
+async def credentials_reissued(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    org = await organization_of(src, order)
+    primary = org.contacts["primary"]
+    technical = org.contacts.get("technical")
+    context = {
+        **base_context(),
+        "contact_name": full_name(primary),
+        "org_name": org.name,
+        "provider_id": org.provider_id,
+        "credentials": await _credentials(src, org, link),
+    }
+    cc = [technical["email"]] if technical and technical["email"] != primary["email"] else []
+    return Envelope(to=[primary["email"]], cc=cc, context=context)
+
+
+async def _credentials(
+    src: Sources, org: OrganizationRow, link: IssuedLink | None
+) -> dict[str, Any]:
+    credential = await credentials.active_for(src.session, org.id)
+    if credential is None or link is None:
+        raise MissingRecord(f"no active credentials for {org.provider_id}")
+    return {
+        "username": credential.username,
+        "facility_id": credential.facility_id,
+        "reveal_url": link.url,
+        "expires_on": long_date(link.expires_at),
+    }

@@ -1,0 +1,83 @@
+"""E-mails to registry staff and to a Local CAIR Representative."""
+
+from __future__ import annotations
+
+from cair.activities.failures import MissingRecord
+from cair.activities.mail.sources import (
+    ORG_TYPE_LABELS,
+    Envelope,
+    IssuedLink,
+    Sources,
+    base_context,
+    enrollment_of,
+)
+from cair.activities.mail.to_applicant import applicant
+from cair.activities.mail.to_representative import account_change
+from cair.domain.contracts.mail import MailOrder
+from cair.domain.dates import long_date
+from cair.domain.request import Address
+from cair.store import incidents
+
+
+async def staff_reminder(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    envelope = await applicant(src, order, link)
+    envelope.context.update(
+        reminder_number=order.reminder,
+        business_days=order.business_days,
+        waiting_since=long_date(order.since) if order.since else "",
+        expires_on=long_date(order.deadline) if order.deadline else "",
+    )
+    return Envelope(to=[src.settings.staff_queue_email], cc=[], context=envelope.context)
+
+
+async def staff_change_approval(
+    src: Sources, order: MailOrder, link: IssuedLink | None
+) -> Envelope:
+    envelope = await account_change(src, order, link)
+    return Envelope(to=[src.settings.staff_queue_email], cc=[], context=envelope.context)
+
+
+async def staff_incident(src: Sources, order: MailOrder, _link: IssuedLink | None) -> Envelope:
+    """A step failed for good: which, where, and how staff take it up (identifiers only)."""
+    incident = await incidents.by_key(src.session, order.incident_key or "")
+    if incident is None:
+        raise MissingRecord(f"no incident {order.incident_key}")
+    context = {
+        **base_context(),
+        "workflow_id": incident.workflow_id,
+        "step": incident.step,
+        "reason": incident.reason,
+        "enrollment_id": incident.enrollment_id,
+        "provider_id": incident.provider_id,
+        "user_id": incident.user_id,
+        "change_id": incident.change_id,
+    }
+    return Envelope(to=[src.settings.staff_queue_email], cc=[], context=context)
+
+
+async def local_rep_notice(src: Sources, order: MailOrder, _link: IssuedLink | None) -> Envelope:
+    """To the Local CAIR Representative of the county: who asked to enroll."""
+    row, request = await enrollment_of(src, order)
+    rep = src.regions.region_for(row.county).representative
+    if rep is None:
+        raise MissingRecord(f"no Local CAIR Representative for enrollment {row.id}")
+    primary = request.contacts.primary
+    context = {
+        **base_context(),
+        "rep_name": rep.name,
+        "enrollment_id": row.id,
+        "org_name": request.organization.name,
+        "org_type_label": ORG_TYPE_LABELS.get(row.org_type, row.org_type),
+        "county": row.county,
+        "address": _one_line(request.organization.physical_address),
+        "contact_name": f"{primary.first_name} {primary.last_name}",
+        "contact_email": primary.email,
+        "contact_phone": primary.phone or "",
+        "user_count": len(request.users),
+    }
+    return Envelope(to=[rep.email], cc=[], context=context)
+
+
+def _one_line(address: Address) -> str:
+    parts = [address.line1, address.line2, address.city, f"{address.state} {address.zip}"]
+    return ", ".join(p for p in parts if p)

@@ -1,0 +1,436 @@
+"""The rules of account changes, as pure code: given what the store knows (``AccountFacts``), a
+change yields a ``ChangePlan`` — what to write, which training gate to start or stop, whether to
+tell people, and the old and new values for the audit. The activity executes the plan inside one
+transaction; the workflow follows it. Nothing here does I/O, so every rule is testable alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from cair.domain import ids
+from cair.domain.access import AccessLevel, Role, is_raise, needs_training
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.identifiers import normalize_email
+from cair.domain.problems import Problem
+from cair.domain.request import RequestedUser
+from cair.domain.user_states import TRAINING_VALID_DAYS, UserState
+from cair.domain.validation import check_address, check_contacts, check_new_user, vfc_pin_problems
+
+SITE_FIELDS = ("physical_address", "mailing_address", "vaccine_delivery_address", "vfc_pin")
+# Stands for the User ID in the message of a plan that creates the user; the store fills it in.
+NEW_USER_ID = "<new user>"
+
+
+# ---- what the store knows -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserFacts:
+    user_id: str
+    email: str
+    first_name: str
+    last_name: str
+    role: Role
+    state: UserState
+    training_date: date | None
+    gate_workflow_id: str | None
+    representative: bool  # an active authorized representative
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    provider_id: str
+    access_level: AccessLevel
+    receives_state_supplied_vaccine: bool
+    contacts: dict[str, Any]
+    site: dict[str, Any]
+    user_emails: frozenset[str]
+    active_representatives: int
+    now: datetime  # workflow time: training age is measured against it
+    user: UserFacts | None = None  # the user the change is about, when it names one
+
+
+# ---- what to do -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdateOrganization:
+    contacts: dict[str, Any] | None
+    site: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CreateUser:
+    user: RequestedUser
+
+
+@dataclass(frozen=True)
+class SetUser:
+    user_id: str
+    state: UserState | None = None
+    role: Role | None = None
+    gate_workflow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeUserLinks:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class NameRepresentative:
+    user_id: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RetireRepresentative:
+    email: str
+
+
+Write = (
+    UpdateOrganization
+    | CreateUser
+    | SetUser
+    | RevokeUserLinks
+    | NameRepresentative
+    | RetireRepresentative
+)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Start a training gate run. ``workflow_id`` None: the new user's own gate."""
+
+    role: Role
+    workflow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    status: ChangeStatus
+    message: str
+    user_id: str | None = None
+    writes: tuple[Write, ...] = ()
+    start_gate: Gate | None = None
+    stop_gate: str | None = None
+    notify: bool = True
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """The change cannot be applied; the message tells the representative why."""
+
+
+# ---- the rules --------------------------------------------------------------------------------
+
+
+def plan_change(
+    kind: ChangeKind,
+    facts: AccountFacts,
+    *,
+    change_id: str,
+    requested_by: str,
+    user_id: str | None = None,
+    role: Role | None = None,
+    new_user: RequestedUser | None = None,
+    info: InfoUpdate | None = None,
+) -> ChangePlan:
+    """What a representative's change does, or a refused plan saying why not."""
+    try:
+        if kind == ChangeKind.UPDATE_INFO:
+            assert info is not None
+            return _update_info(facts, info)
+        if kind == ChangeKind.ADD_USER:
+            assert new_user is not None
+            return _add_user(facts, new_user)
+        user = _user(facts, user_id)
+        if kind == ChangeKind.INACTIVATE_USER:
+            return _inactivate(facts, user)
+        if kind == ChangeKind.REACTIVATE_USER:
+            return _reactivate(facts, user, change_id)
+        if kind == ChangeKind.CHANGE_ROLE:
+            assert role is not None
+            return _change_role(user, role, change_id)
+        if kind == ChangeKind.NAME_REPRESENTATIVE:
+            return _name_representative(user)
+        return _remove_representative(facts, user)
+    except Refused as refused:
+        return ChangePlan(status=ChangeStatus.REFUSED, message=str(refused), user_id=user_id)
+
+
+def plan_decision(
+    facts: AccountFacts,
+    *,
+    change_id: str,
+    user_id: str | None,
+    role: Role,
+    approve: bool,
+    reason: str,
+) -> ChangePlan:
+    """Staff approved or rejected a raise: the new role applies, then training if needed."""
+    if not approve:
+        return ChangePlan(
+            status=ChangeStatus.REJECTED,
+            message=f"registry staff declined: {reason.strip() or 'no reason given'}",
+            user_id=user_id,
+        )
+    try:
+        user = _user(facts, user_id)
+    except Refused as refused:
+        return ChangePlan(status=ChangeStatus.REFUSED, message=str(refused), user_id=user_id)
+    if user.state == UserState.INACTIVE:
+        return ChangePlan(
+            status=ChangeStatus.REFUSED,
+            message=f"user {user.user_id} was inactivated meanwhile",
+            user_id=user.user_id,
+        )
+    old = {"role": user.role.value, "state": user.state.value}
+    if needs_training(role) and not _training_current(user, facts.now):
+        plan = _to_training(
+            user,
+            role,
+            change_id,
+            f"approved: user {user.user_id} becomes {role.value} after training",
+            set_role=True,
+        )
+        return replace(plan, old=old)
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"approved: user {user.user_id} is now {role.value}",
+        user_id=user.user_id,
+        writes=(SetUser(user.user_id, role=role),),
+        old=old,
+        new={"role": role.value, "state": user.state.value},
+    )
+
+
+# ---- organization -----------------------------------------------------------------------------
+
+
+def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
+    receives_vaccine = facts.receives_state_supplied_vaccine
+    problems: list[Problem] = []
+    if info.contacts is not None:
+        problems += check_contacts(info.contacts, receives_state_supplied_vaccine=receives_vaccine)
+    for name in ("physical_address", "mailing_address", "vaccine_delivery_address"):
+        address = getattr(info, name)
+        if address is not None:
+            problems += check_address(address, name)
+    if "vfc_pin" in info.model_fields_set:
+        if info.vfc_pin:
+            problems += vfc_pin_problems(info.vfc_pin, "vfc_pin")
+        elif receives_vaccine:
+            problems.append(
+                Problem("vfc_pin", "required while the site receives state-supplied vaccine")
+            )
+    if problems:
+        raise Refused("; ".join(str(p) for p in problems))
+    given = info.model_dump(mode="json", exclude_unset=True)
+    old: dict[str, Any] = {}
+    if "contacts" in given:
+        old["contacts"] = facts.contacts
+    site = {name: given[name] for name in SITE_FIELDS if name in given}
+    old |= {name: facts.site.get(name) for name in site}
+    changed = ", ".join(name.replace("_", " ") for name in given) or "nothing"
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"updated {changed}",
+        writes=(UpdateOrganization(contacts=given.get("contacts"), site=site),),
+        old=old,
+        new=given,
+    )
+
+
+# ---- users ------------------------------------------------------------------------------------
+
+
+def _add_user(facts: AccountFacts, requested: RequestedUser) -> ChangePlan:
+    problems = check_new_user(
+        requested,
+        access_level=facts.access_level,
+        existing_emails=facts.user_emails,
+        path="user",
+    )
+    if problems:
+        raise Refused("; ".join(str(p) for p in problems))
+    role = Role(requested.role)
+    gate = "after training" if needs_training(role) else "at once"
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"added user {NEW_USER_ID} ({role.value}); access {gate}",
+        writes=(CreateUser(requested),),
+        start_gate=Gate(role=role),
+        new={"role": role.value, "state": _initial_state(role).value},
+    )
+
+
+def _inactivate(facts: AccountFacts, user: UserFacts) -> ChangePlan:
+    if user.state == UserState.INACTIVE:
+        raise Refused(f"user {user.user_id} is already inactive")
+    if user.representative and facts.active_representatives <= 1:
+        raise Refused(
+            f"user {user.user_id} is the last authorized representative; name another "
+            "representative first"
+        )
+    writes: list[Write] = [SetUser(user.user_id, state=UserState.INACTIVE)]
+    if user.representative:
+        writes.append(RetireRepresentative(user.email))
+    writes.append(RevokeUserLinks(user.user_id))
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"inactivated user {user.user_id}",
+        user_id=user.user_id,
+        writes=tuple(writes),
+        stop_gate=user.gate_workflow_id if user.state == UserState.PENDING_TRAINING else None,
+        old={"state": user.state.value},
+        new={"state": UserState.INACTIVE.value},
+    )
+
+
+def _reactivate(facts: AccountFacts, user: UserFacts, change_id: str) -> ChangePlan:
+    if user.state not in (UserState.INACTIVE, UserState.TRAINING_EXPIRED):
+        raise Refused(f"user {user.user_id} is {user.state.value}; only inactive users reactivate")
+    old = {"state": user.state.value}
+    if needs_training(user.role) and not _training_current(user, facts.now):
+        plan = _to_training(
+            user,
+            user.role,
+            change_id,
+            "reactivated; training is older than 12 months or missing, so the user retakes it "
+            "first",
+        )
+        return replace(plan, old=old)
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"reactivated user {user.user_id}",
+        user_id=user.user_id,
+        writes=(SetUser(user.user_id, state=UserState.ACTIVE),),
+        # Without training due, the gate runs only to send the access-ready e-mail.
+        start_gate=None
+        if needs_training(user.role)
+        else Gate(user.role, ids.user_gate_workflow_id(user.user_id, change_id)),
+        old=old,
+        new={"state": UserState.ACTIVE.value},
+    )
+
+
+def _change_role(user: UserFacts, new: Role, change_id: str) -> ChangePlan:
+    old = user.role
+    if user.state == UserState.INACTIVE:
+        raise Refused(f"user {user.user_id} is inactive; reactivate the user first")
+    if new == old:
+        raise Refused(f"user {user.user_id} already has the role {new.value}")
+    before, after = {"role": old.value}, {"role": new.value}
+    if is_raise(old, new):
+        return ChangePlan(
+            status=ChangeStatus.AWAITING_APPROVAL,
+            message=f"raising user {user.user_id} from {old.value} to {new.value} waits for "
+            "registry staff approval",
+            user_id=user.user_id,
+            old=before,
+            new=after,
+        )
+    if user.state == UserState.PENDING_TRAINING and not needs_training(new):
+        gate = ids.user_gate_workflow_id(user.user_id, change_id)
+        return ChangePlan(
+            status=ChangeStatus.APPLIED,
+            message=f"lowered user {user.user_id} to {new.value}; access at once",
+            user_id=user.user_id,
+            writes=(
+                SetUser(user.user_id, role=new, state=UserState.ACTIVE, gate_workflow_id=gate),
+            ),
+            stop_gate=user.gate_workflow_id,
+            start_gate=Gate(new, gate),
+            old=before,
+            new=after,
+        )
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"lowered user {user.user_id} from {old.value} to {new.value}",
+        user_id=user.user_id,
+        writes=(SetUser(user.user_id, role=new),),
+        old=before,
+        new=after,
+    )
+
+
+def _to_training(
+    user: UserFacts, role: Role, change_id: str, message: str, *, set_role: bool = False
+) -> ChangePlan:
+    """Send a user (back) to the training gate: a new gate run keyed by the change."""
+    gate = ids.user_gate_workflow_id(user.user_id, change_id)
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=message,
+        user_id=user.user_id,
+        writes=(
+            SetUser(
+                user.user_id,
+                role=role if set_role else None,
+                state=UserState.PENDING_TRAINING,
+                gate_workflow_id=gate,
+            ),
+        ),
+        stop_gate=user.gate_workflow_id if user.state == UserState.PENDING_TRAINING else None,
+        start_gate=Gate(role, gate),
+        new={"role": role.value, "state": UserState.PENDING_TRAINING.value},
+    )
+
+
+# ---- representatives --------------------------------------------------------------------------
+
+
+def _name_representative(user: UserFacts) -> ChangePlan:
+    if user.state != UserState.ACTIVE:
+        raise Refused(f"user {user.user_id} is {user.state.value}; only active users can represent")
+    if user.representative:
+        raise Refused(f"user {user.user_id} is already an authorized representative")
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"named user {user.user_id} an authorized representative",
+        user_id=user.user_id,
+        writes=(
+            NameRepresentative(
+                user.user_id, normalize_email(user.email), f"{user.first_name} {user.last_name}"
+            ),
+        ),
+        new={"representative": user.user_id},
+    )
+
+
+def _remove_representative(facts: AccountFacts, user: UserFacts) -> ChangePlan:
+    if not user.representative:
+        raise Refused(f"user {user.user_id} is not an authorized representative")
+    if facts.active_representatives <= 1:
+        raise Refused("an organization keeps at least one authorized representative")
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"user {user.user_id} is no longer an authorized representative",
+        user_id=user.user_id,
+        writes=(RetireRepresentative(user.email),),
+        old={"representative": user.user_id},
+    )
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def _user(facts: AccountFacts, user_id: str | None) -> UserFacts:
+    if facts.user is None or facts.user.user_id != user_id:
+        raise Refused(f"no user {user_id} in {facts.provider_id}")
+    return facts.user
+
+
+def _training_current(user: UserFacts, now: datetime) -> bool:
+    if user.training_date is None:
+        return False
+    return now.date() - user.training_date <= timedelta(days=TRAINING_VALID_DAYS)
+
+
+def _initial_state(role: Role) -> UserState:
+    return UserState.PENDING_TRAINING if needs_training(role) else UserState.ACTIVE

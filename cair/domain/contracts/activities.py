@@ -1,0 +1,26 @@
+"""The name of every activity: the one place both ``@activity.defn`` and the workflows' typed
+calls take it from, so a misspelt name cannot leave an activity unregistered."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Activity(StrEnum):
+    # enrollment records
+    VALIDATE_REQUEST = "validate_request"
+    REGISTER_ENROLLMENT = "register_enrollment"
+    RECORD_STAGE = "record_stage"
+    RECORD_AMENDMENT = "record_amendment"
+    # provisioning
+    PROVISION_PROVIDER_ID = "provision_provider_id"
+    CREATE_USERS = "create_users"
+    ISSUE_CREDENTIALS = "issue_credentials"
+    # users and accounts
+    SET_USER_STATE = "set_user_state"
+    APPLY_ACCOUNT_CHANGE = "apply_account_change"
+    DECIDE_ACCOUNT_CHANGE = "decide_account_change"
+    EXPIRE_SIGN_IN_LINK = "expire_sign_in_link"
+    # mail and incidents
+    SEND_MAIL = "send_mail"
+    RECORD_INCIDENT = "record_incident"

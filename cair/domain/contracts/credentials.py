@@ -1,0 +1,30 @@
+"""Contracts of data-exchange credentials: issued at enrollment, re-issued by staff through the
+ReissueCredentialsWorkflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CredentialIssue:
+    """Issue data-exchange credentials once per ``issue_key``; a new key re-issues."""
+
+    provider_id: str
+    issue_key: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Identifiers of issued credentials; the secret never leaves the activity."""
+
+    username: str
+    facility_id: str
+
+
+@dataclass(frozen=True)
+class ReissueInput:
+    provider_id: str
+    by: str
+    activity_timeout_seconds: float = 30.0

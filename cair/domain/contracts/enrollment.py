@@ -1,0 +1,127 @@
+"""Contracts of the EnrollmentWorkflow: its input, the staff's and applicant's updates, its status
+query, and the enrollment-record and provisioning activities it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cair.domain.access import AccessLevel, Role
+from cair.domain.contracts._compat import OptionalEnum
+from cair.domain.request import EnrollmentRequest
+from cair.domain.stages import Stage
+from cair.domain.user_states import UserState
+
+
+@dataclass(frozen=True)
+class EnrollmentInput:
+    enrollment_id: str
+    request: EnrollmentRequest
+    activity_timeout_seconds: float = 30.0
+    org_history_threshold: int = 500
+
+
+# ---- activities -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """What the validate activity found: problems (``path: message``) or the routing facts."""
+
+    problems: list[str]
+    access_level: OptionalEnum[AccessLevel] = None
+    county: str = ""
+    region_key: str = ""
+    region_name: str = ""
+    enrolls_online: bool = True
+
+
+@dataclass(frozen=True)
+class RegisterEnrollment:
+    enrollment_id: str
+    request: EnrollmentRequest
+    access_level: AccessLevel
+    county: str
+    region_key: str
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """Record a stage in the store, with the audit entry; ``step`` keys it for retries."""
+
+    enrollment_id: str
+    stage: Stage
+    step: str
+    actor: str = "system"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AmendRecord:
+    enrollment_id: str
+    request: EnrollmentRequest
+    access_level: AccessLevel
+    step: str
+    actor: str = "applicant"
+
+
+@dataclass(frozen=True)
+class ProvisionedUser:
+    user_id: str
+    role: Role
+
+
+# ---- updates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffDecision:
+    by: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    by: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Amendment:
+    request: EnrollmentRequest
+
+
+# ---- status query -----------------------------------------------------------------------------
+
+
+@dataclass
+class UserStatus:
+    user_id: str
+    role: Role
+    state: UserState
+
+
+@dataclass
+class EnrollmentStatus:
+    """What the ``status`` query answers; identifiers and states only, no personal data."""
+
+    id: str
+    stage: Stage
+    region: str = ""
+    access_level: OptionalEnum[AccessLevel] = None
+    org_type: str = ""
+    provider_id: str | None = None
+    users: list[UserStatus] = field(default_factory=list)
+    note: str | None = None
+    reminders_sent: int = 0
+    next_reminder_at: str | None = None
+    expires_at: str | None = None

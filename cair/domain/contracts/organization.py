@@ -1,0 +1,92 @@
+"""Contracts of the OrganizationWorkflow: account changes as Updates, staff decisions on raises,
+the pending-changes query, and the activities that apply and decide changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cair.domain.access import AccessLevel, Role
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.request import RequestedUser
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """One change. ``change_id`` makes a client retry harmless within the organization;
+    ``requested_by`` is the representative's e-mail (from the session, never typed in)."""
+
+    change_id: str
+    kind: ChangeKind
+    requested_by: str
+    user_id: str | None = None
+    role: Role | None = None
+    new_user: RequestedUser | None = None
+    info: InfoUpdate | None = None
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    change_id: str
+    kind: ChangeKind
+    status: ChangeStatus
+    message: str
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplyChange:
+    provider_id: str
+    change: AccountChange
+    now: str  # workflow time, ISO 8601: training age is measured against it
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    """What applying did, and what the workflow must do next (flat: recorded histories hold
+    this shape)."""
+
+    result: ChangeResult
+    start_gate: bool = False
+    gate_role: Role | None = None
+    gate_workflow_id: str | None = None
+    stop_gate_workflow_id: str | None = None
+    notify: bool = True
+
+
+@dataclass(frozen=True)
+class ChangeDecision:
+    """Staff approve or reject a change that raises access."""
+
+    change_id: str
+    approve: bool
+    by: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class DecideChange:
+    provider_id: str
+    decision: ChangeDecision
+    now: str
+
+
+@dataclass
+class OrganizationInput:
+    provider_id: str
+    org_type: str
+    access_level: AccessLevel
+    region: str
+    history_threshold: int = 500
+    activity_timeout_seconds: float = 30.0
+    queue: list[AccountChange] = field(default_factory=list)
+    awaiting_approval: list[AccountChange] = field(default_factory=list)
+    results: dict[str, ChangeResult] = field(default_factory=dict)
+    runs: int = 1
+
+
+@dataclass
+class PendingChanges:
+    provider_id: str
+    queued: list[ChangeResult]
+    awaiting_approval: list[ChangeResult]
+    run: int

@@ -1,0 +1,102 @@
+"""Account changes: each keyed by its organization and change id, with its outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cair.store.models import AccountChangeRow, as_utc
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    change_id: str
+    kind: str
+    user_id: str | None
+    status: str
+    outcome: str | None
+    requested_by: str
+    decided_by: str | None
+    at: str
+
+
+@dataclass(frozen=True)
+class AwaitingApproval:
+    change_id: str
+    provider_id: str
+    user_id: str | None
+    role: str | None
+    requested_by: str
+    since: str
+
+
+async def find(session: AsyncSession, provider_id: str, change_id: str) -> AccountChangeRow | None:
+    """A change of this organization; another organization's change of the same id is not it."""
+    return await session.scalar(
+        select(AccountChangeRow).where(
+            AccountChangeRow.provider_id == provider_id, AccountChangeRow.change_id == change_id
+        )
+    )
+
+
+async def create(session: AsyncSession, row: AccountChangeRow) -> AccountChangeRow:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def history(session: AsyncSession, provider_id: str) -> list[ChangeEntry]:
+    rows = await session.scalars(
+        select(AccountChangeRow)
+        .where(AccountChangeRow.provider_id == provider_id)
+        .order_by(AccountChangeRow.id)
+    )
+    return [
+        ChangeEntry(
+            change_id=r.change_id,
+            kind=r.kind,
+            user_id=r.target_user_id,
+            status=r.status,
+            outcome=r.outcome,
+            requested_by=r.requested_by,
+            decided_by=r.decided_by,
+            at=as_utc(r.updated_at).isoformat(),
+        )
+        for r in rows
+    ]
+
+
+async def awaiting_approval(session: AsyncSession, status: str) -> list[AwaitingApproval]:
+    """Every change in ``status`` (awaiting approval), oldest first, across organizations."""
+    rows = await session.scalars(
+        select(AccountChangeRow)
+        .where(AccountChangeRow.status == status)
+        .order_by(AccountChangeRow.id)
+    )
+    return [
+        AwaitingApproval(
+            change_id=r.change_id,
+            provider_id=r.provider_id,
+            user_id=r.target_user_id,
+            role=_role(r.details),
+            requested_by=r.requested_by,
+            since=as_utc(r.created_at).isoformat(),
+        )
+        for r in rows
+    ]
+
+
+async def organizations_with(session: AsyncSession, change_id: str) -> list[str]:
+    """The Provider IDs that have a change of this id (staff name a change by its id)."""
+    found = await session.scalars(
+        select(AccountChangeRow.provider_id).where(AccountChangeRow.change_id == change_id)
+    )
+    return list(found)
+
+
+def _role(details: dict[str, Any]) -> str | None:
+    role = details.get("role")
+    return str(role) if role else None

@@ -1,0 +1,78 @@
+"""Data-exchange credentials: issued once per issue key, the previous ones revoked; the sealed
+secret is taken exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cair.store.models import CredentialRow
+
+
+def link_subject(credential_id: int) -> str:
+    """The subject of a credential's reveal links."""
+    return f"credential:{credential_id}"
+
+
+def credential_id_of(subject: str) -> int:
+    return int(subject.removeprefix("credential:"))
+
+
+async def get(session: AsyncSession, credential_id: int) -> CredentialRow | None:
+    return await session.get(CredentialRow, credential_id)
+
+
+async def by_issue_key(session: AsyncSession, issue_key: str) -> CredentialRow | None:
+    return await session.scalar(select(CredentialRow).where(CredentialRow.issue_key == issue_key))
+
+
+async def active_for(session: AsyncSession, organization_id: int) -> CredentialRow | None:
+    found: CredentialRow | None = await session.scalar(
+        select(CredentialRow)
+        .where(CredentialRow.organization_id == organization_id, CredentialRow.active.is_(True))
+        .order_by(CredentialRow.id.desc())
+    )
+    return found
+
+
+async def count_for(session: AsyncSession, organization_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(CredentialRow)
+        .where(CredentialRow.organization_id == organization_id)
+    )
+    return int(count or 0)
+
+
+async def issue(session: AsyncSession, row: CredentialRow) -> bool:
+    """Add new credentials and revoke the organization's earlier ones (their secrets stop
+    working, their sealed copies are wiped); returns whether earlier ones existed."""
+    now = datetime.now(UTC)
+    revoked = await session.execute(
+        update(CredentialRow)
+        .where(CredentialRow.organization_id == row.organization_id, CredentialRow.active.is_(True))
+        .values(active=False, sealed_secret=None, revoked_at=now)
+    )
+    session.add(row)
+    await session.flush()
+    return int(getattr(revoked, "rowcount", 0) or 0) > 0
+
+
+async def take_sealed_secret(session: AsyncSession, credential_id: int) -> str | None:
+    """Wipe the sealed copy and return it, if this caller is the one who wiped it: a
+    compare-and-swap UPDATE, so two reveals racing each other cannot both have it."""
+    sealed = await session.scalar(
+        select(CredentialRow.sealed_secret).where(
+            CredentialRow.id == credential_id, CredentialRow.active.is_(True)
+        )
+    )
+    if sealed is None:
+        return None
+    wiped = await session.execute(
+        update(CredentialRow)
+        .where(CredentialRow.id == credential_id, CredentialRow.sealed_secret == sealed)
+        .values(sealed_secret=None)
+    )
+    return sealed if int(getattr(wiped, "rowcount", 0) or 0) == 1 else None

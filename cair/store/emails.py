@@ -1,0 +1,59 @@
+"""The e-mail log: one row per idempotency key, claimed before sending, marked after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cair.store.models import EmailRow
+
+SENT = "sent"
+PENDING = "pending"
+
+
+async def by_key(session: AsyncSession, key: str) -> EmailRow | None:
+    return await session.scalar(select(EmailRow).where(EmailRow.idempotency_key == key))
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    key: str,
+    template: str,
+    recipients: list[str],
+    subject: str,
+    message_id: str,
+) -> EmailRow:
+    """The pending row of this e-mail, made once."""
+    row = await by_key(session, key)
+    if row is None:
+        row = EmailRow(
+            idempotency_key=key,
+            template=template,
+            recipients=", ".join(recipients),
+            subject=subject,
+            message_id=message_id,
+            status=PENDING,
+        )
+        session.add(row)
+    return row
+
+
+async def mark_sent(session: AsyncSession, key: str) -> None:
+    await session.execute(
+        update(EmailRow)
+        .where(EmailRow.idempotency_key == key)
+        .values(status=SENT, sent_at=datetime.now(UTC))
+    )
+
+
+async def pending_count(session: AsyncSession, key_prefix: str) -> int:
+    """How many e-mails whose key starts with ``key_prefix`` wait to go out."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(EmailRow)
+        .where(EmailRow.idempotency_key.startswith(key_prefix), EmailRow.status == PENDING)
+    )
+    return int(count or 0)

@@ -1,0 +1,137 @@
+"""Enrollment requests: registration with their identity keys, the duplicate search, stage and
+amendment records, and the read views staff and applicants see."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cair.store import organizations
+from cair.store.models import EnrollmentKeyRow, EnrollmentRequestRow, as_utc
+from cair.store.users import UserView, views_of_organization
+
+
+@dataclass(frozen=True)
+class EnrollmentView:
+    id: str
+    stage: str
+    org_name: str
+    org_type: str
+    county: str
+    region: str
+    access_level: str
+    provider_id: str | None
+    duplicate_of: str | None
+    decided_by: str | None
+    note: str | None
+    submitted_at: str
+    updated_at: str
+    users: list[UserView]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+async def get(session: AsyncSession, enrollment_id: str) -> EnrollmentRequestRow | None:
+    return await session.get(EnrollmentRequestRow, enrollment_id)
+
+
+async def register(
+    session: AsyncSession,
+    *,
+    enrollment_id: str,
+    request: dict[str, Any],
+    org_name: str,
+    org_type: str,
+    county: str,
+    region: str,
+    access_level: str,
+    keys: Collection[str],
+    stage: str,
+) -> tuple[EnrollmentRequestRow, bool]:
+    """Store a request with its identity keys once; returns the row and whether it is new."""
+    row = await get(session, enrollment_id)
+    if row is not None:
+        return row, False
+    row = EnrollmentRequestRow(
+        id=enrollment_id,
+        stage=stage,
+        org_name=org_name,
+        org_type=org_type,
+        county=county,
+        region=region,
+        access_level=access_level,
+        request=request,
+    )
+    session.add(row)
+    await session.flush()  # the keys reference the row
+    session.add_all(EnrollmentKeyRow(enrollment_id=row.id, key=k) for k in keys)
+    await session.flush()
+    return row, True
+
+
+async def earlier_live_with_keys(
+    session: AsyncSession, row: EnrollmentRequestRow, keys: Collection[str], live: Collection[str]
+) -> str | None:
+    """The oldest other enrollment, submitted no later than ``row``, in one of the ``live``
+    stages and sharing an identity key: the one ``row`` would duplicate."""
+    found: str | None = await session.scalar(
+        select(EnrollmentRequestRow.id)
+        .join(EnrollmentKeyRow, EnrollmentKeyRow.enrollment_id == EnrollmentRequestRow.id)
+        .where(
+            EnrollmentKeyRow.key.in_(list(keys)),
+            EnrollmentRequestRow.id != row.id,
+            EnrollmentRequestRow.stage.in_(list(live)),
+            EnrollmentRequestRow.submitted_at <= row.submitted_at,
+        )
+        .order_by(EnrollmentRequestRow.submitted_at)
+        .limit(1)
+    )
+    return found
+
+
+async def replace_keys(
+    session: AsyncSession, row: EnrollmentRequestRow, keys: Collection[str]
+) -> None:
+    await session.execute(delete(EnrollmentKeyRow).where(EnrollmentKeyRow.enrollment_id == row.id))
+    await session.flush()
+    session.add_all(EnrollmentKeyRow(enrollment_id=row.id, key=k) for k in keys)
+
+
+async def view(session: AsyncSession, enrollment_id: str) -> EnrollmentView | None:
+    row = await get(session, enrollment_id)
+    if row is None:
+        return None
+    org = await organizations.by_enrollment(session, enrollment_id)
+    users = await views_of_organization(session, org.id) if org is not None else []
+    return _view(row, users)
+
+
+async def listing(session: AsyncSession, *, stage: str | None = None) -> list[EnrollmentView]:
+    query = select(EnrollmentRequestRow).order_by(EnrollmentRequestRow.submitted_at)
+    if stage:
+        query = query.where(EnrollmentRequestRow.stage == stage)
+    return [_view(row, []) for row in await session.scalars(query)]
+
+
+def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
+    return EnrollmentView(
+        id=row.id,
+        stage=row.stage,
+        org_name=row.org_name,
+        org_type=row.org_type,
+        county=row.county,
+        region=row.region,
+        access_level=row.access_level,
+        provider_id=row.provider_id,
+        duplicate_of=row.duplicate_of,
+        decided_by=row.decided_by,
+        note=row.decision_note,
+        submitted_at=as_utc(row.submitted_at).isoformat(),
+        updated_at=as_utc(row.updated_at).isoformat(),
+        users=users,
+    )

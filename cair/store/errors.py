@@ -1,0 +1,16 @@
+"""Which database errors a retry cannot mend, worded without the values involved."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DataError, StatementError
+
+
+def bad_data_reason(error: BaseException) -> str | None:
+    """A sentence for a value the database refuses on every try (too long, wrong kind), or
+    None when the error may pass (a lost connection, a lock, a race on a unique key)."""
+    if isinstance(error, DataError):
+        original = type(error.orig).__name__ if error.orig is not None else "DataError"
+        return f"the database refused a value as too long or of the wrong kind ({original})"
+    if isinstance(error, StatementError) and isinstance(error.orig, ValueError | TypeError):
+        return f"a value could not be stored ({type(error.orig).__name__})"
+    return None
