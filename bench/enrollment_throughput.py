@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
+import json
 import os
 import statistics
 import tempfile
@@ -27,11 +27,12 @@ from cair.operations import enrollments
 from cair.operations.context import Context
 from cair.settings import Settings
 from cair.worker import run_worker
-from tests.support import example
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def school(index: int) -> dict[str, Any]:
-    data = copy.deepcopy(example("school"))
+    data: dict[str, Any] = json.loads((EXAMPLES / "enrollment-school.json").read_text())
     data["organization"]["name"] = f"Bench Elementary {index}"
     data["organization"]["physical_address"]["line1"] = f"{index} Bench Way"
     return data

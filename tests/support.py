@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = Path(os.environ.get("CAIR_EXAMPLES_DIR", ROOT / "examples"))
+EXAMPLES = ROOT / "examples"
 BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
 
 

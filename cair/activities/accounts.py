@@ -16,7 +16,8 @@ from cair.activities.failures import MissingRecord, classify_failures
 from cair.domain import ids
 from cair.domain.access import Role
 from cair.domain.account_changes import ChangeKind, ChangeStatus
-from cair.domain.change_rules import NEW_USER_ID, ChangePlan, plan_change, plan_decision
+from cair.domain.change_plans import NEW_USER_ID, ChangePlan
+from cair.domain.change_rules import plan_change, plan_decision
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.organization import (
     AccountChange,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from cair.activities.failures import MissingRecord
 from cair.activities.provisioning import create_user
 from cair.domain.access import AccessLevel, Role
-from cair.domain.change_rules import (
+from cair.domain.change_plans import (
     AccountFacts,
     ChangePlan,
     CreateUser,

@@ -1,17 +1,34 @@
 """The rules of account changes, as pure code: given what the store knows (``AccountFacts``), a
-change yields a ``ChangePlan`` — what to write, which training gate to start or stop, whether to
-tell people, and the old and new values for the audit. The activity executes the plan inside one
-transaction; the workflow follows it. Nothing here does I/O, so every rule is testable alone."""
+change yields a ``ChangePlan`` (:mod:`cair.domain.change_plans`) — what to write, which training
+gate to start or stop, whether to tell people, and the old and new values for the audit. The
+activity carries the plan out inside one transaction; the workflow follows it. Nothing here does
+I/O, so every rule is testable alone.
+
+long because: every kind of change is a short rule, and they read best side by side."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from cair.domain import ids
-from cair.domain.access import AccessLevel, Role, is_raise, needs_training
+from cair.domain.access import Role, is_raise, needs_training
 from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.change_plans import (
+    NEW_USER_ID,
+    AccountFacts,
+    ChangePlan,
+    CreateUser,
+    Gate,
+    NameRepresentative,
+    RetireRepresentative,
+    RevokeUserLinks,
+    SetUser,
+    UpdateOrganization,
+    UserFacts,
+    Write,
+)
 from cair.domain.identifiers import normalize_email
 from cair.domain.problems import Problem
 from cair.domain.request import RequestedUser
@@ -19,107 +36,6 @@ from cair.domain.user_states import TRAINING_VALID_DAYS, UserState
 from cair.domain.validation import check_address, check_contacts, check_new_user, vfc_pin_problems
 
 SITE_FIELDS = ("physical_address", "mailing_address", "vaccine_delivery_address", "vfc_pin")
-# Stands for the User ID in the message of a plan that creates the user; the store fills it in.
-NEW_USER_ID = "<new user>"
-
-
-# ---- what the store knows -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UserFacts:
-    user_id: str
-    email: str
-    first_name: str
-    last_name: str
-    role: Role
-    state: UserState
-    training_date: date | None
-    gate_workflow_id: str | None
-    representative: bool  # an active authorized representative
-
-
-@dataclass(frozen=True)
-class AccountFacts:
-    provider_id: str
-    access_level: AccessLevel
-    receives_state_supplied_vaccine: bool
-    contacts: dict[str, Any]
-    site: dict[str, Any]
-    user_emails: frozenset[str]
-    active_representatives: int
-    now: datetime  # workflow time: training age is measured against it
-    user: UserFacts | None = None  # the user the change is about, when it names one
-
-
-# ---- what to do -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UpdateOrganization:
-    contacts: dict[str, Any] | None
-    site: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class CreateUser:
-    user: RequestedUser
-
-
-@dataclass(frozen=True)
-class SetUser:
-    user_id: str
-    state: UserState | None = None
-    role: Role | None = None
-    gate_workflow_id: str | None = None
-
-
-@dataclass(frozen=True)
-class RevokeUserLinks:
-    user_id: str
-
-
-@dataclass(frozen=True)
-class NameRepresentative:
-    user_id: str
-    email: str
-    name: str
-
-
-@dataclass(frozen=True)
-class RetireRepresentative:
-    email: str
-
-
-Write = (
-    UpdateOrganization
-    | CreateUser
-    | SetUser
-    | RevokeUserLinks
-    | NameRepresentative
-    | RetireRepresentative
-)
-
-
-@dataclass(frozen=True)
-class Gate:
-    """Start a training gate run. ``workflow_id`` None: the new user's own gate."""
-
-    role: Role
-    workflow_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ChangePlan:
-    status: ChangeStatus
-    message: str
-    user_id: str | None = None
-    writes: tuple[Write, ...] = ()
-    start_gate: Gate | None = None
-    stop_gate: str | None = None
-    notify: bool = True
-    old: dict[str, Any] = field(default_factory=dict)
-    new: dict[str, Any] = field(default_factory=dict)
 
 
 class Refused(Exception):

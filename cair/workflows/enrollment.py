@@ -8,6 +8,8 @@ UserActivationWorkflow per user → completed.
 
 A step that fails for good holds the enrollment in ``needs_attention``: staff are told, and the
 step runs again when they ask (the ``retry`` update).
+
+long because: the run and its update handlers share one state; split, they would pass it around.
 """
 
 from __future__ import annotations

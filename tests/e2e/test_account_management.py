@@ -13,6 +13,7 @@ from temporalio.client import WorkflowUpdateStage
 
 from cair.domain.account_changes import ChangeKind, InfoUpdate
 from cair.domain.contracts.organization import AccountChange, ChangeResult
+from cair.domain.ids import organization_workflow_id
 from cair.domain.request import Contact, Contacts, RequestedUser
 from cair.operations import account_changes, account_views, enrollments, sessions, users
 from cair.operations.context import Context, OperationError
@@ -205,7 +206,7 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
     account = await enrolled(stack, ctx, "school", "Ordered")
     requested_by = await sessions.authorize(ctx, account.session, account.provider_id)
     handle = (await ctx.temporal()).get_workflow_handle_for(
-        OrganizationWorkflow.run, f"org-{account.provider_id}"
+        OrganizationWorkflow.run, organization_workflow_id(account.provider_id)
     )
     phones = ["707-555-0201", "707-555-0202", "707-555-0203"]
     pending = []
@@ -299,7 +300,7 @@ async def test_continue_as_new_keeps_every_change(stack: Stack, ctx: Context) ->
     """The stack sets the history threshold to 40 events, so a dozen changes roll it over."""
     account = await enrolled(stack, ctx, "school", "Rollover")
     handle = (await ctx.temporal()).get_workflow_handle_for(
-        OrganizationWorkflow.run, f"org-{account.provider_id}"
+        OrganizationWorkflow.run, organization_workflow_id(account.provider_id)
     )
     first_run = (await handle.describe()).run_id
     submitted = await asyncio.gather(

@@ -40,13 +40,26 @@ async def user_state(skipping: Skipping, user_id: str) -> str:
     return user.state
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+async def _time_skipping_server() -> WorkflowEnvironment:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=data_converter(CODEC_KEY),
     )
     await search_attributes.register(env.client)
+    return env
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await _time_skipping_server()
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def stub_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A server of its own for the stub tests: their clock never holds up the timer tests."""
+    env = await _time_skipping_server()
     yield env
     await env.shutdown()
 

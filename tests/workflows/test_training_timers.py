@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cair.domain.ids import user_gate_workflow_id
 from cair.operations import enrollments, users
 from cair.operations.context import OperationError
 from cair.store.models import UserRow
@@ -44,7 +45,7 @@ async def enrolled_clinic(skipping: Skipping, tag: str) -> tuple[dict[str, str],
 async def test_reminders_at_7_and_14_days_and_expiry_at_30(skipping: Skipping) -> None:
     ids, LEE, SAM = await enrolled_clinic(skipping, "Expiry")
     handle = skipping.env.client.get_workflow_handle_for(
-        UserActivationWorkflow.run, f"user-{ids[LEE]}"
+        UserActivationWorkflow.run, user_gate_workflow_id(ids[LEE])
     )
     await skipping.env.sleep(timedelta(days=6, hours=23))
     assert not skipping.outbox.to(LEE, "Reminder")
@@ -77,7 +78,7 @@ async def test_extension_moves_the_deadline(skipping: Skipping) -> None:
 
     await users.training_complete(skipping.ctx, ids[LEE], kind="webinar", by="Dana Staff")
     handle = skipping.env.client.get_workflow_handle_for(
-        UserActivationWorkflow.run, f"user-{ids[LEE]}"
+        UserActivationWorkflow.run, user_gate_workflow_id(ids[LEE])
     )
     assert await handle.result() == "active"
     assert await user_state(skipping, ids[LEE]) == "active"
@@ -95,7 +96,7 @@ async def test_completion_before_deadline_activates_and_refusals_are_clear(
     )
     assert status.user_id == ids[SAM]
     handle = skipping.env.client.get_workflow_handle_for(
-        UserActivationWorkflow.run, f"user-{ids[SAM]}"
+        UserActivationWorkflow.run, user_gate_workflow_id(ids[SAM])
     )
     assert await handle.result() == "active"
     await eventually(lambda: skipping.outbox.to(SAM, "set your password"))

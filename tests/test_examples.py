@@ -1,0 +1,35 @@
+"""The example requests shipped in examples/ are valid as they are, with the access level the
+README says; nothing in the project reads outside the repository."""
+
+from __future__ import annotations
+
+import json
+
+from cair.domain.access import AccessLevel
+from cair.domain.validation import validate_enrollment
+from tests.support import EXAMPLES, ROOT
+
+EXPECTED = {
+    "enrollment-clinic.json": AccessLevel.CLINICAL,
+    "enrollment-data-exchange.json": AccessLevel.DATA_EXCHANGE,
+    "enrollment-school.json": AccessLevel.READ_ONLY,
+}
+
+
+def test_every_example_is_valid_with_its_documented_access_level() -> None:
+    found = {path.name: path for path in EXAMPLES.glob("*.json")}
+    assert set(found) == set(EXPECTED)
+    for name, path in found.items():
+        valid = validate_enrollment(json.loads(path.read_text()))
+        assert valid.access_level == EXPECTED[name], name
+
+
+def test_the_project_stands_alone() -> None:
+    assert EXAMPLES == ROOT / "examples"
+    for path in [*ROOT.glob("*.md"), ROOT / "Makefile", *ROOT.glob("docs/*.md")]:
+        assert "../shared" not in path.read_text(), path
+    for path in [*(ROOT / "cair").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]:
+        if path.name == "test_examples.py":
+            continue
+        text = path.read_text()
+        assert "../shared" not in text and '"shared" / ' not in text, path
