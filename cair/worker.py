@@ -21,8 +21,8 @@ from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.incidents import IncidentActivities
 from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
+from cair.activities.region_maps import RegionMapSource
 from cair.activities.users import UserActivities
-from cair.domain.regions import load_region_map
 from cair.settings import Settings, get_settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
@@ -45,7 +45,7 @@ log = logging.getLogger("cair.worker")
 
 
 def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any]]:
-    regions = load_region_map(settings.region_map_path)
+    regions = RegionMapSource(settings.region_map_path)
     enrollments = EnrollmentActivities(db, regions)
     mail = MailActivities(db, settings, regions)
     provisioning = ProvisioningActivities(db, settings.resolved_codec_key())

@@ -17,6 +17,7 @@ from cair.activities.accounts import AccountActivities
 from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
+from cair.activities.region_maps import RegionMapSource
 from cair.activities.users import UserActivities
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.domain.account_changes import ChangeKind
@@ -25,7 +26,6 @@ from cair.domain.contracts.enrollment import RegisterEnrollment, StageChange
 from cair.domain.contracts.mail import Mail, MailOrder
 from cair.domain.contracts.organization import AccountChange, ApplyChange
 from cair.domain.contracts.user_activation import UserStateChange
-from cair.domain.regions import load_region_map
 from cair.domain.request import EnrollmentRequest, RequestedUser
 from cair.domain.stages import Stage
 from cair.domain.user_states import UserState
@@ -65,7 +65,7 @@ async def registry(tmp_path: Path) -> AsyncIterator[Registry]:
     )
     await migrate_database(settings)
     db = Database(settings)
-    regions = load_region_map()
+    regions = RegionMapSource()
     yield Registry(
         db=db,
         outbox=Mailbox(tmp_path / "outbox"),

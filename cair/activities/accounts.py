@@ -69,9 +69,11 @@ class AccountActivities:
                 role=change.role,
                 new_user=change.new_user,
                 info=change.info,
+                user_update=change.user_update,
+                email=change.email,
             )
             outcome = await _execute(session, org, plan, change, actor=change.requested_by)
-            _record(row, outcome)
+            _record(row, outcome, plan)
             await audit.append(
                 session,
                 key=f"{order.provider_id}/change-{change.change_id}/applied",
@@ -121,7 +123,7 @@ class AccountActivities:
             )
             outcome = await _execute(session, org, plan, change, actor=decision.by)
             row.decided_by = decision.by
-            _record(row, outcome)
+            _record(row, outcome, plan)
             await audit.append(
                 session,
                 key=f"{order.provider_id}/change-{decision.change_id}/decided",
@@ -191,14 +193,22 @@ def _details(change: AccountChange) -> dict[str, Any]:
         details["new_user"] = change.new_user.model_dump(mode="json")
     if change.info is not None:
         details["info"] = change.info.model_dump(mode="json", exclude_unset=True)
+    if change.user_update is not None:
+        details["user_update"] = change.user_update.model_dump(mode="json", exclude_none=True)
+    if change.email is not None:
+        details["representative"] = change.email
     return details
 
 
-def _record(row: AccountChangeRow, outcome: ChangeOutcome) -> None:
+def _record(row: AccountChangeRow, outcome: ChangeOutcome, plan: ChangePlan) -> None:
     row.status = outcome.result.status.value
     row.outcome = outcome.result.message
     row.target_user_id = outcome.result.user_id
-    row.details = {**row.details, "outcome": _jsonable(asdict(outcome))}
+    row.details = {
+        **row.details,
+        "outcome": _jsonable(asdict(outcome)),
+        "also_tell": list(plan.also_tell),
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -13,12 +13,16 @@ from cair.domain.change_plans import (
     ChangePlan,
     CreateUser,
     NameRepresentative,
+    RepresentativeFacts,
+    RepresentativeSource,
     RetireRepresentative,
     RevokeUserLinks,
     SetUser,
+    SetUserDetails,
     UpdateOrganization,
     UserFacts,
 )
+from cair.domain.field_rules import vfc_provider
 from cair.domain.identifiers import normalize_email
 from cair.domain.user_states import UserState
 from cair.store import links, organizations, representatives, users
@@ -31,10 +35,18 @@ async def account_facts(
 ) -> AccountFacts:
     site = await organizations.main_site(session, org.id)
     members = await users.of_organization(session, org.id)
+    reps = tuple(
+        RepresentativeFacts(
+            email=r.email,
+            name=r.name,
+            source=RepresentativeSource(r.source),
+            user_id=r.user_id,
+        )
+        for r in await representatives.active_of(session, org.id)
+    )
     user = next((u for u in members if u.user_id == user_id), None) if user_id else None
     user_facts = None
     if user is not None:
-        rep = await representatives.by_email(session, org.id, user.email)
         user_facts = UserFacts(
             user_id=str(user.user_id),
             email=user.email,
@@ -44,16 +56,19 @@ async def account_facts(
             state=UserState(user.state),
             training_date=date.fromisoformat(user.training_date) if user.training_date else None,
             gate_workflow_id=user.activation_workflow_id,
-            representative=rep is not None,
+            representative=any(r.email.lower() == user.email.lower() for r in reps),
         )
     return AccountFacts(
         provider_id=str(org.provider_id),
         access_level=AccessLevel(org.access_level),
-        receives_state_supplied_vaccine=bool(org.info.get("receives_state_supplied_vaccine")),
+        vfc_provider=vfc_provider(
+            bool(org.info.get("receives_state_supplied_vaccine")),
+            org.info.get("state_supplied_programs"),
+        ),
         contacts=org.contacts,
         site=organizations.site_view(site),
         user_emails=frozenset(normalize_email(u.email) for u in members),
-        active_representatives=await representatives.count_active(session, org.id),
+        representatives=reps,
         now=now,
         user=user_facts,
     )
@@ -95,6 +110,15 @@ async def carry_out(
                 row.state = write.state.value
             if write.gate_workflow_id is not None:
                 row.activation_workflow_id = write.gate_workflow_id
+        elif isinstance(write, SetUserDetails):
+            row = await users.in_organization(session, org.id, write.user_id)
+            if row is None:
+                raise MissingRecord(f"no user {write.user_id} in {org.provider_id}")
+            if write.email is not None and write.email != row.email:
+                await representatives.change_email(session, org.id, row.email, write.email)
+                row.email = write.email
+            row.first_name = write.first_name or row.first_name
+            row.last_name = write.last_name or row.last_name
         elif isinstance(write, RevokeUserLinks):
             await links.revoke(session, subject=write.user_id)
         elif isinstance(write, NameRepresentative):
@@ -104,7 +128,8 @@ async def carry_out(
                 email=write.email,
                 name=write.name,
                 named_by=actor,
-                user_id=write.user_id,
+                source=write.source.value,
+                user_id=write.user_id or await users.id_by_email(session, org.id, write.email),
             )
         elif isinstance(write, RetireRepresentative):
             rep = await representatives.by_email(session, org.id, write.email)

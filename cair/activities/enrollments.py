@@ -6,6 +6,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from cair.activities.failures import MissingRecord, classify_failures
+from cair.activities.region_maps import RegionMapSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.enrollment import (
     AmendRecord,
@@ -16,7 +17,6 @@ from cair.domain.contracts.enrollment import (
 )
 from cair.domain.duplicates import duplicate_keys
 from cair.domain.problems import InvalidRequest
-from cair.domain.regions import RegionMap
 from cair.domain.request import EnrollmentRequest
 from cair.domain.stages import BLOCKING_STAGES, Stage
 from cair.domain.validation import validate_enrollment
@@ -26,7 +26,7 @@ from cair.store.models import EnrollmentRequestRow
 
 
 class EnrollmentActivities:
-    def __init__(self, db: Database, regions: RegionMap) -> None:
+    def __init__(self, db: Database, regions: RegionMapSource) -> None:
         self.db = db
         self.regions = regions
 
@@ -39,7 +39,8 @@ class EnrollmentActivities:
             valid = validate_enrollment(request.model_dump(mode="json"))
         except InvalidRequest as invalid:
             return ValidationOutcome(problems=[str(p) for p in invalid.problems])
-        region = self.regions.region_for(valid.county)
+        regions = self.regions.in_effect()
+        region = regions.region_for(valid.county)
         return ValidationOutcome(
             problems=[],
             access_level=valid.access_level,
@@ -47,6 +48,7 @@ class EnrollmentActivities:
             region_key=region.key,
             region_name=region.name,
             enrolls_online=region.enrolls_online,
+            region_map_version=regions.version,
         )
 
     @activity.defn(name=Activity.REGISTER_ENROLLMENT)
@@ -67,6 +69,7 @@ class EnrollmentActivities:
                 access_level=order.access_level.value,
                 keys=keys,
                 stage=Stage.VALIDATING.value,
+                region_map_version=order.region_map_version,
             )
             if new:
                 await audit.append(

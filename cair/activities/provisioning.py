@@ -13,6 +13,7 @@ from cair.activities.failures import MissingRecord, classify_failures
 from cair.activities.faults import pause_point
 from cair.domain import ids
 from cair.domain.access import Role, needs_training
+from cair.domain.change_plans import RepresentativeSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.credentials import CredentialIssue, Credentials
 from cair.domain.contracts.enrollment import ProvisionedUser
@@ -64,6 +65,7 @@ class ProvisioningActivities:
                         "receives_state_supplied_vaccine": (
                             organization.receives_state_supplied_vaccine
                         ),
+                        "state_supplied_programs": organization.state_supplied_programs,
                         "provider_of_record": _dump(request.provider_of_record),
                     },
                 ),
@@ -88,6 +90,7 @@ class ProvisioningActivities:
                 email=normalize_email(primary.email),
                 name=f"{primary.first_name} {primary.last_name}",
                 named_by="enrollment (primary contact)",
+                source=RepresentativeSource.PRIMARY_CONTACT.value,
             )
             await audit.append(
                 session,

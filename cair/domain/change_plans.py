@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from cair.domain.access import AccessLevel, Role
@@ -33,17 +34,34 @@ class UserFacts:
     representative: bool  # an active authorized representative
 
 
+class RepresentativeSource(StrEnum):
+    PRIMARY_CONTACT = "primary_contact"  # made from the enrollment's (or update's) primary contact
+    NAMED = "named"  # named by a representative's change
+
+
+@dataclass(frozen=True)
+class RepresentativeFacts:
+    email: str
+    name: str
+    source: RepresentativeSource
+    user_id: str | None
+
+
 @dataclass(frozen=True)
 class AccountFacts:
     provider_id: str
     access_level: AccessLevel
-    receives_state_supplied_vaccine: bool
+    vfc_provider: bool
     contacts: dict[str, Any]
     site: dict[str, Any]
     user_emails: frozenset[str]
-    active_representatives: int
+    representatives: tuple[RepresentativeFacts, ...]  # the active ones
     now: datetime  # workflow time: training age is measured against it
     user: UserFacts | None = None  # the user the change is about, when it names one
+
+    def representative(self, email: str) -> RepresentativeFacts | None:
+        wanted = email.strip().lower()
+        return next((r for r in self.representatives if r.email.lower() == wanted), None)
 
 
 # ---- what to do -------------------------------------------------------------------------------
@@ -69,15 +87,26 @@ class SetUser:
 
 
 @dataclass(frozen=True)
+class SetUserDetails:
+    """Correct a user's name or e-mail (a representative record of the user follows)."""
+
+    user_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class RevokeUserLinks:
     user_id: str
 
 
 @dataclass(frozen=True)
 class NameRepresentative:
-    user_id: str
+    user_id: str | None
     email: str
     name: str
+    source: RepresentativeSource = RepresentativeSource.NAMED
 
 
 @dataclass(frozen=True)
@@ -89,6 +118,7 @@ Write = (
     UpdateOrganization
     | CreateUser
     | SetUser
+    | SetUserDetails
     | RevokeUserLinks
     | NameRepresentative
     | RetireRepresentative
@@ -114,3 +144,5 @@ class ChangePlan:
     notify: bool = True
     old: dict[str, Any] = field(default_factory=dict)
     new: dict[str, Any] = field(default_factory=dict)
+    # Addresses that gained or lost sign-in rights, or whose address changed: told by e-mail.
+    also_tell: tuple[str, ...] = ()

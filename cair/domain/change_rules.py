@@ -14,7 +14,7 @@ from typing import Any
 
 from cair.domain import ids
 from cair.domain.access import Role, is_raise, needs_training
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
 from cair.domain.change_plans import (
     NEW_USER_ID,
     AccountFacts,
@@ -22,18 +22,21 @@ from cair.domain.change_plans import (
     CreateUser,
     Gate,
     NameRepresentative,
+    RepresentativeSource,
     RetireRepresentative,
     RevokeUserLinks,
     SetUser,
+    SetUserDetails,
     UpdateOrganization,
     UserFacts,
     Write,
 )
-from cair.domain.identifiers import normalize_email
+from cair.domain.field_rules import check_address, check_contacts, check_new_user, vfc_pin_problems
+from cair.domain.identifiers import is_email, normalize_email
 from cair.domain.problems import Problem
 from cair.domain.request import RequestedUser
+from cair.domain.text import quoted
 from cair.domain.user_states import TRAINING_VALID_DAYS, UserState
-from cair.domain.validation import check_address, check_contacts, check_new_user, vfc_pin_problems
 
 SITE_FIELDS = ("physical_address", "mailing_address", "vaccine_delivery_address", "vfc_pin")
 
@@ -55,6 +58,8 @@ def plan_change(
     role: Role | None = None,
     new_user: RequestedUser | None = None,
     info: InfoUpdate | None = None,
+    user_update: UserUpdate | None = None,
+    email: str | None = None,
 ) -> ChangePlan:
     """What a representative's change does, or a refused plan saying why not."""
     try:
@@ -64,6 +69,8 @@ def plan_change(
         if kind == ChangeKind.ADD_USER:
             assert new_user is not None
             return _add_user(facts, new_user)
+        if kind == ChangeKind.REMOVE_REPRESENTATIVE and email:
+            return _remove_representative(facts, email)
         user = _user(facts, user_id)
         if kind == ChangeKind.INACTIVATE_USER:
             return _inactivate(facts, user)
@@ -74,7 +81,10 @@ def plan_change(
             return _change_role(user, role, change_id)
         if kind == ChangeKind.NAME_REPRESENTATIVE:
             return _name_representative(user)
-        return _remove_representative(facts, user)
+        if kind == ChangeKind.UPDATE_USER:
+            assert user_update is not None
+            return _update_user(facts, user, user_update)
+        return _remove_representative(facts, user.email)
     except Refused as refused:
         return ChangePlan(status=ChangeStatus.REFUSED, message=str(refused), user_id=user_id)
 
@@ -129,10 +139,9 @@ def plan_decision(
 
 
 def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
-    receives_vaccine = facts.receives_state_supplied_vaccine
     problems: list[Problem] = []
     if info.contacts is not None:
-        problems += check_contacts(info.contacts, receives_state_supplied_vaccine=receives_vaccine)
+        problems += check_contacts(info.contacts, vfc_provider=facts.vfc_provider)
     for name in ("physical_address", "mailing_address", "vaccine_delivery_address"):
         address = getattr(info, name)
         if address is not None:
@@ -140,10 +149,8 @@ def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
     if "vfc_pin" in info.model_fields_set:
         if info.vfc_pin:
             problems += vfc_pin_problems(info.vfc_pin, "vfc_pin")
-        elif receives_vaccine:
-            problems.append(
-                Problem("vfc_pin", "required while the site receives state-supplied vaccine")
-            )
+        elif facts.vfc_provider:
+            problems.append(Problem("vfc_pin", "required of a VFC provider"))
     if problems:
         raise Refused("; ".join(str(p) for p in problems))
     given = info.model_dump(mode="json", exclude_unset=True)
@@ -153,13 +160,50 @@ def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
     site = {name: given[name] for name in SITE_FIELDS if name in given}
     old |= {name: facts.site.get(name) for name in site}
     changed = ", ".join(name.replace("_", " ") for name in given) or "nothing"
+    writes: list[Write] = [UpdateOrganization(contacts=given.get("contacts"), site=site)]
+    also_tell: tuple[str, ...] = ()
+    if info.contacts is not None:
+        handover = _primary_contact_handover(facts, info)
+        writes += handover.writes
+        also_tell = handover.also_tell
+        changed += handover.message
     return ChangePlan(
         status=ChangeStatus.APPLIED,
         message=f"updated {changed}",
-        writes=(UpdateOrganization(contacts=given.get("contacts"), site=site),),
+        writes=tuple(writes),
         old=old,
         new=given,
+        also_tell=also_tell,
     )
+
+
+def _primary_contact_handover(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
+    """A new primary contact becomes an authorized representative; the one it replaces stops
+    being one, unless a representative named them in their own right."""
+    assert info.contacts is not None
+    new = info.contacts.primary
+    new_email = normalize_email(new.email)
+    old_email = normalize_email(str((facts.contacts.get("primary") or {}).get("email", "")))
+    if new_email == old_email:
+        return ChangePlan(status=ChangeStatus.APPLIED, message="")
+    writes: list[Write] = []
+    message = ""
+    if facts.representative(new_email) is None:
+        writes.append(
+            NameRepresentative(
+                user_id=None,
+                email=new_email,
+                name=f"{new.first_name} {new.last_name}",
+                source=RepresentativeSource.PRIMARY_CONTACT,
+            )
+        )
+        message += f"; {new_email} is now an authorized representative"
+    previous = facts.representative(old_email) if old_email else None
+    if previous is not None and previous.source == RepresentativeSource.PRIMARY_CONTACT:
+        writes.append(RetireRepresentative(old_email))
+        message += f"; {old_email} no longer is"
+    tell = tuple(e for e in (new_email, old_email) if e)
+    return ChangePlan(ChangeStatus.APPLIED, message, writes=tuple(writes), also_tell=tell)
 
 
 # ---- users ------------------------------------------------------------------------------------
@@ -188,7 +232,7 @@ def _add_user(facts: AccountFacts, requested: RequestedUser) -> ChangePlan:
 def _inactivate(facts: AccountFacts, user: UserFacts) -> ChangePlan:
     if user.state == UserState.INACTIVE:
         raise Refused(f"user {user.user_id} is already inactive")
-    if user.representative and facts.active_representatives <= 1:
+    if user.representative and len(facts.representatives) <= 1:
         raise Refused(
             f"user {user.user_id} is the last authorized representative; name another "
             "representative first"
@@ -319,17 +363,51 @@ def _name_representative(user: UserFacts) -> ChangePlan:
     )
 
 
-def _remove_representative(facts: AccountFacts, user: UserFacts) -> ChangePlan:
-    if not user.representative:
-        raise Refused(f"user {user.user_id} is not an authorized representative")
-    if facts.active_representatives <= 1:
+def _remove_representative(facts: AccountFacts, email: str) -> ChangePlan:
+    """By e-mail: a representative need not be a user (a primary contact who never was)."""
+    representative = facts.representative(email)
+    if representative is None:
+        raise Refused(f"{email} is not an authorized representative of {facts.provider_id}")
+    if len(facts.representatives) <= 1:
         raise Refused("an organization keeps at least one authorized representative")
+    who = representative.user_id or representative.email
     return ChangePlan(
         status=ChangeStatus.APPLIED,
-        message=f"user {user.user_id} is no longer an authorized representative",
+        message=f"{who} is no longer an authorized representative",
+        user_id=representative.user_id,
+        writes=(RetireRepresentative(representative.email),),
+        old={"representative": representative.email},
+        also_tell=(representative.email,),
+    )
+
+
+def _update_user(facts: AccountFacts, user: UserFacts, update: UserUpdate) -> ChangePlan:
+    """Correct a name or an e-mail address; both addresses hear of an address change."""
+    problems: list[Problem] = []
+    email = normalize_email(update.email) if update.email else None
+    if email is not None:
+        if not is_email(email):
+            problems.append(Problem("user.email", f"{quoted(email)} is not a valid e-mail address"))
+        elif email != normalize_email(user.email) and email in facts.user_emails:
+            problems.append(
+                Problem("user.email", "a user with this e-mail already exists in the organization")
+            )
+    if problems:
+        raise Refused("; ".join(str(p) for p in problems))
+    fields = {"first_name": update.first_name, "last_name": update.last_name, "email": email}
+    new = {k: v for k, v in fields.items() if v is not None}
+    old = {k: getattr(user, k) for k in new}
+    if new == old:
+        raise Refused(f"user {user.user_id} already has these details")
+    changed = ", ".join(k.replace("_", " ") for k in new if new[k] != old[k])
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"corrected the {changed} of user {user.user_id}",
         user_id=user.user_id,
-        writes=(RetireRepresentative(user.email),),
-        old={"representative": user.user_id},
+        writes=(SetUserDetails(user.user_id, update.first_name, update.last_name, email),),
+        old=old,
+        new=new,
+        also_tell=(user.email,) if email and email != normalize_email(user.email) else (),
     )
 
 

@@ -1,9 +1,11 @@
 """Identity keys of an organization, so a second enrollment of the same one is recognised even
-when typed differently ("Ave." / "Avenue", capitals, punctuation)."""
+when typed differently ("Ave." / "Avenue", capitals, punctuation, full-width letters) — in any
+script: a name in Chinese or Armenian keeps its letters, so two different ones never collide."""
 
 from __future__ import annotations
 
-import re
+import hashlib
+import unicodedata
 
 from cair.domain.request import Address, EnrollmentRequest
 
@@ -25,9 +27,21 @@ _ABBREVIATIONS = {
 }
 
 
+# A key longer than this is stored as its digest: keys are only ever compared for equality.
+KEY_LENGTH = 300
+
+
 def _words(text: str) -> str:
-    words = re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(c if unicodedata.category(c)[0] in "LN" else " " for c in folded)
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in kept.split())
+
+
+def _bounded(key: str) -> str:
+    if len(key) <= KEY_LENGTH:
+        return key
+    kind, _, value = key.partition(":")
+    return f"{kind}:sha256:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
 def normalized_address(address: Address) -> str:
@@ -44,4 +58,4 @@ def duplicate_keys(request: EnrollmentRequest) -> list[str]:
     npi = request.provider_of_record.npi if request.provider_of_record else None
     if npi:
         keys.append(f"npi-address:{npi.strip()}|{address}")
-    return keys
+    return [_bounded(key) for key in keys]

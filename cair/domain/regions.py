@@ -1,9 +1,11 @@
 """The county → region map. It is data (``data/regions.json``, versioned, with an effective
-date) so staff change it without a deploy; the loader is the only I/O in domain/ and runs in
+date) so staff change it without a deploy: a new version goes beside the old ones (a folder of
+maps) and applies from its effective date. The loaders are the only I/O in domain/ and run in
 activities, never in workflow code."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,3 +80,33 @@ class RegionMap(BaseModel):
 
 def load_region_map(path: Path | None = None) -> RegionMap:
     return RegionMap.model_validate_json((path or DEFAULT_MAP).read_text())
+
+
+@dataclass(frozen=True)
+class RegionMaps:
+    """Every version of the map; the one in effect on a day is the latest that began by then."""
+
+    versions: tuple[RegionMap, ...]
+
+    def in_effect(self, on: date) -> RegionMap:
+        began = [m for m in self.versions if m.effective_date <= on]
+        if not began:  # every version lies ahead: the earliest serves until then
+            return min(self.versions, key=lambda m: m.effective_date)
+        return max(began, key=lambda m: m.effective_date)
+
+
+def map_files(path: Path | None = None) -> list[Path]:
+    """A map file, or every ``*.json`` in a folder of maps."""
+    target = path or DEFAULT_MAP
+    return sorted(target.glob("*.json")) if target.is_dir() else [target]
+
+
+def load_region_maps(path: Path | None = None) -> RegionMaps:
+    files = map_files(path)
+    if not files:
+        raise FileNotFoundError(f"no region map in {path}")
+    versions = tuple(load_region_map(f) for f in files)
+    dates = [m.effective_date for m in versions]
+    if len(set(dates)) != len(dates):
+        raise ValueError(f"two region maps in {path} take effect on the same day")
+    return RegionMaps(versions)

@@ -1,14 +1,36 @@
 """The enrollment request as applicants send it (the JSON shape of examples/*.json).
 
-The models check structure only (types, required keys, unknown keys refused). Business rules live
-in :mod:`cair.domain.validation` so that one pass can report every problem at once; that is why
-enumerated answers such as the organization type are plain strings here, with their allowed
-values published in the JSON Schema.
+The models check structure: types, required and unknown keys, lengths, and that text is plain
+text (:mod:`cair.domain.text`). Business rules live in :mod:`cair.domain.validation` so that one
+pass can report every problem at once; that is why enumerated answers such as the organization
+type are plain strings here, with their allowed values published in the JSON Schema.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from cair.domain import limits
+from cair.domain.text import (
+    AddressLine,
+    ChildcareLicense,
+    Choice,
+    City,
+    County,
+    District,
+    EmailText,
+    LicenseNumber,
+    LicenseType,
+    Npi,
+    OrgName,
+    PersonName,
+    Phone,
+    StateText,
+    VfcPin,
+    Zip,
+)
 
 ORG_TYPES = (
     "healthcare_provider",
@@ -18,6 +40,7 @@ ORG_TYPES = (
     "foster_care_agency",
 )
 ROLE_NAMES = ("read_only", "regular", "power", "dx_qa")
+STATE_PROGRAMS = ("VFC", "317", "SGF")
 
 
 class _Strict(BaseModel):
@@ -25,39 +48,46 @@ class _Strict(BaseModel):
 
 
 class Address(_Strict):
-    line1: str
-    line2: str | None = None
-    city: str
-    state: str
-    zip: str
+    line1: AddressLine
+    line2: AddressLine | None = None
+    city: City
+    state: StateText
+    zip: Zip
 
 
 class Organization(_Strict):
-    name: str
-    type: str = Field(json_schema_extra={"enum": list(ORG_TYPES)})
-    county: str = Field(description="California county; 'Alameda' and 'Alameda County' both work.")
+    name: OrgName
+    type: Choice = Field(json_schema_extra={"enum": list(ORG_TYPES)})
+    county: County = Field(description="California county; 'Alameda' and 'Alameda County' work.")
     physical_address: Address
     mailing_address: Address | None = None
     vaccine_delivery_address: Address | None = None
-    childcare_license_number: str | None = None
-    school_district: str | None = None
+    childcare_license_number: ChildcareLicense | None = None
+    school_district: District | None = None
     receives_state_supplied_vaccine: bool = Field(description="VFC, 317 or SGF vaccine.")
-    vfc_pin: str | None = None
+    state_supplied_programs: list[Choice] | None = Field(
+        default=None,
+        max_length=len(STATE_PROGRAMS),
+        description="Which state programs supply vaccine (VFC, 317, SGF). Without it, a site "
+        "that receives state-supplied vaccine is taken to be a VFC provider.",
+        json_schema_extra={"items": {"enum": list(STATE_PROGRAMS)}},
+    )
+    vfc_pin: VfcPin | None = None
 
 
 class ProviderOfRecord(_Strict):
-    first_name: str
-    last_name: str
-    license_number: str | None = None
-    license_type: str | None = None
-    npi: str | None = None
+    first_name: PersonName
+    last_name: PersonName
+    license_number: LicenseNumber | None = None
+    license_type: LicenseType | None = None
+    npi: Npi | None = None
 
 
 class Contact(_Strict):
-    first_name: str
-    last_name: str
-    email: str
-    phone: str | None = None
+    first_name: PersonName
+    last_name: PersonName
+    email: EmailText
+    phone: Phone | None = None
 
 
 class Contacts(_Strict):
@@ -74,10 +104,10 @@ class AccessAnswers(_Strict):
 
 
 class RequestedUser(_Strict):
-    first_name: str
-    last_name: str
-    email: str
-    role: str = Field(json_schema_extra={"enum": list(ROLE_NAMES)})
+    first_name: PersonName
+    last_name: PersonName
+    email: EmailText
+    role: Choice = Field(json_schema_extra={"enum": list(ROLE_NAMES)})
 
 
 class Agreements(_Strict):
@@ -92,5 +122,5 @@ class EnrollmentRequest(_Strict):
     provider_of_record: ProviderOfRecord | None = None
     contacts: Contacts
     access: AccessAnswers
-    users: list[RequestedUser]
+    users: Annotated[list[RequestedUser], Field(max_length=limits.MAX_USERS_PER_REQUEST)]
     agreements: Agreements

@@ -7,30 +7,31 @@ give, identifiers, California addresses, consistent answers, roles within the ac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from cair.domain.access import (
-    ACCESS_LEVEL_LABELS,
-    AccessLevel,
-    Role,
-    derive_access_level,
-    role_allowed,
-)
+from cair.domain.access import AccessLevel, derive_access_level
 from cair.domain.counties import canonical_county
-from cair.domain.identifiers import is_california_zip, is_email, normalize_email, npi_is_valid
+from cair.domain.field_rules import (
+    check_address,
+    check_contacts,
+    check_new_user,
+    is_vfc_provider,
+    required,
+    vfc_pin_problems,
+)
+from cair.domain.identifiers import normalize_email, npi_has_shape, npi_is_valid
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.request import (
     ORG_TYPES,
-    ROLE_NAMES,
-    Address,
-    Contacts,
+    STATE_PROGRAMS,
     EnrollmentRequest,
+    Organization,
     RequestedUser,
 )
+from cair.domain.text import quoted
 
 _PYDANTIC_MESSAGES = {
     "missing": "required",
@@ -75,18 +76,23 @@ def parse_enrollment(data: object) -> EnrollmentRequest:
 
 
 def _problem_from(error: Any) -> Problem:
+    """Pydantic's finding in the words of the rest: never the value itself, which may be huge."""
     path = ".".join(str(part) for part in error["loc"]) or "(request)"
-    return Problem(path, _PYDANTIC_MESSAGES.get(error["type"], str(error["msg"]).lower()))
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind == "string_too_long":
+        return Problem(path, f"too long: at most {context['max_length']} characters")
+    if kind == "too_long":
+        return Problem(path, f"too many: at most {context['max_length']}")
+    if kind == "value_error":
+        return Problem(path, str(error["msg"]).removeprefix("Value error, "))
+    return Problem(path, _PYDANTIC_MESSAGES.get(kind, str(error["msg"]).lower()))
 
 
 def check_enrollment(request: EnrollmentRequest) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_organization(request)
     problems += _check_provider(request)
-    problems += check_contacts(
-        request.contacts,
-        receives_state_supplied_vaccine=request.organization.receives_state_supplied_vaccine,
-    )
+    problems += check_contacts(request.contacts, vfc_provider=is_vfc_provider(request.organization))
     level = derive_access_level(request.access)
     if level is None:
         problems.append(
@@ -111,12 +117,12 @@ def check_enrollment(request: EnrollmentRequest) -> list[Problem]:
 
 def _check_organization(request: EnrollmentRequest) -> list[Problem]:
     org = request.organization
-    problems = _required(org.name, "organization.name")
+    problems = required(org.name, "organization.name")
     if org.type not in ORG_TYPES:
         problems.append(
             Problem(
                 "organization.type",
-                f"{org.type!r} is not an eligible organization type "
+                f"{quoted(org.type)} is not an eligible organization type "
                 f"(eligible: {', '.join(ORG_TYPES)})",
             )
         )
@@ -128,54 +134,72 @@ def _check_organization(request: EnrollmentRequest) -> list[Problem]:
         problems.append(Problem("organization.school_district", "required for a school"))
     if canonical_county(org.county) is None:
         problems.append(
-            Problem("organization.county", f"{org.county!r} is not one of California's 58 counties")
+            Problem(
+                "organization.county",
+                f"{quoted(org.county)} is not one of California's 58 counties",
+            )
         )
     problems += check_address(org.physical_address, "organization.physical_address")
     for name in ("mailing_address", "vaccine_delivery_address"):
         address = getattr(org, name)
         if address is not None:
             problems += check_address(address, f"organization.{name}")
-    if org.receives_state_supplied_vaccine:
-        if not (org.vfc_pin or "").strip():
-            problems.append(
-                Problem(
-                    "organization.vfc_pin",
-                    "required when the site receives state-supplied vaccine (VFC, 317, SGF)",
-                )
-            )
-        else:
-            problems += vfc_pin_problems(org.vfc_pin or "", "organization.vfc_pin")
+    problems += _check_programs(org)
+    if is_vfc_provider(org) and not (org.vfc_pin or "").strip():
+        problems.append(Problem("organization.vfc_pin", "required of a VFC provider"))
+    elif org.vfc_pin:
+        problems += vfc_pin_problems(org.vfc_pin, "organization.vfc_pin")
     return problems
 
 
-def vfc_pin_problems(pin: str, path: str) -> list[Problem]:
-    """A VFC PIN is the 6-digit number the VFC program assigns to the site."""
-    if pin.isdigit() and len(pin) == 6:
+def _check_programs(org: Organization) -> list[Problem]:
+    programs = org.state_supplied_programs
+    if programs is None:
         return []
-    return [Problem(path, "must be the site's 6-digit VFC PIN")]
+    path = "organization.state_supplied_programs"
+    problems = [
+        Problem(f"{path}.{index}", f"{quoted(p)} is not a program (one of: VFC, 317, SGF)")
+        for index, p in enumerate(programs)
+        if p.upper() not in STATE_PROGRAMS
+    ]
+    if len({p.upper() for p in programs}) != len(programs):
+        problems.append(Problem(path, "names a program twice"))
+    if programs and not org.receives_state_supplied_vaccine:
+        problems.append(
+            Problem(path, "given, but receives_state_supplied_vaccine says the site gets none")
+        )
+    if not programs and org.receives_state_supplied_vaccine:
+        problems.append(Problem(path, "name the program(s): VFC, 317 or SGF"))
+    return problems
 
 
 def _check_provider(request: EnrollmentRequest) -> list[Problem]:
+    """Whoever administers vaccines names its provider of record, with the license."""
     provider = request.provider_of_record
+    administers = request.access.administers_vaccines
     if provider is None:
-        if request.organization.type == "healthcare_provider":
-            return [Problem("provider_of_record", "required for a healthcare provider")]
+        if administers:
+            return [
+                Problem(
+                    "provider_of_record", "required where the organization administers vaccines"
+                )
+            ]
         return []
-    problems = _required(provider.first_name, "provider_of_record.first_name")
-    problems += _required(provider.last_name, "provider_of_record.last_name")
-    if request.organization.type == "healthcare_provider":
-        problems += _required(
+    problems = required(provider.first_name, "provider_of_record.first_name")
+    problems += required(provider.last_name, "provider_of_record.last_name")
+    if administers:
+        problems += required(
             provider.license_number,
             "provider_of_record.license_number",
             "required: the CA medical or pharmacist license number",
         )
-        problems += _required(
+        problems += required(
             provider.license_type,
             "provider_of_record.license_type",
             "required: the license type (e.g. MD, DO, NP, RPh)",
         )
     if provider.npi:
-        if not (len(provider.npi) == 10 and provider.npi.isdigit() and provider.npi[0] in "12"):
+        if not npi_has_shape(provider.npi):
             problems.append(
                 Problem("provider_of_record.npi", "must be 10 digits starting with 1 or 2")
             )
@@ -183,37 +207,6 @@ def _check_provider(request: EnrollmentRequest) -> list[Problem]:
             problems.append(
                 Problem("provider_of_record.npi", "check digit does not match (not a valid NPI)")
             )
-    return problems
-
-
-def check_address(address: Address, path: str) -> list[Problem]:
-    problems = _required(address.line1, f"{path}.line1")
-    problems += _required(address.city, f"{path}.city")
-    if address.state.strip().upper() != "CA":
-        problems.append(Problem(f"{path}.state", "must be CA: CAIR enrolls California sites"))
-    if not is_california_zip(address.zip):
-        problems.append(Problem(f"{path}.zip", f"{address.zip!r} is not a California ZIP code"))
-    return problems
-
-
-def check_contacts(
-    contacts: Contacts, *, receives_state_supplied_vaccine: bool, path: str = "contacts"
-) -> list[Problem]:
-    problems: list[Problem] = []
-    for role in ("primary", "technical", "vaccine_coordinator", "other"):
-        contact = getattr(contacts, role)
-        if contact is None:
-            continue
-        problems += _required(contact.first_name, f"{path}.{role}.first_name")
-        problems += _required(contact.last_name, f"{path}.{role}.last_name")
-        problems += _email(contact.email, f"{path}.{role}.email")
-    if receives_state_supplied_vaccine and contacts.vaccine_coordinator is None:
-        problems.append(
-            Problem(
-                f"{path}.vaccine_coordinator",
-                "required when the site receives state-supplied vaccine (VFC providers)",
-            )
-        )
     return problems
 
 
@@ -233,42 +226,3 @@ def _check_users(users: list[RequestedUser], level: AccessLevel | None) -> list[
         else:
             seen[email] = index
     return problems
-
-
-def check_new_user(
-    user: RequestedUser,
-    *,
-    access_level: AccessLevel | None,
-    existing_emails: Iterable[str],
-    path: str,
-) -> list[Problem]:
-    """One user's rules: names, e-mail, no duplicate in the organization, role within level."""
-    problems = _required(user.first_name, f"{path}.first_name")
-    problems += _required(user.last_name, f"{path}.last_name")
-    problems += _email(user.email, f"{path}.email")
-    if normalize_email(user.email) in set(existing_emails):
-        problems.append(
-            Problem(f"{path}.email", "a user with this e-mail already exists in the organization")
-        )
-    if user.role not in ROLE_NAMES:
-        problems.append(
-            Problem(f"{path}.role", f"unknown role {user.role!r} (one of: {', '.join(ROLE_NAMES)})")
-        )
-    elif access_level is not None and not role_allowed(Role(user.role), access_level):
-        allowed = ", ".join(r.value for r in Role if role_allowed(r, access_level))
-        problems.append(
-            Problem(
-                f"{path}.role",
-                f"role {user.role!r} exceeds what a {ACCESS_LEVEL_LABELS[access_level]} "
-                f"organization allows (allowed: {allowed})",
-            )
-        )
-    return problems
-
-
-def _required(value: str | None, path: str, message: str = "required") -> list[Problem]:
-    return [] if value and value.strip() else [Problem(path, message)]
-
-
-def _email(value: str, path: str) -> list[Problem]:
-    return [] if is_email(value) else [Problem(path, f"{value!r} is not a valid e-mail address")]

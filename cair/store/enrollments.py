@@ -52,6 +52,7 @@ async def register(
     access_level: str,
     keys: Collection[str],
     stage: str,
+    region_map_version: str | None = None,
 ) -> tuple[EnrollmentRequestRow, bool]:
     """Store a request with its identity keys once; returns the row and whether it is new."""
     row = await get(session, enrollment_id)
@@ -66,6 +67,7 @@ async def register(
         region=region,
         access_level=access_level,
         request=request,
+        region_map_version=region_map_version,
     )
     session.add(row)
     await session.flush()  # the keys reference the row

@@ -61,8 +61,11 @@ class EnrollmentRequestRow(Base):
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     provider_id: Mapped[str | None] = mapped_column(String(20), default=None)
     duplicate_of: Mapped[str | None] = mapped_column(String(32), default=None)
-    decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(254), default=None)
     decision_note: Mapped[str | None] = mapped_column(Text, default=None)
+    region_map_version: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The contacts before the latest amendment, so staff see who changed before approving.
+    previous_contacts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -129,7 +132,7 @@ class UserRow(Base):
     is_representative: Mapped[bool] = mapped_column(default=False)
     training_kind: Mapped[str | None] = mapped_column(String(20), default=None)
     training_date: Mapped[str | None] = mapped_column(String(10), default=None)
-    trained_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    trained_by: Mapped[str | None] = mapped_column(String(254), default=None)
     training_deadline: Mapped[datetime | None] = mapped_column(default=None)
     activation_workflow_id: Mapped[str | None] = mapped_column(String(80), default=None)
     activated_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -153,7 +156,7 @@ class CredentialRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(200))
     sealed_secret: Mapped[str | None] = mapped_column(Text, default=None)
     active: Mapped[bool] = mapped_column(default=True)
-    issued_by: Mapped[str] = mapped_column(String(120))
+    issued_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -198,7 +201,7 @@ class AuditRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[str] = mapped_column(String(120))
+    actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[str] = mapped_column(String(60), index=True)
@@ -220,6 +223,8 @@ class RepresentativeRow(Base):
     user_id: Mapped[str | None] = mapped_column(String(20), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     named_by: Mapped[str] = mapped_column(String(254))
+    # "primary_contact": made from the primary contact, and replaced with it; "named": by a change
+    source: Mapped[str] = mapped_column(String(20), default="named")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -238,6 +243,19 @@ class RepSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SignInAttemptRow(Base):
+    """A request for a sign-in link, kept a while to limit how often one is sent. The address
+    is kept only as a digest."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(40), index=True)
+    address_digest: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class AccountChangeRow(Base):
@@ -254,7 +272,7 @@ class AccountChangeRow(Base):
     status: Mapped[str] = mapped_column(String(30))
     outcome: Mapped[str | None] = mapped_column(Text, default=None)
     requested_by: Mapped[str] = mapped_column(String(254))
-    decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(254), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

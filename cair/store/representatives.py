@@ -78,13 +78,14 @@ async def add(
     email: str,
     name: str,
     named_by: str,
+    source: str,
     user_id: str | None = None,
 ) -> RepresentativeRow:
     """Name a representative, or bring back a retired one with the same e-mail."""
     existing = await by_email(session, organization_id, email, active_only=False)
     if existing is not None:
         existing.active, existing.removed_at = True, None
-        existing.name, existing.named_by = name, named_by
+        existing.name, existing.named_by, existing.source = name, named_by, source
         existing.user_id = user_id or existing.user_id
         return existing
     row = RepresentativeRow(
@@ -93,6 +94,7 @@ async def add(
         name=name,
         user_id=user_id,
         named_by=named_by,
+        source=source,
     )
     session.add(row)
     await session.flush()
@@ -105,3 +107,16 @@ async def retire(session: AsyncSession, representative: RepresentativeRow) -> No
     representative.removed_at = datetime.now(UTC)
     await sessions.revoke_for_representative(session, representative.id)
     await links.revoke(session, subject=link_subject(representative.id))
+
+
+async def change_email(
+    session: AsyncSession, organization_id: int, old_email: str, new_email: str
+) -> None:
+    """A user's corrected address moves their representative record with it; sessions opened
+    under the old address end."""
+    row = await by_email(session, organization_id, old_email, active_only=False)
+    if row is None:
+        return
+    row.email = new_email.strip().lower()
+    await sessions.revoke_for_representative(session, row.id)
+    await links.revoke(session, subject=link_subject(row.id))

@@ -52,6 +52,16 @@ async def of_organization(session: AsyncSession, organization_id: int) -> list[U
     return list(rows)
 
 
+async def id_by_email(session: AsyncSession, organization_id: int, email: str) -> str | None:
+    """The User ID of the organization's user with this e-mail, if there is one."""
+    found: str | None = await session.scalar(
+        select(UserRow.user_id).where(
+            UserRow.organization_id == organization_id, UserRow.email == email.strip().lower()
+        )
+    )
+    return found
+
+
 async def provider_id_of(session: AsyncSession, user_id: str) -> str | None:
     found: str | None = await session.scalar(
         select(OrganizationRow.provider_id)

@@ -114,6 +114,7 @@ class EnrollmentWorkflow:
                 access_level=self._routing.access_level,
                 county=self._routing.county,
                 region_key=self._routing.region_key,
+                region_map_version=self._routing.region_map_version or None,
             )
         )
         if registered.duplicate_of:

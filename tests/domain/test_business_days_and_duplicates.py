@@ -47,3 +47,28 @@ def test_childcare_license_is_a_key() -> None:
     data["organization"].update(type="childcare_facility", childcare_license_number="CC-0123 45")
     keys = duplicate_keys(EnrollmentRequest.model_validate(data))
     assert "childcare:cc012345" in keys
+
+
+def test_names_in_other_scripts_keep_their_letters() -> None:
+    first, second = example("school"), example("school")
+    first["organization"]["name"] = "红木小学"
+    second["organization"]["name"] = "Կարմիր դպրոց"
+    keys = [duplicate_keys(EnrollmentRequest.model_validate(d))[0] for d in (first, second)]
+    assert keys[0] != keys[1] and "红木小学" in keys[0]
+    full_width = example("school")
+    full_width["organization"]["name"] = "ＲＥＤＷＯＯＤ Elementary"
+    plain = example("school")
+    plain["organization"]["name"] = "Redwood elementary!"
+    assert duplicate_keys(EnrollmentRequest.model_validate(full_width)) == duplicate_keys(
+        EnrollmentRequest.model_validate(plain)
+    )
+
+
+def test_keys_fit_their_column() -> None:
+    data = example("school")
+    data["organization"]["name"] = "Long " * 40
+    data["organization"]["physical_address"].update(
+        line1="Lakeshore " * 12, line2="Lakeshore " * 12
+    )
+    keys = duplicate_keys(EnrollmentRequest.model_validate(data))
+    assert all(len(key) <= 300 for key in keys) and keys[0].startswith("name-address:sha256:")

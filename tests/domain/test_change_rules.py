@@ -6,20 +6,30 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from cair.domain.access import AccessLevel, Role
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
 from cair.domain.change_plans import (
     AccountFacts,
     CreateUser,
+    NameRepresentative,
+    RepresentativeFacts,
+    RepresentativeSource,
     RetireRepresentative,
     RevokeUserLinks,
     SetUser,
+    SetUserDetails,
     UserFacts,
 )
 from cair.domain.change_rules import plan_change, plan_decision
-from cair.domain.request import RequestedUser
+from cair.domain.request import Contact, Contacts, RequestedUser
 from cair.domain.user_states import UserState
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+SAM = RepresentativeFacts(
+    email="sam@clinic.example",
+    name="Sam Okafor",
+    source=RepresentativeSource.PRIMARY_CONTACT,
+    user_id=None,
+)
 LEE = UserFacts(
     user_id="U1000002",
     email="lee@clinic.example",
@@ -34,11 +44,11 @@ LEE = UserFacts(
 FACTS = AccountFacts(
     provider_id="CA100001",
     access_level=AccessLevel.CLINICAL,
-    receives_state_supplied_vaccine=True,
+    vfc_provider=True,
     contacts={},
     site={"vfc_pin": "123456"},
     user_emails=frozenset({"lee@clinic.example"}),
-    active_representatives=1,
+    representatives=(SAM,),
     now=NOW,
     user=LEE,
 )
@@ -69,16 +79,16 @@ def test_lowering_a_trainee_ends_the_old_gate_and_opens_access_at_once() -> None
 
 def test_the_last_representative_cannot_be_inactivated() -> None:
     rep = replace(LEE, representative=True)
+    facts = replace(FACTS, user=rep, representatives=(_rep_of(LEE),))
     plan = plan_change(
-        ChangeKind.INACTIVATE_USER, replace(FACTS, user=rep), change_id="CH1", requested_by="r",
-        user_id=LEE.user_id,
-    )  # fmt: skip
+        ChangeKind.INACTIVATE_USER, facts, change_id="CH1", requested_by="r", user_id=LEE.user_id
+    )
     assert plan.status == ChangeStatus.REFUSED and "last authorized representative" in plan.message
 
 
 def test_inactivating_a_representative_retires_them_and_revokes_links() -> None:
     rep = replace(LEE, representative=True)
-    facts = replace(FACTS, user=rep, active_representatives=2)
+    facts = replace(FACTS, user=rep, representatives=(SAM, _rep_of(LEE)))
     plan = plan_change(
         ChangeKind.INACTIVATE_USER, facts, change_id="CH1", requested_by="r", user_id=LEE.user_id
     )
@@ -134,3 +144,65 @@ def test_staff_approval_of_a_raise_to_power_after_recent_training_applies_at_onc
         FACTS, change_id="CH1", user_id=LEE.user_id, role=Role.POWER, approve=False, reason=" "
     )
     assert rejected.status == ChangeStatus.REJECTED and "no reason given" in rejected.message
+
+
+def _rep_of(user: UserFacts) -> RepresentativeFacts:
+    return RepresentativeFacts(
+        user.email, f"{user.first_name} {user.last_name}", RepresentativeSource.NAMED, user.user_id
+    )
+
+
+def test_a_new_primary_contact_takes_over_the_old_ones_sign_in() -> None:
+    """The representative made from the old primary contact is retired, the new primary
+    contact becomes one, and both addresses are told."""
+    facts = replace(FACTS, contacts={"primary": {"email": "sam@clinic.example"}})
+    new = Contacts(
+        primary=Contact(
+            first_name="Ana", last_name="Diaz", email="ana@clinic.example", phone="510-555-0199"
+        ),
+        vaccine_coordinator=Contact(first_name="Lee", last_name="Tran", email="lee@clinic.example"),
+    )
+    plan = plan_change(
+        ChangeKind.UPDATE_INFO, facts, change_id="CH1", requested_by="r",
+        info=InfoUpdate(contacts=new),
+    )  # fmt: skip
+    assert plan.status == ChangeStatus.APPLIED
+    assert NameRepresentative(None, "ana@clinic.example", "Ana Diaz",
+                              RepresentativeSource.PRIMARY_CONTACT) in plan.writes  # fmt: skip
+    assert RetireRepresentative("sam@clinic.example") in plan.writes
+    assert set(plan.also_tell) == {"ana@clinic.example", "sam@clinic.example"}
+    named = replace(SAM, source=RepresentativeSource.NAMED)
+    kept = plan_change(
+        ChangeKind.UPDATE_INFO, replace(facts, representatives=(named,)), change_id="CH1",
+        requested_by="r", info=InfoUpdate(contacts=new),
+    )  # fmt: skip
+    assert RetireRepresentative("sam@clinic.example") not in kept.writes
+
+
+def test_a_representative_who_is_no_user_is_removed_by_address() -> None:
+    facts = replace(FACTS, representatives=(SAM, _rep_of(LEE)))
+    plan = plan_change(
+        ChangeKind.REMOVE_REPRESENTATIVE, facts, change_id="CH1", requested_by="r",
+        email="SAM@clinic.example",
+    )  # fmt: skip
+    assert plan.writes == (RetireRepresentative("sam@clinic.example"),)
+    unknown = plan_change(
+        ChangeKind.REMOVE_REPRESENTATIVE, facts, change_id="CH1", requested_by="r",
+        email="nobody@clinic.example",
+    )  # fmt: skip
+    assert unknown.status == ChangeStatus.REFUSED
+
+
+def test_a_users_name_and_address_are_corrected_and_the_old_address_told() -> None:
+    plan = plan_change(
+        ChangeKind.UPDATE_USER, FACTS, change_id="CH1", requested_by="r", user_id=LEE.user_id,
+        user_update=UserUpdate(last_name="Tran-Wu", email="lee.tw@clinic.example"),
+    )  # fmt: skip
+    assert plan.writes == (SetUserDetails(LEE.user_id, None, "Tran-Wu", "lee.tw@clinic.example"),)
+    assert plan.also_tell == ("lee@clinic.example",)
+    crowded = replace(FACTS, user_emails=FACTS.user_emails | {"jo@clinic.example"})
+    taken = plan_change(
+        ChangeKind.UPDATE_USER, crowded, change_id="CH1", requested_by="r", user_id=LEE.user_id,
+        user_update=UserUpdate(email="jo@clinic.example"),
+    )  # fmt: skip
+    assert taken.status == ChangeStatus.REFUSED and "already exists" in taken.message

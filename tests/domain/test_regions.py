@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from cair.activities.region_maps import RegionMapSource
 from cair.domain.counties import CALIFORNIA_COUNTIES
 from cair.domain.regions import DEFAULT_MAP, RegionMap, load_region_map
 
@@ -67,3 +69,22 @@ def test_an_incomplete_map_is_refused() -> None:
 def test_unknown_county_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="not a California county"):
         load_region_map().region_for("Clark")
+
+
+def test_a_new_map_applies_from_its_effective_date_without_a_restart(tmp_path: Path) -> None:
+    """Staff drop a new version beside the old one; the running service reads it and applies
+    it from its date. A half-saved file changes nothing."""
+    (tmp_path / "2026-11-01.json").write_text(DEFAULT_MAP.read_text())
+    source = RegionMapSource(tmp_path)
+    assert not source.in_effect(date(2027, 2, 1)).region_for("San Diego").enrolls_online
+
+    data = json.loads(DEFAULT_MAP.read_text())
+    data.update(version="2027-01-01", effective_date="2027-01-01")
+    data["counties"]["San Diego"] = "los_angeles_orange"
+    (tmp_path / "2027-01-01.json").write_text(json.dumps(data))
+    assert source.in_effect(date(2026, 12, 31)).version == "2026-11-01"
+    later = source.in_effect(date(2027, 2, 1))
+    assert later.version == "2027-01-01" and later.region_for("San Diego").enrolls_online
+
+    (tmp_path / "2027-03-01.json").write_text('{"version": "2027-03-01", "coun')
+    assert source.in_effect(date(2027, 4, 1)).version == "2027-01-01"

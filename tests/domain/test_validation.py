@@ -115,7 +115,9 @@ def test_fields_required_by_type() -> None:
     assert problems(school) == {"organization.school_district": "required for a school"}
     clinic = example("clinic")
     clinic["provider_of_record"] = None
-    assert problems(clinic) == {"provider_of_record": "required for a healthcare provider"}
+    assert problems(clinic) == {
+        "provider_of_record": "required where the organization administers vaccines"
+    }
     clinic = example("clinic")
     clinic["provider_of_record"].update(license_number=None, license_type="")
     assert set(problems(clinic)) == {
@@ -129,8 +131,8 @@ def test_state_supplied_vaccine_needs_pin_and_coordinator() -> None:
     data["organization"]["vfc_pin"] = None
     data["contacts"]["vaccine_coordinator"] = None
     found = problems(data)
-    assert "VFC, 317, SGF" in found["organization.vfc_pin"]
-    assert "VFC providers" in found["contacts.vaccine_coordinator"]
+    assert found["organization.vfc_pin"] == "required of a VFC provider"
+    assert found["contacts.vaccine_coordinator"] == "required of a VFC provider"
     data = example("clinic")
     data["organization"]["vfc_pin"] = "12AB"
     assert problems(data) == {"organization.vfc_pin": "must be the site's 6-digit VFC PIN"}
@@ -207,3 +209,87 @@ def test_examples_are_not_mutated_by_validation() -> None:
     before = copy.deepcopy(data)
     validate_enrollment(data)
     assert data == before
+
+
+def test_programs_decide_who_is_a_vfc_provider() -> None:
+    """A 317-only site gives no VFC PIN and no coordinator; naming programs of a site that gets
+    none, or none for one that does, is refused; the yes/no alone still means VFC."""
+    data = example("clinic")
+    data["organization"].update(state_supplied_programs=["317"], vfc_pin=None)
+    data["contacts"]["vaccine_coordinator"] = None
+    validate_enrollment(data)
+    data["organization"].update(state_supplied_programs=["vfc", "SGF"])
+    assert set(problems(data)) == {"organization.vfc_pin", "contacts.vaccine_coordinator"}
+    data["organization"].update(state_supplied_programs=["XYZ", "317", "317"])
+    assert problems(data) == {
+        "organization.state_supplied_programs.0": "'XYZ' is not a program (one of: VFC, 317, SGF)",
+        "organization.state_supplied_programs": "names a program twice",
+    }
+    school = example("school")
+    school["organization"]["state_supplied_programs"] = ["VFC"]
+    assert "organization.state_supplied_programs" in problems(school)
+
+
+def test_the_provider_of_record_is_needed_wherever_vaccines_are_given() -> None:
+    wic = example("school")
+    wic["organization"].update(type="wic_facility", school_district=None)
+    wic["access"]["administers_vaccines"] = True
+    assert "provider_of_record" in problems(wic)
+
+
+def test_the_primary_contact_gives_a_telephone_number() -> None:
+    data = example("school")
+    data["contacts"]["primary"]["phone"] = None
+    assert problems(data) == {
+        "contacts.primary.phone": "required: registry staff call the primary contact"
+    }
+    data["contacts"]["primary"]["phone"] = "555-0101"
+    assert problems(data) == {
+        "contacts.primary.phone": "must be a telephone number with area code, e.g. 510-555-0134"
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("organization", "physical_address", "zip"), "\u0669\u0664\u0666\u0660\u0666"),
+        (("organization", "vfc_pin"), "\uff11\uff12\uff13\uff14\uff15\uff16"),
+        (("provider_of_record", "npi"), "\u0661234567893"),
+    ],
+)
+def test_digits_of_other_scripts_are_not_digits(path: tuple[str, ...], value: str) -> None:
+    data = example("clinic")
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert ".".join(path) in problems(data)
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\r", "\n", "\v", "\u2028", "\u2029", "\u202e", "\x85"])
+def test_control_characters_and_line_separators_are_refused(bad: str) -> None:
+    data = example("school")
+    data["organization"]["name"] = f"Redwood{bad}Elementary"
+    data["users"][0]["last_name"] = f"Sin{bad}gh"
+    found = problems(data)
+    assert found["organization.name"].startswith("contains a control or invisible character")
+    assert "users.0.last_name" in found
+
+
+def test_huge_values_are_refused_briefly_and_lists_are_bounded() -> None:
+    data = example("school")
+    data["organization"]["name"] = "x" * 1_000_000
+    data["organization"]["type"] = "y" * 1_000_000
+    data["users"] = [dict(data["users"][0], email=f"u{i}@redwood.example") for i in range(1000)]
+    found = problems(data)
+    assert found["organization.name"] == "too long: at most 200 characters"
+    assert found["users"] == "too many: at most 50"
+    assert all(len(message) < 200 for message in found.values())
+
+
+def test_a_request_that_is_not_an_object_is_refused_as_a_whole() -> None:
+    data: object
+    for data in ([], "text", 3, None):
+        with pytest.raises(InvalidRequest) as invalid:
+            validate_enrollment(data)
+        assert [str(p) for p in invalid.value.problems] == ["(request): must be an object"]

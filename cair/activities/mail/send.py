@@ -14,16 +14,16 @@ from cair.activities.faults import pause_point
 from cair.activities.mail.kinds import MAIL_KINDS
 from cair.activities.mail.mailer import Mailer, message_id_for
 from cair.activities.mail.sources import Sources
+from cair.activities.region_maps import RegionMapSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.mail import MailOrder
-from cair.domain.regions import RegionMap
 from cair.settings import Settings
 from cair.store import emails
 from cair.store.database import Database
 
 
 class MailActivities:
-    def __init__(self, db: Database, settings: Settings, regions: RegionMap) -> None:
+    def __init__(self, db: Database, settings: Settings, regions: RegionMapSource) -> None:
         self.db = db
         self.settings = settings
         self.regions = regions
@@ -39,7 +39,7 @@ class MailActivities:
             if row is not None and row.status == emails.SENT:
                 activity.logger.info("mail %s already sent; nothing to do", order.key)
                 return row.message_id
-            src = Sources(session=session, settings=self.settings, regions=self.regions)
+            src = Sources(session=session, settings=self.settings, regions=self.regions.in_effect())
             link = await kind.link.issue(src, order) if kind.link else None
             envelope = await kind.build(src, order, link)
             rendered = self.mailer.render(order.mail.value, envelope.context)

@@ -33,11 +33,15 @@ async def account_change(src: Sources, order: MailOrder, _link: IssuedLink | Non
     org = await organizations.by_provider_id(src.session, order.provider_id or "")
     if change is None or org is None:
         raise MissingRecord(f"no change {order.change_id} in {order.provider_id}")
+    told = {change.requested_by.lower()}
     cc: list[str] = []
     if change.target_user_id:
         user = await users.in_organization(src.session, org.id, change.target_user_id)
-        if user is not None and user.email.lower() != change.requested_by.lower():
+        if user is not None:
             cc.append(user.email)
+    # Addresses that gained or lost sign-in rights, or an old address a correction replaced.
+    cc += [str(e) for e in change.details.get("also_tell", [])]
+    cc = [e for e in dict.fromkeys(a.lower() for a in cc) if e not in told]
     context = {
         **base_context(),
         "org_name": org.name,

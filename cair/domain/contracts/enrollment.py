@@ -33,6 +33,7 @@ class ValidationOutcome:
     region_key: str = ""
     region_name: str = ""
     enrolls_online: bool = True
+    region_map_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class RegisterEnrollment:
     access_level: AccessLevel
     county: str
     region_key: str
+    region_map_version: str | None = None
 
 
 @dataclass(frozen=True)

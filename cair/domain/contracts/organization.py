@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cair.domain.access import AccessLevel, Role
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
 from cair.domain.request import RequestedUser
 
 
@@ -22,6 +22,8 @@ class AccountChange:
     role: Role | None = None
     new_user: RequestedUser | None = None
     info: InfoUpdate | None = None
+    user_update: UserUpdate | None = None
+    email: str | None = None  # the representative a removal is about (not always a user)
 
 
 @dataclass(frozen=True)

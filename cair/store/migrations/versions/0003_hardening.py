@@ -1,0 +1,79 @@
+"""hardening: representative sources, wider actor columns, region map version, amended
+contacts, session idle time, sign-in attempts
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Columns that hold an actor: a signed-in identity is an e-mail address, up to 254 characters.
+_ACTORS = (
+    ("audit_log", "actor", False),
+    ("enrollment_requests", "decided_by", True),
+    ("account_changes", "decided_by", True),
+    ("users", "trained_by", True),
+    ("credentials", "issued_by", False),
+)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("representatives") as batch_op:
+        batch_op.add_column(
+            sa.Column("source", sa.String(length=20), nullable=False, server_default="named")
+        )
+    op.execute(
+        "UPDATE representatives SET source = 'primary_contact' "
+        "WHERE named_by = 'enrollment (primary contact)'"
+    )
+    for table, column, nullable in _ACTORS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.alter_column(
+                column,
+                existing_type=sa.String(length=120),
+                type_=sa.String(length=254),
+                existing_nullable=nullable,
+            )
+    with op.batch_alter_table("enrollment_requests") as batch_op:
+        batch_op.add_column(sa.Column("region_map_version", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("previous_contacts", sa.JSON(), nullable=True))
+    with op.batch_alter_table("rep_sessions") as batch_op:
+        batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "sign_in_attempts",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("scope", sa.String(length=40), nullable=False),
+        sa.Column("address_digest", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_sign_in_attempts"),
+    )
+    op.create_index("ix_sign_in_attempts_scope", "sign_in_attempts", ["scope"])
+    op.create_index("ix_sign_in_attempts_address_digest", "sign_in_attempts", ["address_digest"])
+    op.create_index("ix_sign_in_attempts_at", "sign_in_attempts", ["at"])
+
+
+def downgrade() -> None:
+    op.drop_table("sign_in_attempts")
+    with op.batch_alter_table("rep_sessions") as batch_op:
+        batch_op.drop_column("last_seen_at")
+    with op.batch_alter_table("enrollment_requests") as batch_op:
+        batch_op.drop_column("previous_contacts")
+        batch_op.drop_column("region_map_version")
+    for table, column, nullable in _ACTORS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.alter_column(
+                column,
+                existing_type=sa.String(length=254),
+                type_=sa.String(length=120),
+                existing_nullable=nullable,
+            )
+    with op.batch_alter_table("representatives") as batch_op:
+        batch_op.drop_column("source")
