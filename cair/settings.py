@@ -7,12 +7,16 @@ stack and in production by configuration alone.
 from __future__ import annotations
 
 import base64
+import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cair.security.keyring import KeyRing
 
 
 class Settings(BaseSettings):
@@ -41,8 +45,22 @@ class Settings(BaseSettings):
 
     public_base_url: str = "http://localhost:8000"
     codec_port: int = 8081
+    codec_keys: SecretStr | None = Field(
+        default=None,
+        description="Payload key ring: base64 AES-256 keys, newest first, comma-separated. "
+        "The newest encrypts; every one decrypts. Generated into var/codec.keys in dev.",
+    )
     codec_key: SecretStr | None = Field(
-        default=None, description="Base64 AES-256 key for payloads; generated into var/ in dev."
+        default=None, description="A single payload key (a ring of one); CAIR_CODEC_KEYS wins."
+    )
+    secrets_keys: SecretStr | None = Field(
+        default=None,
+        description="Key ring sealing data-exchange secrets until their reveal (not the payload "
+        "keys). Generated into var/secrets.keys in dev.",
+    )
+    codec_auth_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token the codec endpoint demands. Generated into var/ in dev.",
     )
     region_map_path: Path | None = Field(
         default=None, description="County/region map; the packaged file if unset."
@@ -61,16 +79,56 @@ class Settings(BaseSettings):
     def resolved_outbox_dir(self) -> Path:
         return self.outbox_dir or self.var_dir / "outbox"
 
-    def resolved_codec_key(self) -> bytes:
-        """The payload key; in dev a fresh one is written to var/codec.key on first use."""
-        if self.codec_key is not None:
-            return base64.b64decode(self.codec_key.get_secret_value())
-        key_file = self.var_dir / "codec.key"
-        if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-            key_file.chmod(0o600)
-        return base64.b64decode(key_file.read_text().strip())
+    @field_validator("codec_keys", "codec_key", "secrets_keys")
+    @classmethod
+    def _keys_are_keys(cls, value: SecretStr | None, info: object) -> SecretStr | None:
+        """A bad key is named at start, in a sentence, not found later in a traceback."""
+        if value is not None:
+            name = f"CAIR_{getattr(info, 'field_name', 'key').upper()}"
+            KeyRing.from_text(value.get_secret_value(), name=name)
+        return value
+
+    def codec_ring(self) -> KeyRing:
+        """The payload keys; in dev a ring of one is written to var/codec.keys on first use."""
+        configured = self.codec_keys or self.codec_key
+        if configured is not None:
+            return KeyRing.from_text(configured.get_secret_value(), name="CAIR_CODEC_KEYS")
+        legacy = self.var_dir / "codec.key"  # a dev folder from before rings: keep its key
+        seed = legacy.read_text() if legacy.exists() else None
+        text = private_file(self.var_dir / "codec.keys", lambda: seed or _new_key())
+        return KeyRing.from_text(text, name=str(self.var_dir / "codec.keys"))
+
+    def secrets_ring(self) -> KeyRing:
+        """The keys sealing data-exchange secrets; in dev written to var/secrets.keys."""
+        if self.secrets_keys is not None:
+            return KeyRing.from_text(self.secrets_keys.get_secret_value(), name="CAIR_SECRETS_KEYS")
+        text = private_file(self.var_dir / "secrets.keys", _new_key)
+        return KeyRing.from_text(text, name=str(self.var_dir / "secrets.keys"))
+
+    def codec_token(self) -> str:
+        """The codec endpoint's bearer token; in dev written to var/codec.token."""
+        if self.codec_auth_token is not None:
+            return self.codec_auth_token.get_secret_value()
+        return private_file(self.var_dir / "codec.token", lambda: secrets.token_urlsafe(32)).strip()
+
+
+def _new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode() + "\n"
+
+
+def private_file(path: Path, make: Callable[[], str]) -> str:
+    """Read a secret file, making it first if missing: created 0600 from the start (no moment
+    where another user could read it), and never overwritten by a racing second process."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(make())
+    return path.read_text()
 
 
 def normalize_database_url(url: str) -> str:
@@ -82,6 +140,18 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+class SettingsError(Exception):
+    """Settings that cannot be used, worded without their values (some are secrets)."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        problems = [
+            f"CAIR_{'_'.join(str(p) for p in e['loc']).upper()}: "
+            + str(e["msg"]).removeprefix("Value error, ").split(": ", 1)[-1]
+            for e in invalid.errors()
+        ]
+        raise SettingsError("; ".join(problems)) from None

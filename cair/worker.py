@@ -48,7 +48,7 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
     regions = RegionMapSource(settings.region_map_path)
     enrollments = EnrollmentActivities(db, regions)
     mail = MailActivities(db, settings, regions)
-    provisioning = ProvisioningActivities(db, settings.resolved_codec_key())
+    provisioning = ProvisioningActivities(db, settings.secrets_ring())
     users = UserActivities(db)
     accounts = AccountActivities(db)
     incidents = IncidentActivities(db)

@@ -70,7 +70,7 @@ async def registry(tmp_path: Path) -> AsyncIterator[Registry]:
         db=db,
         outbox=Mailbox(tmp_path / "outbox"),
         enrollments=EnrollmentActivities(db, regions),
-        provisioning=ProvisioningActivities(db, settings.resolved_codec_key()),
+        provisioning=ProvisioningActivities(db, settings.secrets_ring()),
         mail=MailActivities(db, settings, regions),
         users=UserActivities(db),
         accounts=AccountActivities(db),

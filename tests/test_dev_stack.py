@@ -67,7 +67,9 @@ async def test_cair_dev_starts_refuses_a_second_and_stops_cleanly(tmp_path: Path
         assert f"http://localhost:{ports['ui']}" in banner
         assert str(tmp_path / "var" / "outbox") in banner
         assert all(port_is_open("127.0.0.1", port) for port in ports.values())
-        assert (tmp_path / "var" / "codec.key").exists()
+        assert (tmp_path / "var" / "codec.keys").exists() and (
+            tmp_path / "var" / "codec.token"
+        ).exists()
 
         second = subprocess.run(
             [str(BIN / "cair"), "dev"], env=env, cwd=ROOT, capture_output=True, text=True,

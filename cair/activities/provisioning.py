@@ -20,6 +20,7 @@ from cair.domain.contracts.enrollment import ProvisionedUser
 from cair.domain.identifiers import normalize_email
 from cair.domain.request import EnrollmentRequest
 from cair.domain.user_states import UserState
+from cair.security.keyring import KeyRing
 from cair.security.sealing import CREDENTIAL_SEAL, seal
 from cair.security.secret_hashing import hash_secret
 from cair.store import audit, credentials, enrollments, organizations, representatives, users
@@ -32,9 +33,9 @@ def new_dx_secret() -> str:
 
 
 class ProvisioningActivities:
-    def __init__(self, db: Database, server_key: bytes) -> None:
+    def __init__(self, db: Database, secrets_ring: KeyRing) -> None:
         self.db = db
-        self.server_key = server_key
+        self.secrets_ring = secrets_ring
 
     @activity.defn(name=Activity.PROVISION_PROVIDER_ID)
     @classify_failures
@@ -162,7 +163,7 @@ class ProvisioningActivities:
             # Sealed with the credential's id as associated data: a sealed copy moved to
             # another row does not open.
             credential.sealed_secret = seal(
-                self.server_key, secret, purpose=CREDENTIAL_SEAL, context=str(credential.id)
+                self.secrets_ring, secret, purpose=CREDENTIAL_SEAL, context=str(credential.id)
             )
             await audit.append(
                 session,

@@ -85,23 +85,30 @@ async def _serve(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
 
     codec_url = f"http://localhost:{settings.codec_port}"
+    # The dev UI has no sign-in to pass a bearer token with: it is given a capability URL.
+    ui_codec_url = f"{codec_url}/{settings.codec_token()}"
     temporal = TemporalDevServer(
         var_dir=settings.var_dir,
         port=grpc_port,
         ui_port=settings.temporal_ui_port,
         namespace=settings.temporal_namespace,
-        codec_endpoint=codec_url,
+        codec_endpoint=ui_codec_url,
     )
     outbox = settings.resolved_outbox_dir().resolve()
     smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=settings.smtp_port)
-    key = settings.resolved_codec_key()
+    keys = settings.codec_ring()
     ui_origins = [
         f"http://localhost:{settings.temporal_ui_port}",
         f"http://127.0.0.1:{settings.temporal_ui_port}",
     ]
     codec = uvicorn.Server(
         uvicorn.Config(
-            create_codec_app(key, allowed_origins=ui_origins),
+            create_codec_app(
+                keys,
+                token=settings.codec_token(),
+                namespace=settings.temporal_namespace,
+                allowed_origins=ui_origins,
+            ),
             host="127.0.0.1",
             port=settings.codec_port,
             log_level="warning",
@@ -128,7 +135,8 @@ async def _serve(settings: Settings) -> int:
                     f"  Temporal UI      http://localhost:{settings.temporal_ui_port}",
                     f"  Temporal gRPC    {host or 'localhost'}:{grpc_port}"
                     f" (namespace {settings.temporal_namespace})",
-                    f"  codec endpoint   {codec_url}",
+                    f"  codec endpoint   {codec_url} (bearer token in "
+                    f"{settings.var_dir / 'codec.token'})",
                     f"  SMTP             localhost:{settings.smtp_port}",
                     f"  outbox           {outbox}",
                     f"  database         {database}",

@@ -9,7 +9,7 @@ from cair.domain.access import AccessLevel
 from cair.domain.contracts.credentials import Credentials, ReissueInput
 from cair.operations.context import Context, OperationError
 from cair.operations.links import open_link
-from cair.security.sealing import CREDENTIAL_SEAL, unseal
+from cair.security.sealing import CREDENTIAL_SEAL, SealError, unseal
 from cair.store import audit, credentials, organizations
 from cair.store.links import LinkPurpose
 from cair.workflows.credentials import ReissueCredentialsWorkflow
@@ -37,12 +37,17 @@ async def reveal(ctx: Context, token: str) -> RevealedCredentials:
             raise OperationError(REPLACED)
         org = await organizations.get(session, credential.organization_id)
         assert org is not None and org.provider_id is not None
-        secret = unseal(
-            ctx.settings.resolved_codec_key(),
-            sealed,
-            purpose=CREDENTIAL_SEAL,
-            context=str(credential.id),
-        )
+        try:
+            secret = unseal(
+                ctx.settings.secrets_ring(),
+                sealed,
+                purpose=CREDENTIAL_SEAL,
+                context=str(credential.id),
+            )
+        except SealError:
+            raise OperationError(
+                "these credentials cannot be opened any more; ask registry staff to re-issue them"
+            ) from None
         await audit.append(
             session,
             key=f"credentials-revealed/{link.id}",

@@ -15,5 +15,5 @@ async def connect(settings: Settings) -> Client:
         namespace=settings.temporal_namespace,
         tls=settings.temporal_tls or api_key is not None,
         api_key=api_key,
-        data_converter=data_converter(settings.resolved_codec_key()),
+        data_converter=data_converter(settings.codec_ring()),
     )

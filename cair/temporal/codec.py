@@ -1,33 +1,34 @@
 """AES-256-GCM payload codec: no personal data stands in plain form in workflow history or the
-Temporal UI. Each payload is encrypted whole (metadata included) with a fresh nonce and tagged
-with a fingerprint of the key, so a wrong key is named rather than garbling."""
+Temporal UI. Each payload is encrypted whole (metadata included) with a fresh nonce by the
+newest key of the ring, and tagged with that key's fingerprint, so older payloads still open with
+the key that made them and a missing key is named rather than garbling."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
+
+from cair.security.keyring import KeyRing
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
 
 
-def key_fingerprint(key: bytes) -> str:
-    """A public name for the key (never the key itself)."""
-    return hashlib.sha256(key).hexdigest()[:8]
+class CodecError(ValueError):
+    """A payload that cannot be decrypted: unknown key, or altered."""
 
 
 class EncryptionCodec(PayloadCodec):
-    def __init__(self, key: bytes) -> None:
-        if len(key) != 32:
-            raise ValueError("the codec key must be 32 bytes (AES-256)")
+    def __init__(self, keys: KeyRing | bytes) -> None:
         super().__init__()
-        self._aead = AESGCM(key)
-        self.key_id = key_fingerprint(key)
+        self.ring = keys if isinstance(keys, KeyRing) else KeyRing([keys])
+        self._aeads = {key_id: AESGCM(self.ring.by_id(key_id) or b"") for key_id in self.ring.ids}
+        self.key_id = self.ring.newest_id
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self._encrypt(p) for p in payloads]
@@ -37,7 +38,7 @@ class EncryptionCodec(PayloadCodec):
 
     def _encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(12)
-        sealed = self._aead.encrypt(nonce, payload.SerializeToString(), None)
+        sealed = self._aeads[self.key_id].encrypt(nonce, payload.SerializeToString(), None)
         return Payload(
             metadata={"encoding": ENCODING, KEY_ID: self.key_id.encode()},
             data=nonce + sealed,
@@ -46,12 +47,17 @@ class EncryptionCodec(PayloadCodec):
     def _decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
             return payload  # not ours (e.g. search attributes): pass through
-        key_id = payload.metadata.get(KEY_ID, b"").decode()
-        if key_id != self.key_id:
-            raise ValueError(
-                f"payload was encrypted with key {key_id or '(none)'}, this codec has {self.key_id}"
+        key_id = payload.metadata.get(KEY_ID, b"").decode(errors="replace")
+        aead = self._aeads.get(key_id)
+        if aead is None:
+            raise CodecError(
+                f"payload was encrypted with key {key_id or '(none)'}; this codec has "
+                f"{', '.join(self.ring.ids)}"
             )
-        plain = self._aead.decrypt(payload.data[:12], payload.data[12:], None)
+        try:
+            plain = aead.decrypt(payload.data[:12], payload.data[12:], None)
+        except InvalidTag:
+            raise CodecError("payload does not open with its key: it was altered") from None
         decoded = Payload()
         decoded.ParseFromString(plain)
         return decoded

@@ -8,12 +8,13 @@ import dataclasses
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
+from cair.security.keyring import KeyRing
 from cair.temporal.codec import EncryptionCodec
 
 
-def data_converter(key: bytes) -> DataConverter:
+def data_converter(keys: KeyRing | bytes) -> DataConverter:
     return dataclasses.replace(
         pydantic_data_converter,
-        payload_codec=EncryptionCodec(key),
+        payload_codec=EncryptionCodec(keys),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
