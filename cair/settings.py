@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # Tunables (tests lower some of them).
     activity_timeout_seconds: float = 20.0
     org_history_threshold: int = 500
+    # Sign-in links one address may ask for in 15 minutes, one organization in an hour: enough
+    # for a person who lost an e-mail, too few to flood an inbox or start unbounded workflows.
+    sign_in_limit_per_address: int = 5
+    sign_in_limit_per_organization: int = 30
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file under var/."""

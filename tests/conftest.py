@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import os
 import signal
 import subprocess
@@ -158,6 +159,12 @@ async def stack(
         await _reset_postgres(url)
         database_url = url
     outbox_dir = var_dir / "outbox"
+    # What this process logs (the SMTP outbox server runs here) goes to a file the privacy
+    # test reads, beside the workers' logs.
+    in_process = logging.FileHandler(var_dir / "in-process.log")
+    in_process.setLevel(logging.INFO)
+    logging.getLogger().addHandler(in_process)
+    logging.getLogger().setLevel(logging.INFO)
     smtp = OutboxSmtpServer(outbox_dir, host="127.0.0.1", port=free_port())
     smtp.start()
     target = dev_server.client.service_client.config.target_host
@@ -174,6 +181,9 @@ async def stack(
         "CAIR_ACTIVITY_TIMEOUT_SECONDS": "4",
         "CAIR_PUBLIC_BASE_URL": "http://cair.test",
         "CAIR_ORG_HISTORY_THRESHOLD": "40",
+        # Many tests sign the same example addresses in; the limits are tested on their own.
+        "CAIR_SIGN_IN_LIMIT_PER_ADDRESS": "1000",
+        "CAIR_SIGN_IN_LIMIT_PER_ORGANIZATION": "1000",
     }
     env.pop("CAIR_FAULT_PAUSE_AT", None)
     settings = Settings.model_validate(
@@ -188,6 +198,7 @@ async def stack(
     yield result
     result.stop_workers()
     smtp.stop()
+    logging.getLogger().removeHandler(in_process)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -119,6 +119,9 @@ class EnrollmentActivities:
         """Replace the stored request and its identity keys with the amended ones."""
         async with self.db.sessions.begin() as session:
             row = await _enrollment(session, amendment.enrollment_id)
+            contacts = amendment.request.contacts.model_dump(mode="json")
+            if contacts != row.request.get("contacts"):
+                row.previous_contacts = row.request.get("contacts")
             row.request = amendment.request.model_dump(mode="json")
             row.org_name = amendment.request.organization.name
             row.org_type = amendment.request.organization.type

@@ -60,6 +60,13 @@ def redeem(token: str) -> None:
     exit_now(0)
 
 
+@app.command("sign-out")
+def sign_out(session: SessionOption = None) -> None:
+    """End the session now (it also ends after 30 minutes unused, or 8 hours)."""
+    print(run(lambda ctx: sessions.sign_out(ctx, session)))
+    exit_now(0)
+
+
 @app.command()
 def show(provider_id: str, session: SessionOption = None) -> None:
     """The organization, its site, users and representatives (JSON)."""

@@ -13,7 +13,8 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from cair.domain.problems import InvalidRequest
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.settings import get_settings
 
 T = TypeVar("T")

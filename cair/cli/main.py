@@ -136,10 +136,16 @@ def request_changes(
 
 
 @app.command()
-def amend(enrollment_id: str, file: Path) -> None:
+def amend(
+    enrollment_id: str,
+    file: Path,
+    token: Annotated[
+        str, typer.Option(help="The token of the link in the changes-requested e-mail.")
+    ],
+) -> None:
     """Submit the corrected request after staff asked for changes."""
     data = read_json(file)
-    result = run(lambda ctx: enrollments.amend(ctx, enrollment_id, data))
+    result = run(lambda ctx: enrollments.amend(ctx, enrollment_id, data, token=token))
     print(f"{result.id}: {result.stage}")
     exit_now(0)
 

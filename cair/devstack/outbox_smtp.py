@@ -30,7 +30,10 @@ class _OutboxHandler:
         temporary.write_bytes(content)
         temporary.rename(self.folder / name)
         parsed = message_from_bytes(content, policy=default_policy)
-        log.info("mail to %s: %s", ", ".join(envelope.rcpt_tos), parsed["Subject"])
+        # Addresses and subjects name people and organizations: the log keeps neither.
+        log.info(
+            "mail accepted for %d recipient(s): %s", len(envelope.rcpt_tos), parsed["Message-ID"]
+        )
         return "250 Message accepted for delivery"
 
 

@@ -11,10 +11,12 @@ from cair.domain.access import Role
 from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
 from cair.domain.contracts.organization import AccountChange, ChangeDecision, ChangeResult
 from cair.domain.request import RequestedUser
-from cair.operations.context import Context, OperationError
+from cair.operations import sessions
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.operations.sessions import authorize
 from cair.operations.updates import send_update
-from cair.store import changes, users
+from cair.store import changes
 from cair.workflows.organization import OrganizationWorkflow
 
 
@@ -53,11 +55,10 @@ async def user_change(
     role: str | None = None,
     change_id: str | None = None,
 ) -> ChangeResult:
-    """inactivate / reactivate / change role / name or remove representative, for one user."""
-    async with ctx.db.sessions() as session:
-        provider_id = await users.provider_id_of(session, user_id)
-    if provider_id is None:
-        raise OperationError(f"no user {user_id}")
+    """inactivate / reactivate / change role / name or remove representative, for one user of
+    the signed-in representative's organization. A user of another organization is 'no user'
+    here, worded as for one that does not exist at all."""
+    provider_id = (await sessions.current(ctx, session_token)).provider_id
     if role is not None and role not in tuple(Role):
         raise OperationError(f"role: unknown role {role!r}; one of {', '.join(Role)}")
     return await _submit(

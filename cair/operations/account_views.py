@@ -8,7 +8,8 @@ from typing import Any
 
 from cair.domain import ids
 from cair.domain.contracts.organization import PendingChanges
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.operations.sessions import authorize
 from cair.store import audit as audit_log
 from cair.store import changes as change_log

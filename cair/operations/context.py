@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from temporalio.client import Client
 
+from cair.operations.errors import Unavailable
 from cair.settings import Settings
 from cair.store.database import Database
 from cair.temporal.client import connect
-
-
-class OperationError(Exception):
-    """A refusal or failure, worded for the person who asked."""
 
 
 class Context:
@@ -24,7 +21,7 @@ class Context:
             try:
                 self._client = await connect(self.settings)
             except RuntimeError as error:
-                raise OperationError(
+                raise Unavailable(
                     f"cannot reach Temporal at {self.settings.temporal_address}: is `cair dev` "
                     f"running? ({error})"
                 ) from error

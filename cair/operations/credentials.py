@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
 from cair.domain import ids
 from cair.domain.access import AccessLevel
 from cair.domain.contracts.credentials import Credentials, ReissueInput
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.operations.links import open_link
 from cair.security.sealing import CREDENTIAL_SEAL, SealError, unseal
 from cair.store import audit, credentials, organizations
@@ -79,13 +83,22 @@ async def reissue(ctx: Context, provider_id: str, *, by: str) -> Credentials:
             )
         issued = await credentials.count_for(session, org.id)
     client = await ctx.temporal()
-    return await client.execute_workflow(
-        ReissueCredentialsWorkflow.run,
-        ReissueInput(
-            provider_id=provider_id,
-            by=by.strip(),
-            activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
-        ),
-        id=ids.credentials_workflow_id(provider_id, issued + 1),
-        task_queue=ctx.settings.temporal_task_queue,
-    )
+    try:
+        return await client.execute_workflow(
+            ReissueCredentialsWorkflow.run,
+            ReissueInput(
+                provider_id=provider_id,
+                by=by.strip(),
+                activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
+            ),
+            id=ids.credentials_workflow_id(provider_id, issued + 1),
+            task_queue=ctx.settings.temporal_task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        # Someone re-issued these credentials at the same moment: one new credential is made,
+        # not two, and this caller is told so.
+        raise OperationError(
+            f"the credentials of {provider_id} were just re-issued by another request; the "
+            "primary contact gets one new link"
+        ) from None

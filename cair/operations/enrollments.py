@@ -26,10 +26,12 @@ from cair.domain.contracts.enrollment import (
 )
 from cair.domain.stages import STAGE_EXPLANATIONS, Stage
 from cair.domain.validation import validate_enrollment
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import Forbidden, OperationError
 from cair.operations.updates import send_update
-from cair.store import enrollments
+from cair.store import enrollments, links
 from cair.store.enrollments import EnrollmentView
+from cair.store.links import LinkPurpose, LinkRefused
 from cair.workflows.enrollment import EnrollmentWorkflow
 
 
@@ -106,14 +108,26 @@ async def request_changes(
     )
 
 
-async def amend(ctx: Context, enrollment_id: str, data: Any) -> EnrollmentStatus:
+async def amend(ctx: Context, enrollment_id: str, data: Any, *, token: str) -> EnrollmentStatus:
+    """The applicant's corrected request, with the secret of the changes-requested e-mail: the
+    tracking id alone (read out on the phone, printed in subjects) is not enough. The link is
+    used up only once the amendment is accepted."""
+    refusal = "this amendment link is not valid for this enrollment; use the latest e-mail"
+    async with ctx.db.sessions() as session:
+        link = await links.find_usable(session, token, purpose=LinkPurpose.AMEND)
+    if link is None or link.subject != enrollments.link_subject(enrollment_id):
+        raise Forbidden(refusal)
     valid = validate_enrollment(data)
-    return await send_update(
+    status = await send_update(
         _handle(await ctx.temporal(), enrollment_id),
         EnrollmentWorkflow.amend,
         Amendment(request=valid.request),
         missing=lambda: _closed_reason(ctx, enrollment_id, "amend"),
     )
+    async with ctx.db.sessions.begin() as session:
+        with contextlib.suppress(LinkRefused):  # a racing second amendment was refused anyway
+            await links.consume(session, token, purpose=LinkPurpose.AMEND)
+    return status
 
 
 async def wait_for_result(ctx: Context, enrollment_id: str) -> EnrollmentStatus:

@@ -3,7 +3,7 @@ in words they can act on."""
 
 from __future__ import annotations
 
-from cair.operations.context import OperationError
+from cair.operations.errors import OperationError
 from cair.store import links
 from cair.store.database import Session
 from cair.store.links import LinkPurpose, LinkRefused

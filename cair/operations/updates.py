@@ -10,7 +10,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
-from cair.operations.context import OperationError
+from cair.operations.errors import OperationError
 
 W = TypeVar("W")
 A = TypeVar("A")

@@ -14,7 +14,8 @@ from cair.domain.contracts.user_activation import (
     TrainingCompleted,
 )
 from cair.domain.user_states import TrainingKind, UserState
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.operations.updates import send_update
 from cair.store import users
 from cair.store.users import UserListing

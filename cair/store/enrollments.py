@@ -4,7 +4,7 @@ amendment records, and the read views staff and applicants see."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -31,9 +31,17 @@ class EnrollmentView:
     submitted_at: str
     updated_at: str
     users: list[UserView]
+    # Contacts an amendment changed, for staff to see before they approve: the primary contact
+    # becomes the organization's authorized representative.
+    contact_changes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def link_subject(enrollment_id: str) -> str:
+    """The subject of an enrollment's links (its applicant's amendment link)."""
+    return f"enrollment:{enrollment_id}"
 
 
 async def get(session: AsyncSession, enrollment_id: str) -> EnrollmentRequestRow | None:
@@ -136,4 +144,23 @@ def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
         submitted_at=as_utc(row.submitted_at).isoformat(),
         updated_at=as_utc(row.updated_at).isoformat(),
         users=users,
+        contact_changes=contact_changes(row.previous_contacts, row.request.get("contacts")),
     )
+
+
+def contact_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """'primary: Sam Okafor <sam@…> → Ana Diaz <ana@…>' for every contact that changed."""
+    if not before or not after:
+        return []
+    changes = []
+    for role in ("primary", "technical", "vaccine_coordinator", "other"):
+        old, new = _person(before.get(role)), _person(after.get(role))
+        if old != new:
+            changes.append(f"{role.replace('_', ' ')}: {old} → {new}")
+    return changes
+
+
+def _person(contact: dict[str, Any] | None) -> str:
+    if not contact:
+        return "(none)"
+    return f"{contact['first_name']} {contact['last_name']} <{contact['email']}>"

@@ -17,6 +17,7 @@ class LinkPurpose(StrEnum):
     CREDENTIAL_REVEAL = "credential_reveal"
     PASSWORD_SETUP = "password_setup"
     SIGN_IN = "sign_in"
+    AMEND = "amend"
 
 
 class LinkRefused(Exception):
@@ -70,6 +71,21 @@ async def expire(session: AsyncSession, *, issue_key: str, now: datetime | None 
         .where(LinkTokenRow.issue_key == issue_key, LinkTokenRow.used_at.is_(None))
         .values(expires_at=now or datetime.now(UTC))
     )
+
+
+async def find_usable(
+    session: AsyncSession, token: str, *, purpose: LinkPurpose, now: datetime | None = None
+) -> LinkTokenRow | None:
+    """The link if it could be used now, without using it (e.g. before an amendment is
+    accepted: a refused amendment leaves the link usable)."""
+    now = now or datetime.now(UTC)
+    row = await session.scalar(
+        select(LinkTokenRow).where(
+            LinkTokenRow.token_hash == token_digest(token), LinkTokenRow.purpose == purpose.value
+        )
+    )
+    usable = row is not None and row.used_at is None and row.revoked_at is None
+    return row if usable and row is not None and as_utc(row.expires_at) > now else None
 
 
 async def consume(

@@ -231,19 +231,21 @@ class RepresentativeRow(Base):
     __table_args__ = (UniqueConstraint("organization_id", "email"),)
 
 
-class RepSessionRow(Base):
-    """A representative's signed-in session; only the token's digest is kept."""
+class SessionRow(Base):
+    """A signed-in session (a representative's or a staff member's); only the token's digest is
+    kept. It ends at ``expires_at``, after ``IDLE`` without use, or when revoked (sign-out)."""
 
-    __tablename__ = "rep_sessions"
+    __tablename__ = "sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    representative_id: Mapped[int] = mapped_column(ForeignKey("representatives.id"), index=True)
-    provider_id: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "representative" or "staff"
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)  # the representative or staff row
+    provider_id: Mapped[str | None] = mapped_column(String(20), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
-    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SignInAttemptRow(Base):

@@ -105,7 +105,7 @@ async def retire(session: AsyncSession, representative: RepresentativeRow) -> No
     """A representative who leaves loses every session and pending sign-in link at once."""
     representative.active = False
     representative.removed_at = datetime.now(UTC)
-    await sessions.revoke_for_representative(session, representative.id)
+    await sessions.revoke_for(session, kind=sessions.REPRESENTATIVE, subject_id=representative.id)
     await links.revoke(session, subject=link_subject(representative.id))
 
 
@@ -118,5 +118,5 @@ async def change_email(
     if row is None:
         return
     row.email = new_email.strip().lower()
-    await sessions.revoke_for_representative(session, row.id)
+    await sessions.revoke_for(session, kind=sessions.REPRESENTATIVE, subject_id=row.id)
     await links.revoke(session, subject=link_subject(row.id))

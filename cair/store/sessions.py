@@ -1,25 +1,38 @@
-"""Signed-in sessions of representatives; only a digest of each token is kept."""
+"""Signed-in sessions, of representatives and of staff; only a digest of each token is kept. A
+session ends at its expiry, after ``idle`` without use, or when revoked (sign-out, or the person
+lost the right to it)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.security.tokens import new_token, token_digest
-from cair.store.models import RepSessionRow, as_utc
+from cair.store.models import SessionRow, as_utc
+
+REPRESENTATIVE = "representative"
+STAFF = "staff"
+# Use is written back at most this often, so reading pages does not write on every request.
+_TOUCH_EVERY = timedelta(seconds=60)
 
 
 async def open_session(
-    session: AsyncSession, *, representative_id: int, provider_id: str, expires_at: datetime
+    session: AsyncSession,
+    *,
+    kind: str,
+    subject_id: int,
+    expires_at: datetime,
+    provider_id: str | None = None,
 ) -> str:
     """A new session; returns its token (shown once, never stored)."""
     token = new_token()
     session.add(
-        RepSessionRow(
+        SessionRow(
             token_hash=token_digest(token),
-            representative_id=representative_id,
+            kind=kind,
+            subject_id=subject_id,
             provider_id=provider_id,
             expires_at=expires_at,
         )
@@ -28,24 +41,40 @@ async def open_session(
 
 
 async def find_live(
-    session: AsyncSession, token: str, *, now: datetime | None = None
-) -> RepSessionRow | None:
-    """The session of ``token`` if it is neither revoked nor expired."""
-    row = await session.scalar(
-        select(RepSessionRow).where(RepSessionRow.token_hash == token_digest(token))
-    )
+    session: AsyncSession, token: str, *, idle: timedelta, now: datetime | None = None
+) -> SessionRow | None:
+    """The session of ``token`` unless revoked, expired or idle too long; its use is noted."""
     now = now or datetime.now(UTC)
+    row = await session.scalar(
+        select(SessionRow).where(SessionRow.token_hash == token_digest(token))
+    )
     if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
         return None
+    if now - as_utc(row.last_seen_at) > idle:
+        return None
+    if now - as_utc(row.last_seen_at) > _TOUCH_EVERY:
+        row.last_seen_at = now
     return row
 
 
-async def revoke_for_representative(session: AsyncSession, representative_id: int) -> None:
+async def revoke(session: AsyncSession, token: str) -> bool:
+    """Sign-out: the session of ``token`` ends now. Returns whether one was open."""
+    result = await session.execute(
+        update(SessionRow)
+        .where(SessionRow.token_hash == token_digest(token), SessionRow.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    return int(getattr(result, "rowcount", 0) or 0) > 0
+
+
+async def revoke_for(session: AsyncSession, *, kind: str, subject_id: int) -> None:
+    """Every open session of one person ends (removed, inactivated, address changed)."""
     await session.execute(
-        update(RepSessionRow)
+        update(SessionRow)
         .where(
-            RepSessionRow.representative_id == representative_id,
-            RepSessionRow.revoked_at.is_(None),
+            SessionRow.kind == kind,
+            SessionRow.subject_id == subject_id,
+            SessionRow.revoked_at.is_(None),
         )
         .values(revoked_at=datetime.now(UTC))
     )

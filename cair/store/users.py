@@ -62,15 +62,6 @@ async def id_by_email(session: AsyncSession, organization_id: int, email: str) -
     return found
 
 
-async def provider_id_of(session: AsyncSession, user_id: str) -> str | None:
-    found: str | None = await session.scalar(
-        select(OrganizationRow.provider_id)
-        .join(UserRow, UserRow.organization_id == OrganizationRow.id)
-        .where(UserRow.user_id == user_id)
-    )
-    return found
-
-
 async def create(
     session: AsyncSession,
     *,

@@ -16,7 +16,8 @@ from cair.domain.contracts.organization import AccountChange, ChangeResult
 from cair.domain.ids import organization_workflow_id
 from cair.domain.request import Contact, Contacts, RequestedUser
 from cair.operations import account_changes, account_views, enrollments, sessions, users
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.store.models import (
     AccountChangeRow,
     AuditRow,
@@ -45,9 +46,11 @@ class Account:
     users: dict[str, str]  # e-mail -> User ID
 
 
-async def enrolled(stack: Stack, ctx: Context, example: str, tag: str) -> Account:
+async def enrolled(
+    stack: Stack, ctx: Context, example: str, tag: str, *, email_domain: str | None = None
+) -> Account:
     """Enroll and approve an organization, then sign its primary contact in through the e-mail."""
-    submitted = await enrollments.submit(ctx, variant(example, tag))
+    submitted = await enrollments.submit(ctx, variant(example, tag, email_domain=email_domain))
     await enrollments.approve(ctx, submitted.id, by="Dana Staff")
 
     async def provisioned() -> str | None:
@@ -55,7 +58,7 @@ async def enrolled(stack: Stack, ctx: Context, example: str, tag: str) -> Accoun
         return view.provider_id if view.stage in ("awaiting_training", "completed") else None
 
     provider_id = str(await eventually(provisioned, timeout=60))
-    primary = variant(example, tag)["contacts"]["primary"]["email"]
+    primary = variant(example, tag, email_domain=email_domain)["contacts"]["primary"]["email"]
     session = await sign_in(stack, ctx, provider_id, primary)
     async with ctx.db.sessions() as db:
         org = await db.scalar(
@@ -281,8 +284,17 @@ async def test_one_organizations_representative_cannot_touch_another(
     a = await enrolled(stack, ctx, "school", "OrgA")
     b = await enrolled(stack, ctx, "clinic", "OrgB")
     victim = b.users[LEE]
-    with pytest.raises(OperationError, match="not signed in as an authorized representative"):
+    # Another organization's user is refused as a user who does not exist: same words, and
+    # nothing that names the other organization.
+    with pytest.raises(OperationError) as foreign:
         await account_changes.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, victim)
+    with pytest.raises(OperationError) as missing:
+        await account_changes.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, "U9999999")
+    assert b.provider_id not in str(foreign.value)
+    assert (
+        str(foreign.value).replace(victim, "U").split(": ", 1)[1]
+        == str(missing.value).replace("U9999999", "U").split(": ", 1)[1]
+    )
     with pytest.raises(OperationError, match="not signed in"):
         await account_changes.update_info(
             ctx, a.session, b.provider_id, InfoUpdate(vfc_pin="654321")

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from cair.domain.problems import InvalidRequest
 from cair.operations import enrollments
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.store.models import AuditRow, EmailRow, EnrollmentRequestRow
 from tests.conftest import Stack, eventually
 from tests.support import body_text, example
@@ -110,27 +111,43 @@ async def test_reject_tells_the_applicant_and_closes_the_request(
 
 
 async def test_request_changes_then_amend_then_approve(stack: Stack, ctx: Context) -> None:
-    data = variant("school", "Amended")
+    data = variant("school", "Amended", email_domain="amended.example")
     result = await enrollments.submit(ctx, data)
-    with pytest.raises(OperationError, match="amend only after staff request changes"):
-        await enrollments.amend(ctx, result.id, data)
+    with pytest.raises(OperationError, match="not valid for this enrollment"):
+        await enrollments.amend(ctx, result.id, data, token="guessed")
 
     await enrollments.request_changes(
         ctx, result.id, by="Dana Staff", message="Please give the school district's full name."
     )
-    await eventually(lambda: stack.outbox.to("msingh@redwood-elem.example", "Changes needed"))
+    mail = await eventually(lambda: stack.outbox.to("msingh@amended.example", "Changes needed"))
+    found = re.search(r"--token (\S+)", body_text(mail[-1]))
+    assert found and "/enroll/amend/" in body_text(mail[-1])
+    token = found.group(1)
     with pytest.raises(OperationError, match="waiting for the applicant"):
         await enrollments.approve(ctx, result.id, by="Dana Staff")
+    # The tracking id alone does not let anyone amend; nor does another enrollment's link.
+    other = await enrollments.submit(ctx, variant("school", "AmendedOther"))
+    with pytest.raises(OperationError, match="not valid for this enrollment"):
+        await enrollments.amend(ctx, other.id, data, token=token)
 
     broken = copy.deepcopy(data)
     broken["organization"]["school_district"] = None
     with pytest.raises(InvalidRequest) as invalid:
-        await enrollments.amend(ctx, result.id, broken)
+        await enrollments.amend(ctx, result.id, broken, token=token)
     assert any(p.path == "organization.school_district" for p in invalid.value.problems)
 
     data["organization"]["school_district"] = "Eureka City Unified School District"
-    amended = await enrollments.amend(ctx, result.id, data)
+    data["contacts"]["primary"].update(
+        first_name="Ana", last_name="Diaz", email="ana.diaz@amended.example"
+    )
+    amended = await enrollments.amend(ctx, result.id, data, token=token)
     assert amended.stage == "awaiting_review"
+    view = await enrollments.status(ctx, result.id)
+    assert view.contact_changes == [
+        "primary: Maya Singh <msingh@amended.example> → Ana Diaz <ana.diaz@amended.example>"
+    ]
+    with pytest.raises(OperationError, match="not valid"):  # used up
+        await enrollments.amend(ctx, result.id, data, token=token)
     approved = await enrollments.approve(ctx, result.id, by="Dana Staff")
     assert approved.stage == "provisioning"
     await eventually(lambda: _is(ctx, result.id, "completed"), timeout=60)

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cair.operations import credentials, enrollments, users
-from cair.operations.context import Context, OperationError
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
 from cair.security.secret_hashing import verify_secret
 from cair.store.models import (
     CredentialRow,
@@ -142,7 +143,11 @@ async def test_data_exchange_credentials_revealed_exactly_once(stack: Stack, ctx
 
     reissued = await credentials.reissue(ctx, view.provider_id, by="Dana Staff")
     assert reissued.username == f"dx{view.provider_id.lower()}"
-    mail = stack.outbox.to("pnair@valleychc.example", "New CAIR data exchange credentials")
+    mail = [
+        m
+        for m in stack.outbox.to("pnair@valleychc.example", "New CAIR data exchange credentials")
+        if f"({view.provider_id})" in str(m["Subject"])
+    ]
     assert len(mail) == 1 and "tbecker@valleychc.example" in str(mail[0]["Cc"])
     new_secret = (await credentials.reveal(ctx, _reveal_token(body_text(mail[0])))).secret
     REVEALED_SECRETS.append(new_secret)

@@ -1,5 +1,6 @@
-"""Read every workflow history the suite produced on the dev server and check that no personal
-data or secret stands in plain text: not in payloads, failures, memos or search attributes."""
+"""Read every workflow history and every log line the suite produced and check that no personal
+data or secret stands in plain text: not in payloads, failures, memos or search attributes, not
+in what the worker, the SMTP server or the Temporal server wrote to their logs."""
 
 from __future__ import annotations
 
@@ -92,3 +93,21 @@ async def test_no_personal_data_or_secret_in_any_history(
             leaks = [value for value in forbidden if value.lower().encode() in lowered]
             assert not leaks, f"{execution.id}: {leaks} in plain text"
     assert histories >= 5
+
+
+async def test_no_personal_data_or_secret_in_any_log_line(stack: Stack) -> None:
+    """Every log the stack's processes wrote (workers, crash-test workers, the outbox server
+    runs in this process and logs through the same handlers)."""
+    forbidden = personal_data() | secrets_sent(stack)
+    async with stack.context().db.sessions() as session:
+        forbidden |= {u.email for u in (await session.scalars(select(UserRow))).all()}
+    logs = sorted(stack.var_dir.glob("*.log"))
+    assert logs, "no logs to read"
+    lines = 0
+    for log in logs:
+        for number, line in enumerate(log.read_text(errors="replace").splitlines(), 1):
+            lines += 1
+            lowered = line.lower()
+            leaks = [value for value in forbidden if value.lower() in lowered]
+            assert not leaks, f"{log.name}:{number}: {leaks}"
+    assert lines > 10

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from cair.domain.account_changes import ChangeKind
 from cair.operations import account_changes, enrollments, sessions, users
-from cair.operations.context import OperationError
+from cair.operations.errors import OperationError
 from cair.store.models import UserRow
 from tests.conftest import eventually
 from tests.e2e.test_enrollment_review import variant

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cair.domain.ids import user_gate_workflow_id
 from cair.operations import enrollments, users
-from cair.operations.context import OperationError
+from cair.operations.errors import OperationError
 from cair.store.models import UserRow
 from cair.workflows.user_activation import UserActivationWorkflow
 from tests.conftest import eventually

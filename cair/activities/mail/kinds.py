@@ -21,7 +21,7 @@ MAIL_KINDS: dict[Mail, MailKind] = {
     Mail.ACKNOWLEDGEMENT: MailKind(to_applicant.applicant),
     Mail.AMENDMENT_RECEIVED: MailKind(to_applicant.applicant),
     Mail.REJECTED: MailKind(to_applicant.rejected),
-    Mail.CHANGES_REQUESTED: MailKind(to_applicant.changes_requested),
+    Mail.CHANGES_REQUESTED: MailKind(to_applicant.changes_requested, links.AMEND),
     Mail.EXPIRED: MailKind(to_applicant.expired),
     Mail.LOCAL_REP_APPLICANT: MailKind(to_applicant.local_rep_applicant),
     Mail.WELCOME: MailKind(to_applicant.welcome, links.CREDENTIAL_REVEAL),

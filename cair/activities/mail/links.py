@@ -11,7 +11,7 @@ from cair.activities.failures import MissingRecord
 from cair.activities.mail.sources import IssuedLink, Sources, enrollment_of, organization_of
 from cair.domain.access import AccessLevel
 from cair.domain.contracts.mail import MailOrder
-from cair.store import credentials, links, organizations, representatives
+from cair.store import credentials, enrollments, links, organizations, representatives
 from cair.store.links import LinkPurpose
 
 LINK_TTL = timedelta(days=7)
@@ -22,9 +22,14 @@ class LinkKind:
     purpose: LinkPurpose
     path: str  # under the public base URL; the token follows
     subject: Callable[[Sources, MailOrder], Awaitable[str | None]]  # None: no link this time
+    until_deadline: bool = False  # lives as long as what it is for (an open review)
 
     def ttl(self, order: MailOrder) -> timedelta:
-        return timedelta(minutes=order.ttl_minutes) if order.ttl_minutes else LINK_TTL
+        if order.ttl_minutes:
+            return timedelta(minutes=order.ttl_minutes)
+        if self.until_deadline and order.deadline:
+            return max(order.deadline - datetime.now(UTC), timedelta(hours=1))
+        return LINK_TTL
 
     async def issue(self, src: Sources, order: MailOrder) -> IssuedLink | None:
         subject = await self.subject(src, order)
@@ -69,6 +74,13 @@ async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
     return credentials.link_subject(credential.id)
 
 
+async def _enrollment(_src: Sources, order: MailOrder) -> str | None:
+    if order.enrollment_id is None:
+        raise MissingRecord("an amendment e-mail without an enrollment")
+    return enrollments.link_subject(order.enrollment_id)
+
+
+AMEND = LinkKind(LinkPurpose.AMEND, "/enroll/amend/", _enrollment, until_deadline=True)
 PASSWORD_SETUP = LinkKind(LinkPurpose.PASSWORD_SETUP, "/password-setup/", _user)
 CREDENTIAL_REVEAL = LinkKind(
     LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _new_credentials

@@ -45,9 +45,13 @@ async def rejected(src: Sources, order: MailOrder, link: IssuedLink | None) -> E
 
 async def changes_requested(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
     envelope = await applicant(src, order, link)
+    if link is None:
+        raise MissingRecord(f"no amendment link for enrollment {order.enrollment_id}")
     envelope.context.update(
         message=order.note or "",
         expires_on=long_date(order.deadline) if order.deadline else "",
+        amend_url=link.url,
+        amend_token=link.token,
     )
     return envelope
 

@@ -1,5 +1,5 @@
 """hardening: representative sources, wider actor columns, region map version, amended
-contacts, session idle time, sign-in attempts
+contacts, one sessions table (idle time, sign-out), sign-in attempts
 
 Revision ID: 0003
 Revises: 0002
@@ -45,8 +45,23 @@ def upgrade() -> None:
     with op.batch_alter_table("enrollment_requests") as batch_op:
         batch_op.add_column(sa.Column("region_map_version", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("previous_contacts", sa.JSON(), nullable=True))
-    with op.batch_alter_table("rep_sessions") as batch_op:
-        batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
+    # Representatives' sessions move to one table with staff's; open ones end (sign in again).
+    op.drop_table("rep_sessions")
+    op.create_table(
+        "sessions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.String(length=20), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_sessions"),
+        sa.UniqueConstraint("token_hash", name="uq_sessions_token_hash"),
+    )
+    op.create_index("ix_sessions_subject_id", "sessions", ["subject_id"])
     op.create_table(
         "sign_in_attempts",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -62,8 +77,20 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("sign_in_attempts")
-    with op.batch_alter_table("rep_sessions") as batch_op:
-        batch_op.drop_column("last_seen_at")
+    op.drop_table("sessions")
+    op.create_table(
+        "rep_sessions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("representative_id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.String(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["representative_id"], ["representatives.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
     with op.batch_alter_table("enrollment_requests") as batch_op:
         batch_op.drop_column("previous_contacts")
         batch_op.drop_column("region_map_version")
