@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = Field(default=None, description="Dev SMTP server writes .eml here.")
 
     public_base_url: str = "http://localhost:8000"
+    web_port: int = Field(default=8000, description="Where `cair dev` serves the web and API.")
+    dev_admin_email: str = Field(
+        default="admin@cair.example", description="The staff admin `cair dev` creates."
+    )
     codec_port: int = 8081
     codec_keys: SecretStr | None = Field(
         default=None,
@@ -73,6 +77,8 @@ class Settings(BaseSettings):
     # for a person who lost an e-mail, too few to flood an inbox or start unbounded workflows.
     sign_in_limit_per_address: int = 5
     sign_in_limit_per_organization: int = 30
+    # Enrollments one client (address) may send in an hour.
+    submit_limit_per_client: int = 30
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file under var/."""

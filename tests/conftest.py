@@ -8,6 +8,7 @@ import asyncio
 import base64
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import text
@@ -29,7 +31,7 @@ from cair.settings import Settings, normalize_database_url
 from cair.store.migrate import migrate_database
 from cair.temporal import search_attributes
 from cair.temporal.converter import data_converter
-from tests.support import BIN, ROOT, Mailbox
+from tests.support import BIN, ROOT, Mailbox, body_text
 
 # A fixed, test-only key: the recorded histories the replay tests read are encrypted with it.
 CODEC_KEY = bytes.fromhex("5f0c7a1e9b2d4c6e8a0b1c2d3e4f50617283940a1b2c3d4e5f60718293a4b5c6")
@@ -97,7 +99,9 @@ class Stack:
     env: dict[str, str]
     outbox: Mailbox
     var_dir: Path
+    api_url: str = ""
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def context(self) -> Context:
         return Context(self.settings)
@@ -115,25 +119,49 @@ class Stack:
         self.workers.append(process)
         return process
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run the real ``cair`` command against this stack."""
+    def start_api(self) -> subprocess.Popen[bytes]:
+        """`cair serve`, as production runs it, on a port of its own."""
+        port = free_port()
+        log = open(self.var_dir / f"api-{len(self.servers)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [str(BIN / "cair"), "serve", "--port", str(port)],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
+        )
+        self.servers.append(process)
+        self.api_url = f"http://127.0.0.1:{port}"
+        return process
+
+    def cli(
+        self, *args: str, check: bool = True, config: Path | None = None, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the real ``cair`` command against this stack's API, as a person does: with a
+        config folder of their own (their signed-in sessions)."""
+        env = {
+            **self.env,
+            "CAIR_API_URL": self.api_url,
+            "CAIR_CONFIG_DIR": str(config or self.var_dir / "cli-anonymous"),
+        }
         result = subprocess.run(
             [str(BIN / "cair"), *args],
-            env=self.env,
+            env=env,
             capture_output=True,
             text=True,
             cwd=ROOT,
             timeout=120,
+            input=stdin,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"cair {' '.join(args)} failed: {result.stderr}")
         return result
 
     def stop_workers(self) -> None:
-        for process in self.workers:
+        for process in self.workers + self.servers:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in self.workers:
+        for process in self.workers + self.servers:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -194,11 +222,37 @@ async def stack(
         name=name, settings=settings, env=env, outbox=Mailbox(outbox_dir), var_dir=var_dir
     )
     result.start_worker()
+    result.start_api()
     await eventually(lambda: "worker polling" in (var_dir / "worker-0.log").read_text(), timeout=60)
+    await eventually(lambda: _answers(result.api_url + "/healthz"), timeout=60)
     yield result
     result.stop_workers()
     smtp.stop()
     logging.getLogger().removeHandler(in_process)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+STAFF_ADMIN = "dana.staff@cair.test"
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def staff_cli(stack: Stack) -> Path:
+    """A config folder of a staff admin signed in through the CLI, as a person does: the
+    operator adds them, they ask for a link, take the token from the e-mail and redeem it."""
+    folder = stack.var_dir / "cli-staff"
+    stack.cli("staff", "add", STAFF_ADMIN, "--role", "admin", "--name", "Dana Staff")
+    stack.cli("staff", "sign-in", STAFF_ADMIN)
+    mail = await eventually(lambda: stack.outbox.to(STAFF_ADMIN, "staff console sign-in"))
+    token = re.search(r"cair staff redeem (\S+)", body_text(mail[-1]))
+    assert token
+    stack.cli("staff", "redeem", token.group(1), config=folder)
+    return folder
 
 
 @pytest_asyncio.fixture(loop_scope="session")

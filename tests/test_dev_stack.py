@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import aiosmtplib
+import httpx
 import pytest
 
 from cair.devstack.outbox_smtp import OutboxSmtpServer
@@ -47,7 +48,7 @@ def _wait_for(log: Path, process: subprocess.Popen[bytes], text: str, timeout: f
 
 
 async def test_cair_dev_starts_refuses_a_second_and_stops_cleanly(tmp_path: Path) -> None:
-    ports = {name: free_port() for name in ("grpc", "ui", "smtp", "codec")}
+    ports = {name: free_port() for name in ("grpc", "ui", "smtp", "codec", "web")}
     env = {
         **os.environ,
         "CAIR_VAR_DIR": str(tmp_path / "var"),
@@ -55,6 +56,7 @@ async def test_cair_dev_starts_refuses_a_second_and_stops_cleanly(tmp_path: Path
         "CAIR_TEMPORAL_UI_PORT": str(ports["ui"]),
         "CAIR_SMTP_PORT": str(ports["smtp"]),
         "CAIR_CODEC_PORT": str(ports["codec"]),
+        "CAIR_WEB_PORT": str(ports["web"]),
     }
     env.pop("CAIR_DATABASE_URL", None)
     log = tmp_path / "dev.log"
@@ -65,6 +67,10 @@ async def test_cair_dev_starts_refuses_a_second_and_stops_cleanly(tmp_path: Path
     try:
         banner = await asyncio.to_thread(_wait_for, log, dev, "Ctrl-C to stop", 60)
         assert f"http://localhost:{ports['ui']}" in banner
+        assert f"http://localhost:{ports['web']}" in banner
+        assert "cair staff sign-in admin@cair.example" in banner
+        ready = httpx.get(f"http://127.0.0.1:{ports['web']}/readyz", timeout=10)
+        assert ready.status_code == 200 and ready.json()["database"] == "ok"
         assert str(tmp_path / "var" / "outbox") in banner
         assert all(port_is_open("127.0.0.1", port) for port in ports.values())
         assert (tmp_path / "var" / "codec.keys").exists() and (

@@ -60,3 +60,11 @@ async def test_links_are_single_use_replaceable_and_expire(tmp_path: Path) -> No
                 await consume(session, other, purpose=LinkPurpose.CREDENTIAL_REVEAL, now=later)
     finally:
         await db.dispose()
+
+
+def test_tokens_never_start_with_a_dash() -> None:
+    """Pasted after a command (`cair staff redeem TOKEN`), a leading '-' would read as an
+    option; 1 in 64 random tokens would have had one."""
+    from cair.security.tokens import new_token
+
+    assert not any(new_token().startswith("-") for _ in range(5000))

@@ -49,6 +49,8 @@ class OutboxSmtpServer:
         return self._port
 
     def start(self) -> None:
+        # aiosmtpd logs every envelope address at INFO: keep addresses out of logs.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.outbox.mkdir(parents=True, exist_ok=True)
         self._controller = Controller(
             _OutboxHandler(self.outbox), hostname=self.host, port=self._port

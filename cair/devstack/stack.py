@@ -15,7 +15,10 @@ import uvicorn
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.devstack.ports import port_is_open
 from cair.devstack.temporal_server import TemporalDevServer
+from cair.operations import staff_accounts
+from cair.operations.context import Context
 from cair.settings import Settings
+from cair.store.migrate import migrate_database
 from cair.web.codec_endpoint import create_codec_app
 
 log = logging.getLogger("cair.dev")
@@ -49,6 +52,7 @@ def _busy_ports(settings: Settings, grpc_port: int) -> list[str]:
         "Temporal UI": settings.temporal_ui_port,
         "SMTP": settings.smtp_port,
         "codec endpoint": settings.codec_port,
+        "web": settings.web_port,
     }
     return [
         f"{name} port {port}" for name, port in wanted.items() if port_is_open("127.0.0.1", port)
@@ -114,14 +118,28 @@ async def _serve(settings: Settings) -> int:
             log_level="warning",
         )
     )
-    from cair.worker import run_worker  # the worker imports every workflow; load it last
+    # The worker and the web app import every workflow; load them last.
+    from cair.web.app import create_app
+    from cair.worker import run_worker
 
+    web = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=settings.web_port,
+            log_level="warning",
+            access_log=False,  # the application logs requests itself, without tokens or ids
+        )
+    )
     tasks: list[asyncio.Task[None]] = []
     try:
         await temporal.start()
         smtp.start()
+        await migrate_database(settings)
+        admin = await seed_admin(settings)
         tasks.append(asyncio.create_task(codec.serve()))
         tasks.append(asyncio.create_task(run_worker(settings, stop=stop)))
+        tasks.append(asyncio.create_task(web.serve()))
         await asyncio.sleep(0.5)
         for task in tasks:
             if task.done() and task.exception():
@@ -132,6 +150,7 @@ async def _serve(settings: Settings) -> int:
                 [
                     "",
                     "CAIR onboarding dev stack is up",
+                    f"  web and API      http://localhost:{settings.web_port} (API docs /api/docs)",
                     f"  Temporal UI      http://localhost:{settings.temporal_ui_port}",
                     f"  Temporal gRPC    {host or 'localhost'}:{grpc_port}"
                     f" (namespace {settings.temporal_namespace})",
@@ -140,6 +159,12 @@ async def _serve(settings: Settings) -> int:
                     f"  SMTP             localhost:{settings.smtp_port}",
                     f"  outbox           {outbox}",
                     f"  database         {database}",
+                    "",
+                    f"Staff admin: {admin}. Sign in with",
+                    f"  cair staff sign-in {admin}",
+                    "  cair outbox --to " + admin + "     # the link, and the token to redeem:",
+                    "  cair staff redeem TOKEN",
+                    "",
                     "  Ctrl-C to stop",
                     "",
                 ]
@@ -152,6 +177,7 @@ async def _serve(settings: Settings) -> int:
     finally:
         stop.set()
         codec.should_exit = True
+        web.should_exit = True
         for task in tasks:
             try:
                 await asyncio.wait_for(task, timeout=15)
@@ -159,3 +185,13 @@ async def _serve(settings: Settings) -> int:
                 log.exception("while stopping")
         smtp.stop()
         temporal.stop()
+
+
+async def seed_admin(settings: Settings) -> str:
+    """A staff admin for a newcomer to sign in as (``CAIR_DEV_ADMIN_EMAIL``)."""
+    ctx = Context(settings)
+    try:
+        await staff_accounts.add(ctx, settings.dev_admin_email, roles=["admin"], name="Dev Admin")
+    finally:
+        await ctx.close()
+    return settings.dev_admin_email

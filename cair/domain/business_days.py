@@ -15,3 +15,14 @@ def add_business_days(start: datetime, days: int) -> datetime:
         if moment.weekday() < 5:
             remaining -= 1
     return moment
+
+
+def business_days_between(start: datetime, end: datetime) -> int:
+    """Whole business days from ``start`` to ``end`` (how long a request has waited)."""
+    days, moment = 0, start
+    while True:
+        moment += timedelta(days=1)
+        if moment > end:
+            return days
+        if moment.weekday() < 5:
+            days += 1

@@ -67,5 +67,9 @@ def sign_in_workflow_id(provider_id: str, nonce: str) -> str:
     return f"sign-in-{provider_id}-{nonce}"
 
 
+def staff_sign_in_workflow_id(nonce: str) -> str:
+    return f"sign-in-staff-{nonce}"
+
+
 def credentials_workflow_id(provider_id: str, issue_number: int) -> str:
     return f"credentials-{provider_id}-{issue_number}"

@@ -48,3 +48,43 @@ STAGE_EXPLANATIONS: dict[Stage, str] = {
     Stage.COMPLETED: "is already approved and completed",
     Stage.NEEDS_ATTENTION: "is held for registry staff after a failed step",
 }
+
+
+# What an applicant reads on their status page: the stage in plain words, and what happens next.
+FOR_APPLICANTS: dict[Stage, tuple[str, str]] = {
+    Stage.VALIDATING: ("Being checked", "This takes a moment; refresh the page."),
+    Stage.INVALID: (
+        "Not accepted",
+        "The request broke a rule that changed while it was sent; please enroll again.",
+    ),
+    Stage.REFUSED_DUPLICATE: (
+        "Already enrolled or in progress",
+        "Your organization has an enrollment already; call the CAIR Help Desk if unsure.",
+    ),
+    Stage.ROUTED_TO_LOCAL_REPRESENTATIVE: (
+        "Sent to your Local CAIR Representative",
+        "Your county enrolls through its Local CAIR Representative, who has your request and "
+        "will contact you.",
+    ),
+    Stage.AWAITING_REVIEW: (
+        "Waiting for registry staff",
+        "Staff review requests in the order they arrive, usually within two business days.",
+    ),
+    Stage.CHANGES_REQUESTED: (
+        "Changes needed",
+        "Staff asked for changes: use the link in their e-mail to correct and resend your request.",
+    ),
+    Stage.REJECTED: ("Not approved", "The e-mail from registry staff gives the reason."),
+    Stage.EXPIRED: ("Expired", "The request waited too long without a decision; enroll again."),
+    Stage.PROVISIONING: ("Approved", "Your CAIR Provider ID and users are being created."),
+    Stage.AWAITING_TRAINING: (
+        "Enrolled — users in training",
+        "Your welcome e-mail has your Provider ID and User IDs. Regular and Power users get "
+        "access once registry staff record their training.",
+    ),
+    Stage.COMPLETED: ("Enrolled", "Every user has access. Your welcome e-mail has the details."),
+    Stage.NEEDS_ATTENTION: (
+        "Held for registry staff",
+        "A step could not be completed; staff have been told and will continue it.",
+    ),
+}

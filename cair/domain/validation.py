@@ -43,6 +43,11 @@ _PYDANTIC_MESSAGES = {
     "model_type": "must be an object",
     "model_attributes_type": "must be an object",
     "dict_type": "must be an object",
+    "json_invalid": "not valid JSON",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too large",
 }
 
 
@@ -72,10 +77,10 @@ def parse_enrollment(data: object) -> EnrollmentRequest:
     try:
         return EnrollmentRequest.model_validate(data)
     except ValidationError as invalid:
-        raise InvalidRequest([_problem_from(error) for error in invalid.errors()]) from None
+        raise InvalidRequest([problem_from(error) for error in invalid.errors()]) from None
 
 
-def _problem_from(error: Any) -> Problem:
+def problem_from(error: Any) -> Problem:
     """Pydantic's finding in the words of the rest: never the value itself, which may be huge."""
     path = ".".join(str(part) for part in error["loc"]) or "(request)"
     kind, context = error["type"], error.get("ctx") or {}

@@ -8,68 +8,60 @@ from typing import Any
 
 from cair.domain import ids
 from cair.domain.access import Role
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
 from cair.domain.contracts.organization import AccountChange, ChangeDecision, ChangeResult
 from cair.domain.request import RequestedUser
-from cair.operations import sessions
 from cair.operations.context import Context
-from cair.operations.errors import OperationError
-from cair.operations.sessions import authorize
+from cair.operations.errors import Invalid, OperationError, Refused
+from cair.operations.sessions import Representative
 from cair.operations.updates import send_update
 from cair.store import changes
 from cair.workflows.organization import OrganizationWorkflow
 
 
 async def update_info(
-    ctx: Context,
-    session_token: str | None,
-    provider_id: str,
-    info: InfoUpdate,
-    *,
-    change_id: str | None = None,
+    ctx: Context, who: Representative, info: InfoUpdate, *, change_id: str | None = None
 ) -> ChangeResult:
-    return await _submit(
-        ctx, session_token, provider_id, ChangeKind.UPDATE_INFO, change_id, info=info
-    )
+    return await _submit(ctx, who, ChangeKind.UPDATE_INFO, change_id, info=info)
 
 
 async def add_user(
-    ctx: Context,
-    session_token: str | None,
-    provider_id: str,
-    user: RequestedUser,
-    *,
-    change_id: str | None = None,
+    ctx: Context, who: Representative, user: RequestedUser, *, change_id: str | None = None
 ) -> ChangeResult:
-    return await _submit(
-        ctx, session_token, provider_id, ChangeKind.ADD_USER, change_id, new_user=user
-    )
+    return await _submit(ctx, who, ChangeKind.ADD_USER, change_id, new_user=user)
 
 
 async def user_change(
     ctx: Context,
-    session_token: str | None,
+    who: Representative,
     kind: ChangeKind,
     user_id: str,
     *,
     role: str | None = None,
+    user_update: UserUpdate | None = None,
     change_id: str | None = None,
 ) -> ChangeResult:
-    """inactivate / reactivate / change role / name or remove representative, for one user of
-    the signed-in representative's organization. A user of another organization is 'no user'
-    here, worded as for one that does not exist at all."""
-    provider_id = (await sessions.current(ctx, session_token)).provider_id
+    """inactivate / reactivate / change role / correct / name a representative, for one user of
+    the representative's own organization. A user of another organization is 'no user' here,
+    worded as for one that does not exist at all."""
     if role is not None and role not in tuple(Role):
-        raise OperationError(f"role: unknown role {role!r}; one of {', '.join(Role)}")
+        raise Invalid(f"role: unknown role {role!r}; one of {', '.join(Role)}")
     return await _submit(
         ctx,
-        session_token,
-        provider_id,
+        who,
         kind,
         change_id,
         user_id=user_id,
         role=Role(role) if role else None,
+        user_update=user_update,
     )
+
+
+async def remove_representative(
+    ctx: Context, who: Representative, email: str, *, change_id: str | None = None
+) -> ChangeResult:
+    """By address: a representative need not be a user."""
+    return await _submit(ctx, who, ChangeKind.REMOVE_REPRESENTATIVE, change_id, email=email)
 
 
 async def pending_approvals(ctx: Context) -> list[dict[str, Any]]:
@@ -116,29 +108,27 @@ async def decide(
 
 async def _submit(
     ctx: Context,
-    session_token: str | None,
-    provider_id: str,
+    who: Representative,
     kind: ChangeKind,
     change_id: str | None,
     **fields: Any,
 ) -> ChangeResult:
-    requested_by = await authorize(ctx, session_token, provider_id)
     change = AccountChange(
-        change_id=change_id or ids.new_change_id(), kind=kind, requested_by=requested_by, **fields
+        change_id=change_id or ids.new_change_id(), kind=kind, requested_by=who.email, **fields
     )
     client = await ctx.temporal()
 
     async def missing() -> str:
-        return f"the account of {provider_id} is not open for changes yet"
+        return f"the account of {who.provider_id} is not open for changes yet"
 
     result = await send_update(
         client.get_workflow_handle_for(
-            OrganizationWorkflow.run, ids.organization_workflow_id(provider_id)
+            OrganizationWorkflow.run, ids.organization_workflow_id(who.provider_id)
         ),
         OrganizationWorkflow.submit_change,
         change,
         missing=missing,
     )
     if result.status == ChangeStatus.REFUSED:
-        raise OperationError(f"change {result.change_id} refused: {result.message}")
+        raise Refused(f"change {result.change_id} refused: {result.message}")
     return result

@@ -1,5 +1,5 @@
-"""What a representative reads about their organization: the account, its changes, its audit
-trail. Each call is authorized against the organization first."""
+"""What a representative (or staff) reads about one organization: the account, its changes, its
+audit trail. The caller is authorized already (the API's dependencies decide who may read)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,18 @@ from typing import Any
 from cair.domain import ids
 from cair.domain.contracts.organization import PendingChanges
 from cair.operations.context import Context
-from cair.operations.errors import OperationError
-from cair.operations.sessions import authorize
+from cair.operations.errors import NotFound
 from cair.store import audit as audit_log
 from cair.store import changes as change_log
 from cair.store import organizations, representatives, users
 from cair.workflows.organization import OrganizationWorkflow
 
 
-async def show(ctx: Context, session_token: str | None, provider_id: str) -> dict[str, Any]:
-    await authorize(ctx, session_token, provider_id)
+async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
     async with ctx.db.sessions() as session:
         org = await organizations.by_provider_id(session, provider_id)
         if org is None:
-            raise OperationError(f"no organization {provider_id}")
+            raise NotFound(f"no organization {provider_id}")
         site = await organizations.main_site(session, org.id)
         members = await users.of_organization(session, org.id)
         reps = await representatives.active_of(session, org.id)
@@ -31,6 +29,7 @@ async def show(ctx: Context, session_token: str | None, provider_id: str) -> dic
         "name": org.name,
         "type": org.org_type,
         "county": org.county,
+        "region": org.region,
         "access_level": org.access_level,
         "contacts": org.contacts,
         "site": organizations.site_view(site),
@@ -41,6 +40,10 @@ async def show(ctx: Context, session_token: str | None, provider_id: str) -> dic
                 "email": u.email,
                 "role": u.role,
                 "state": u.state,
+                "training_deadline": u.training_deadline.isoformat()
+                if u.training_deadline
+                else None,
+                "password_set": u.password_set_at is not None,
             }
             for u in members
         ],
@@ -48,9 +51,8 @@ async def show(ctx: Context, session_token: str | None, provider_id: str) -> dic
     }
 
 
-async def changes(ctx: Context, session_token: str | None, provider_id: str) -> dict[str, Any]:
+async def changes(ctx: Context, provider_id: str) -> dict[str, Any]:
     """The queue (from the workflow) and the history (from the store)."""
-    await authorize(ctx, session_token, provider_id)
     client = await ctx.temporal()
     pending: PendingChanges = await client.get_workflow_handle_for(
         OrganizationWorkflow.run, ids.organization_workflow_id(provider_id)
@@ -64,8 +66,7 @@ async def changes(ctx: Context, session_token: str | None, provider_id: str) -> 
     }
 
 
-async def audit(ctx: Context, session_token: str | None, provider_id: str) -> list[dict[str, Any]]:
-    await authorize(ctx, session_token, provider_id)
+async def audit(ctx: Context, provider_id: str) -> list[dict[str, Any]]:
     async with ctx.db.sessions() as session:
         entries = await audit_log.of_organization(session, provider_id)
     return [asdict(entry) for entry in entries]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.client import (
@@ -16,6 +18,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
 from cair.domain import ids
+from cair.domain.business_days import business_days_between
 from cair.domain.contracts.enrollment import (
     Amendment,
     ChangeRequest,
@@ -24,24 +27,43 @@ from cair.domain.contracts.enrollment import (
     Rejection,
     StaffDecision,
 )
-from cair.domain.stages import STAGE_EXPLANATIONS, Stage
+from cair.domain.stages import FOR_APPLICANTS, STAGE_EXPLANATIONS, Stage
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
-from cair.operations.errors import Forbidden, OperationError
+from cair.operations.errors import Forbidden, Invalid, NotFound, OperationError
+from cair.operations.rate_limits import Limit, check_and_count
 from cair.operations.updates import send_update
-from cair.store import enrollments, links
-from cair.store.enrollments import EnrollmentView
+from cair.store import audit, enrollments, links
+from cair.store.audit import AuditEntry
+from cair.store.enrollments import DuplicateHint, EnrollmentView
 from cair.store.links import LinkPurpose, LinkRefused
 from cair.workflows.enrollment import EnrollmentWorkflow
 
 
-async def submit(ctx: Context, data: Any, *, wait_seconds: float = 30.0) -> EnrollmentStatus:
+async def submit(
+    ctx: Context, data: Any, *, wait_seconds: float = 30.0, client: str | None = None
+) -> EnrollmentStatus:
     """Validate (raising InvalidRequest before anything starts), start the workflow, and wait
-    until it knows where the request goes (review, local representative, or duplicate)."""
+    until it knows where the request goes (review, local representative, or duplicate).
+    ``client`` (an address) is limited in how many enrollments it may start an hour."""
     valid = validate_enrollment(data)
+    if client is not None:
+        async with ctx.db.sessions.begin() as session:
+            await check_and_count(
+                session,
+                [
+                    Limit(
+                        "submit-client",
+                        client,
+                        ctx.settings.submit_limit_per_client,
+                        timedelta(hours=1),
+                        "too many enrollments sent from here",
+                    )
+                ],
+            )
     enrollment_id = ids.new_enrollment_id()
-    client = await ctx.temporal()
-    handle = await client.start_workflow(
+    temporal = await ctx.temporal()
+    handle = await temporal.start_workflow(
         EnrollmentWorkflow.run,
         EnrollmentInput(
             enrollment_id=enrollment_id,
@@ -68,15 +90,127 @@ async def status(ctx: Context, enrollment_id: str) -> EnrollmentView:
     async with ctx.db.sessions() as session:
         view = await enrollments.view(session, enrollment_id)
     if view is None:
-        raise OperationError(f"no enrollment {enrollment_id}")
+        raise NotFound(f"no enrollment {enrollment_id}")
     return view
 
 
-async def listing(ctx: Context, *, stage: str | None = None) -> list[EnrollmentView]:
-    if stage is not None and stage not in tuple(Stage):
-        raise OperationError(f"stage: unknown stage {stage!r}; one of: {', '.join(Stage)}")
+STATUS_LINK_TTL = timedelta(days=180)
+
+
+async def issue_status_token(ctx: Context, enrollment_id: str) -> str:
+    """The applicant's own key to the enrollment's status (stored as a digest only)."""
+    async with ctx.db.sessions.begin() as session:
+        return await links.issue(
+            session,
+            purpose=LinkPurpose.STATUS,
+            subject=enrollments.link_subject(enrollment_id),
+            issue_key=f"{enrollment_id}/status",
+            ttl=STATUS_LINK_TTL,
+        )
+
+
+async def holds_status_token(ctx: Context, enrollment_id: str, token: str) -> bool:
+    """Whether ``token`` opens this enrollment's status (the acknowledgement's link, or the
+    token given when it was submitted)."""
     async with ctx.db.sessions() as session:
-        return await enrollments.listing(session, stage=stage)
+        link = await links.find_usable(session, token, purpose=LinkPurpose.STATUS)
+    return link is not None and link.subject == enrollments.link_subject(enrollment_id)
+
+
+@dataclass(frozen=True)
+class ApplicantView:
+    """What the applicant sees: where the request stands, in plain words, and what is next."""
+
+    id: str
+    stage: str
+    stage_label: str
+    next_step: str
+    organization: str
+    region: str
+    submitted_at: str
+    provider_id: str | None
+    note: str | None
+
+
+async def applicant_view(ctx: Context, enrollment_id: str) -> ApplicantView:
+    view = await status(ctx, enrollment_id)
+    label, next_step = FOR_APPLICANTS[Stage(view.stage)]
+    shown_note = view.note if view.stage in (Stage.REJECTED, Stage.CHANGES_REQUESTED) else None
+    return ApplicantView(
+        id=view.id,
+        stage=view.stage,
+        stage_label=label,
+        next_step=next_step,
+        organization=view.org_name,
+        region=view.region,
+        submitted_at=view.submitted_at,
+        provider_id=view.provider_id,
+        note=shown_note,
+    )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    view: EnrollmentView
+    waiting_business_days: int
+
+
+async def queue(
+    ctx: Context,
+    *,
+    stage: str | None = None,
+    region: str | None = None,
+    org_type: str | None = None,
+    min_business_days: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[QueueItem], int]:
+    """Staff's queue: oldest first, each with how many business days it has waited."""
+    if stage is not None and stage not in tuple(Stage):
+        raise Invalid(f"stage: unknown stage {stage!r}; one of: {', '.join(Stage)}")
+    now = datetime.now(UTC)
+    before = None
+    if min_business_days:
+        before = now
+        while business_days_between(before, now) < min_business_days:
+            before -= timedelta(days=1)
+    async with ctx.db.sessions() as session:
+        views, total = await enrollments.listing(
+            session,
+            stage=stage,
+            region=region,
+            org_type=org_type,
+            submitted_before=before,
+            limit=limit,
+            offset=offset,
+        )
+    items = [
+        QueueItem(v, business_days_between(datetime.fromisoformat(v.submitted_at), now))
+        for v in views
+    ]
+    return items, total
+
+
+@dataclass(frozen=True)
+class StaffEnrollment:
+    """Everything staff read before deciding: the request in full, who changed in an
+    amendment, enrollments that look like the same organization, and the audit trail."""
+
+    view: EnrollmentView
+    request: dict[str, Any]
+    duplicate_hints: list[DuplicateHint]
+    history: list[AuditEntry]
+
+
+async def detail(ctx: Context, enrollment_id: str) -> StaffEnrollment:
+    async with ctx.db.sessions() as session:
+        view = await enrollments.view(session, enrollment_id)
+        row = await enrollments.get(session, enrollment_id)
+        if view is None or row is None:
+            raise NotFound(f"no enrollment {enrollment_id}")
+        hints = await enrollments.sharing_keys(session, enrollment_id)
+        history = await audit.of_subject(session, enrollment_id)
+    return StaffEnrollment(view=view, request=row.request, duplicate_hints=hints, history=history)
 
 
 async def approve(ctx: Context, enrollment_id: str, *, by: str) -> EnrollmentStatus:

@@ -10,6 +10,12 @@ class OperationError(Exception):
     status = 409
 
 
+class Refused(OperationError):
+    """A change the rules refuse; the message says which rule."""
+
+    status = 422
+
+
 class NotFound(OperationError):
     """No such thing — or none the caller may know of: the answer is the same either way."""
 

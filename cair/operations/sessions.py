@@ -1,6 +1,7 @@
-"""Representatives' sign-in: an e-mailed single-use link, redeemed for a session that ends after
-eight hours, after half an hour unused, or at sign-out. Who a session belongs to — and so which
-organization its holder may touch — is decided here and nowhere else."""
+"""Sign-in for representatives and registry staff: an e-mailed single-use link, redeemed for a
+session that ends after eight hours, after half an hour unused, or at sign-out. Who a session
+belongs to — a representative of one organization, or a staff member with roles — is decided
+here and nowhere else."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 from cair.domain import ids
 from cair.domain.contracts.sign_in import SignInInput
+from cair.domain.staff_roles import StaffRole
 from cair.operations.context import Context
-from cair.operations.errors import Forbidden, NotSignedIn, OperationError, TooManyRequests
+from cair.operations.errors import Forbidden, NotSignedIn, OperationError
 from cair.operations.links import open_link
-from cair.store import organizations, representatives, sessions, sign_in_attempts
-from cair.store.database import Session
+from cair.operations.rate_limits import Limit, check_and_count
+from cair.store import organizations, representatives, sessions, staff
 from cair.store.links import LinkPurpose
-from cair.store.models import as_utc
 from cair.workflows.sign_in import RepresentativeSignInWorkflow
 
 SESSION_TTL = timedelta(hours=8)
@@ -23,6 +24,10 @@ SESSION_IDLE = timedelta(minutes=30)
 SIGN_IN_TTL_MINUTES = 15
 ADDRESS_WINDOW = timedelta(minutes=15)  # the limits themselves are settings
 ORGANIZATION_WINDOW = timedelta(hours=1)
+STAFF_SIGN_IN_ANSWER = (
+    "If {email} belongs to registry staff, a sign-in link is on its way to that address; it "
+    "works for {minutes} minutes."
+)
 SIGN_IN_ANSWER = (
     "If {email} is an authorized representative of {provider_id}, a sign-in link is on its way "
     "to that address; it works for {minutes} minutes."
@@ -31,12 +36,14 @@ SIGN_IN_ANSWER = (
 
 @dataclass(frozen=True)
 class SignedIn:
-    """A signed-in representative, as redeemed: the token is shown this once."""
+    """A new session, as redeemed: the token is shown this once."""
 
     token: str
-    provider_id: str
+    kind: str  # "representative" or "staff"
     email: str
     expires_at: str
+    provider_id: str | None = None  # a representative's organization
+    roles: tuple[StaffRole, ...] = ()  # a staff member's roles
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,16 @@ class Representative:
     email: str
 
 
+@dataclass(frozen=True)
+class StaffMember:
+    """Who holds a live session: a member of registry staff, with roles."""
+
+    staff_id: int
+    email: str
+    name: str
+    roles: frozenset[StaffRole]
+
+
 async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
     """E-mail a sign-in link to a representative. Anyone else gets the same answer and no
     e-mail, so the command cannot be used to find out who represents an organization; the
@@ -55,10 +72,26 @@ async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
     answer = SIGN_IN_ANSWER.format(
         email=email, provider_id=provider_id, minutes=SIGN_IN_TTL_MINUTES
     )
-    scope = f"org:{provider_id}"
     async with ctx.db.sessions.begin() as session:
-        await _within_limits(ctx, session, scope, email)
-        await sign_in_attempts.record(session, scope=scope, address=email)
+        await check_and_count(
+            session,
+            [
+                Limit(
+                    "sign-in-address",
+                    email,
+                    ctx.settings.sign_in_limit_per_address,
+                    ADDRESS_WINDOW,
+                    "too many sign-in links asked for this address",
+                ),
+                Limit(
+                    "sign-in-organization",
+                    provider_id,
+                    ctx.settings.sign_in_limit_per_organization,
+                    ORGANIZATION_WINDOW,
+                    "too many sign-in links asked for this organization",
+                ),
+            ],
+        )
         representative = await representatives.active_by_email(session, provider_id, email)
     if representative is None:
         return answer
@@ -77,37 +110,74 @@ async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
     return answer
 
 
-async def _within_limits(ctx: Context, session: Session, scope: str, address: str) -> None:
-    now = datetime.now(UTC)
-    since = now - ADDRESS_WINDOW
-    asked = await sign_in_attempts.count_for_address(session, address, since=since)
-    if asked >= ctx.settings.sign_in_limit_per_address:
-        oldest = await sign_in_attempts.oldest_since(session, address, since=since) or now
-        wait = ADDRESS_WINDOW - (now - as_utc(oldest))
-        raise TooManyRequests(
-            f"too many sign-in links asked for this address; try again in "
-            f"{max(1, int(wait.total_seconds() // 60) + 1)} minutes",
-            retry_after_seconds=max(1, int(wait.total_seconds())),
+async def staff_sign_in(ctx: Context, email: str) -> str:
+    """E-mail a sign-in link to a staff member; anyone else gets the same answer, no e-mail."""
+    answer = STAFF_SIGN_IN_ANSWER.format(email=email, minutes=SIGN_IN_TTL_MINUTES)
+    async with ctx.db.sessions.begin() as session:
+        await check_and_count(
+            session,
+            [
+                Limit(
+                    "sign-in-address",
+                    email,
+                    ctx.settings.sign_in_limit_per_address,
+                    ADDRESS_WINDOW,
+                    "too many sign-in links asked for this address",
+                ),
+                Limit(
+                    "sign-in-staff",
+                    "staff",
+                    ctx.settings.sign_in_limit_per_organization,
+                    ORGANIZATION_WINDOW,
+                    "too many staff sign-in links asked for",
+                ),
+            ],
         )
-    since = now - ORGANIZATION_WINDOW
-    asked = await sign_in_attempts.count_for_scope(session, scope, since=since)
-    if asked >= ctx.settings.sign_in_limit_per_organization:
-        raise TooManyRequests(
-            "too many sign-in links asked for this organization; try again within the hour",
-            retry_after_seconds=int(ORGANIZATION_WINDOW.total_seconds()),
-        )
+        member = await staff.by_email(session, email)
+    if member is None or not member.active:
+        return answer
+    client = await ctx.temporal()
+    await client.start_workflow(
+        RepresentativeSignInWorkflow.run,
+        SignInInput(
+            provider_id="",
+            representative_id=0,
+            staff_id=member.id,
+            ttl_minutes=SIGN_IN_TTL_MINUTES,
+            activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
+        ),
+        id=ids.staff_sign_in_workflow_id(ids.new_nonce()),
+        task_queue=ctx.settings.temporal_task_queue,
+    )
+    return answer
 
 
 async def redeem(ctx: Context, token: str) -> SignedIn:
-    """Exchange a sign-in link for a session token (stored only as a digest)."""
+    """Exchange a sign-in link — a representative's or a staff member's — for a session token
+    (stored only as a digest)."""
+    expires = datetime.now(UTC) + SESSION_TTL
     async with ctx.db.sessions.begin() as session:
         link = await open_link(session, token, purpose=LinkPurpose.SIGN_IN)
-        representative = await representatives.get(session, int(link.subject.removeprefix("rep:")))
+        kind, _, subject = link.subject.partition(":")
+        if kind == "staff":
+            member = await staff.get(session, int(subject))
+            if member is None or not member.active:
+                raise Forbidden("your staff account is no longer active")
+            session_token = await sessions.open_session(
+                session, kind=sessions.STAFF, subject_id=member.id, expires_at=expires
+            )
+            return SignedIn(
+                token=session_token,
+                kind=sessions.STAFF,
+                email=member.email,
+                expires_at=expires.isoformat(),
+                roles=tuple(sorted(StaffRole(r) for r in staff.roles_of(member))),
+            )
+        representative = await representatives.get(session, int(subject))
         if representative is None or not representative.active:
             raise Forbidden("you are no longer an authorized representative")
         org = await organizations.get(session, representative.organization_id)
         assert org is not None and org.provider_id is not None
-        expires = datetime.now(UTC) + SESSION_TTL
         session_token = await sessions.open_session(
             session,
             kind=sessions.REPRESENTATIVE,
@@ -117,6 +187,7 @@ async def redeem(ctx: Context, token: str) -> SignedIn:
         )
         return SignedIn(
             token=session_token,
+            kind=sessions.REPRESENTATIVE,
             provider_id=org.provider_id,
             email=representative.email,
             expires_at=expires.isoformat(),
@@ -138,6 +209,27 @@ async def current(ctx: Context, session_token: str | None) -> Representative:
             representative_id=representative.id,
             provider_id=row.provider_id,
             email=representative.email,
+        )
+
+
+async def current_staff(ctx: Context, session_token: str | None) -> StaffMember:
+    """The staff member whose live session this is, or a refusal to sign in (again)."""
+    if not session_token:
+        raise NotSignedIn("not signed in: sign in with `cair staff sign-in` first")
+    async with ctx.db.sessions.begin() as session:
+        row = await sessions.find_live(session, session_token, idle=SESSION_IDLE)
+        if row is None or row.kind != sessions.STAFF:
+            raise NotSignedIn(
+                "not signed in as staff: the session is unknown, ended, idle or expired"
+            )
+        member = await staff.get(session, row.subject_id)
+        if member is None or not member.active:
+            raise NotSignedIn("not signed in: your staff account is no longer active")
+        return StaffMember(
+            staff_id=member.id,
+            email=member.email,
+            name=member.name,
+            roles=frozenset(StaffRole(r) for r in staff.roles_of(member)),
         )
 
 

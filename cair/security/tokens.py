@@ -1,4 +1,4 @@
-"""Single-use link tokens: random, URL-safe, stored only as a SHA-256 digest."""
+"""Single-use link tokens and session tokens: random, URL-safe, stored only as a SHA-256 digest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import secrets
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    """256 random bits, URL-safe. Never starting with '-': people paste tokens after commands,
+    where a leading dash reads as an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def token_digest(token: str) -> str:

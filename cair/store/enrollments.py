@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store import organizations
@@ -121,11 +122,52 @@ async def view(session: AsyncSession, enrollment_id: str) -> EnrollmentView | No
     return _view(row, users)
 
 
-async def listing(session: AsyncSession, *, stage: str | None = None) -> list[EnrollmentView]:
-    query = select(EnrollmentRequestRow).order_by(EnrollmentRequestRow.submitted_at)
+async def listing(
+    session: AsyncSession,
+    *,
+    stage: str | None = None,
+    region: str | None = None,
+    org_type: str | None = None,
+    submitted_before: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[EnrollmentView], int]:
+    """Enrollments oldest first, filtered; returns one page and the total."""
+    query = select(EnrollmentRequestRow)
     if stage:
         query = query.where(EnrollmentRequestRow.stage == stage)
-    return [_view(row, []) for row in await session.scalars(query)]
+    if region:
+        query = query.where(EnrollmentRequestRow.region == region)
+    if org_type:
+        query = query.where(EnrollmentRequestRow.org_type == org_type)
+    if submitted_before:
+        query = query.where(EnrollmentRequestRow.submitted_at <= submitted_before)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    query = query.order_by(EnrollmentRequestRow.submitted_at).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_view(row, []) for row in await session.scalars(query)], int(total or 0)
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    enrollment_id: str
+    stage: str
+    org_name: str
+    provider_id: str | None
+
+
+async def sharing_keys(session: AsyncSession, enrollment_id: str) -> list[DuplicateHint]:
+    """Other enrollments that share an identity key with this one, in any stage: the same
+    organization enrolling again, or one that looks like it."""
+    mine = select(EnrollmentKeyRow.key).where(EnrollmentKeyRow.enrollment_id == enrollment_id)
+    alike = select(EnrollmentKeyRow.enrollment_id).where(EnrollmentKeyRow.key.in_(mine))
+    rows = await session.scalars(
+        select(EnrollmentRequestRow)
+        .where(EnrollmentRequestRow.id.in_(alike), EnrollmentRequestRow.id != enrollment_id)
+        .order_by(EnrollmentRequestRow.submitted_at)
+    )
+    return [DuplicateHint(r.id, r.stage, r.org_name, r.provider_id) for r in rows]
 
 
 def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StatementError,
+)
 
 
 def bad_data_reason(error: BaseException) -> str | None:
@@ -13,4 +20,20 @@ def bad_data_reason(error: BaseException) -> str | None:
         return f"the database refused a value as too long or of the wrong kind ({original})"
     if isinstance(error, StatementError) and isinstance(error.orig, ValueError | TypeError):
         return f"a value could not be stored ({type(error.orig).__name__})"
+    return None
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """A sentence when the database is away or not set up, else None."""
+    text = str(getattr(error, "orig", error)).lower()
+    if isinstance(error, OperationalError | ProgrammingError) and (
+        "no such table" in text or "does not exist" in text
+    ):
+        return "the database is not set up yet: run `cair migrate`"
+    if isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        return "the database does not answer; try again in a moment"
+    if isinstance(error, ConnectionError | OSError) and not isinstance(error, FileNotFoundError):
+        return "a service this one needs does not answer; try again in a moment"
     return None

@@ -18,6 +18,7 @@ class LinkPurpose(StrEnum):
     PASSWORD_SETUP = "password_setup"
     SIGN_IN = "sign_in"
     AMEND = "amend"
+    STATUS = "status"  # the applicant's key to the status page; used many times
 
 
 class LinkRefused(Exception):

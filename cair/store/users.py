@@ -144,3 +144,8 @@ async def listing(
 
 def _deadline(user: UserRow) -> str | None:
     return as_utc(user.training_deadline).isoformat() if user.training_deadline else None
+
+
+async def set_password(session: AsyncSession, user: UserRow, password_hash: str) -> None:
+    user.password_hash = password_hash
+    user.password_set_at = datetime.now(UTC)

@@ -104,8 +104,14 @@ class OrganizationWorkflow:
             raise ValueError("user: give the new user's name, e-mail and role")
         if change.kind == ChangeKind.UPDATE_INFO and change.info is None:
             raise ValueError("info: nothing to update")
-        needs_user = change.kind not in (ChangeKind.ADD_USER, ChangeKind.UPDATE_INFO)
-        if needs_user and not change.user_id:
+        if change.kind == ChangeKind.UPDATE_USER and change.user_update is None:
+            raise ValueError("user: nothing to correct")
+        if change.kind == ChangeKind.REMOVE_REPRESENTATIVE:
+            if not (change.user_id or change.email):
+                raise ValueError("email: which representative?")
+        elif (
+            change.kind not in (ChangeKind.ADD_USER, ChangeKind.UPDATE_INFO) and not change.user_id
+        ):
             raise ValueError("user_id: which user?")
         role = change.new_user.role if change.new_user else change.role
         if change.kind in (ChangeKind.ADD_USER, ChangeKind.CHANGE_ROLE):

@@ -1,5 +1,6 @@
-"""RepresentativeSignInWorkflow (id ``sign-in-<provider id>-<nonce>``): e-mail a representative a
-single-use sign-in link and end its life after its time-to-live, on a durable timer."""
+"""RepresentativeSignInWorkflow (id ``sign-in-<provider id>-<nonce>``, for staff
+``sign-in-staff-<nonce>``): e-mail a representative — or a staff member — a single-use sign-in link
+and end its life after its time-to-live, on a durable timer."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ class RepresentativeSignInWorkflow:
         await steps.send_mail(
             MailOrder(
                 key=key,
-                mail=Mail.SIGN_IN_LINK,
-                provider_id=start.provider_id,
+                mail=Mail.SIGN_IN_LINK if start.staff_id is None else Mail.STAFF_SIGN_IN_LINK,
+                provider_id=start.provider_id or None,
                 representative_id=start.representative_id,
+                staff_id=start.staff_id,
                 ttl_minutes=start.ttl_minutes,
             )
         )

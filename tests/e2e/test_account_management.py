@@ -4,20 +4,24 @@ changes are ordered, idempotent, audited, approved by staff where they raise acc
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateStage
 
-from cair.domain.account_changes import ChangeKind, InfoUpdate
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
 from cair.domain.contracts.organization import AccountChange, ChangeResult
 from cair.domain.ids import organization_workflow_id
 from cair.domain.request import Contact, Contacts, RequestedUser
 from cair.operations import account_changes, account_views, enrollments, sessions, users
 from cair.operations.context import Context
-from cair.operations.errors import OperationError
+from cair.operations.errors import NotSignedIn, OperationError
+from cair.operations.sessions import Representative
 from cair.store.models import (
     AccountChangeRow,
     AuditRow,
@@ -28,7 +32,7 @@ from cair.store.models import (
 )
 from cair.store.users import by_user_id as find_user
 from cair.workflows.organization import OrganizationWorkflow
-from tests.conftest import Stack, eventually
+from tests.conftest import STAFF_ADMIN, Stack, eventually
 from tests.e2e.test_enrollment_review import variant
 from tests.support import body_text
 
@@ -43,6 +47,7 @@ JO = "jo.kim@lakeshore-fm.example"
 class Account:
     provider_id: str
     session: str
+    who: Representative
     users: dict[str, str]  # e-mail -> User ID
 
 
@@ -66,10 +71,12 @@ async def enrolled(
         )
         assert org is not None
         rows = (await db.scalars(select(UserRow).where(UserRow.organization_id == org.id))).all()
-    return Account(provider_id, session, {u.email: str(u.user_id) for u in rows})
+    who = await sessions.current(ctx, session)
+    return Account(provider_id, session, who, {u.email: str(u.user_id) for u in rows})
 
 
-async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> str:
+async def sign_in_token(stack: Stack, ctx: Context, provider_id: str, email: str) -> str:
+    """Ask for a sign-in link and take its token from the e-mail, as a person does."""
     before = len(stack.outbox.to(email, f"sign-in link ({provider_id})"))
     await sessions.sign_in(ctx, provider_id, email)
     mails = await eventually(
@@ -80,7 +87,11 @@ async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> s
     )
     token = re.search(r"cair account redeem (\S+)", body_text(mails[-1]))
     assert token
-    return (await sessions.redeem(ctx, token.group(1))).token
+    return token.group(1)
+
+
+async def sign_in(stack: Stack, ctx: Context, provider_id: str, email: str) -> str:
+    return (await sessions.redeem(ctx, await sign_in_token(stack, ctx, provider_id, email))).token
 
 
 async def user_row(ctx: Context, user_id: str) -> UserRow:
@@ -90,7 +101,9 @@ async def user_row(ctx: Context, user_id: str) -> UserRow:
     return row
 
 
-async def test_sign_in_answers_alike_and_links_are_single_use(stack: Stack, ctx: Context) -> None:
+async def test_sign_in_answers_alike_and_links_are_single_use(
+    stack: Stack, ctx: Context, tmp_path: Path
+) -> None:
     account = await enrolled(stack, ctx, "school", "SignIn")
     stranger = "someone@elsewhere.example"
     answer_stranger = await sessions.sign_in(ctx, account.provider_id, stranger)
@@ -106,27 +119,35 @@ async def test_sign_in_answers_alike_and_links_are_single_use(stack: Stack, ctx:
     link = stack.outbox.to("msingh@redwood-elem.example", "sign-in link")[-1]
     token = re.search(r"cair account redeem (\S+)", body_text(link))
     assert token
-    shown = stack.cli("account", "redeem", token.group(1))
-    assert shown.stdout.startswith("export CAIR_SESSION=")
-    again = stack.cli("account", "redeem", token.group(1), check=False)
+    maya = tmp_path / "maya"
+    shown = stack.cli("account", "redeem", token.group(1), config=maya)
+    assert f"for {account.provider_id}" in shown.stdout
+    assert token.group(1) not in (maya / "credentials.json").read_text()  # the session, not it
+    again = stack.cli("account", "redeem", token.group(1), check=False, config=tmp_path / "x")
     assert again.returncode == 1 and "already been used" in again.stderr
 
-    session = shown.stdout.strip().split("=", 1)[1]
-    listed = stack.cli("account", "show", account.provider_id, "--session", session).stdout
-    assert "msingh@redwood-elem.example" in listed
-    refused = stack.cli("account", "show", account.provider_id, check=False)
+    listed = stack.cli("account", "show", config=maya).stdout
+    assert "msingh@redwood-elem.example" in json.loads(listed)["representatives"][0]["email"]
+    refused = stack.cli("account", "show", check=False, config=tmp_path / "nobody")
     assert refused.returncode == 1 and "not signed in" in refused.stderr
+    stack.cli("account", "sign-out", config=maya)
+    ended = stack.cli("account", "show", check=False, config=maya)
+    assert ended.returncode == 1 and "not signed in" in ended.stderr
 
 
-async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
+async def test_representative_manages_users(
+    stack: Stack, ctx: Context, staff_cli: Path, tmp_path: Path
+) -> None:
     account = await enrolled(stack, ctx, "clinic", "Manage")
-    s, provider = account.session, account.provider_id
+    who, provider = account.who, account.provider_id
+    sam_cli = tmp_path / "sam"
+    token = await sign_in_token(stack, ctx, provider, SAM)
+    stack.cli("account", "redeem", token, config=sam_cli)
 
     # Add a Regular user: active only after training.
     added = await account_changes.add_user(
         ctx,
-        s,
-        provider,
+        who,
         RequestedUser(
             first_name="Ray", last_name="Vu", email="ray.vu@lakeshore-fm.example", role="regular"
         ),
@@ -137,7 +158,7 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
     await users.training_complete(ctx, added.user_id, kind="webinar", by="Dana Staff")
     await eventually(lambda: stack.outbox.to("ray.vu@lakeshore-fm.example", "set your password"))
     assert (await user_row(ctx, added.user_id)).state == "active"
-    stack.cli("account", "inactivate-user", added.user_id, "--session", s)
+    stack.cli("account", "inactivate-user", added.user_id, config=sam_cli)
     async with ctx.db.sessions() as db:
         links = (
             await db.scalars(select(LinkTokenRow).where(LinkTokenRow.subject == added.user_id))
@@ -146,7 +167,7 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
 
     # Inactivate a user: at once, with e-mails and audit entries.
     lee = account.users[LEE]
-    done = stack.cli("account", "inactivate-user", lee, "--session", s)
+    done = stack.cli("account", "inactivate-user", lee, config=sam_cli)
     assert "applied" in done.stdout
     assert (await user_row(ctx, lee)).state == "inactive"
     await eventually(lambda: stack.outbox.to(LEE, "inactivate user"))
@@ -154,15 +175,17 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
 
     # Raise Read-Only to Regular: staff approval, then training.
     jo = account.users[JO]
-    raised = await account_changes.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="regular")
+    raised = await account_changes.user_change(ctx, who, ChangeKind.CHANGE_ROLE, jo, role="regular")
     assert raised.status == "awaiting_approval"
     assert (await user_row(ctx, jo)).role == "read_only"
     staff_mail = await eventually(
         lambda: stack.outbox.to("cair-enrollment-staff@cair.example", raised.change_id)
     )
     assert f"cair account approve {raised.change_id}" in body_text(staff_mail[0])
-    assert raised.change_id in stack.cli("account", "pending").stdout
-    approved = stack.cli("account", "approve", raised.change_id, "--by", "Dana Staff")
+    assert raised.change_id in stack.cli("account", "pending", config=staff_cli).stdout
+    refused = stack.cli("account", "approve", raised.change_id, check=False, config=sam_cli)
+    assert refused.returncode == 1 and "not signed in as staff" in refused.stderr
+    approved = stack.cli("account", "approve", raised.change_id, config=staff_cli)
     assert "applied" in approved.stdout
     jo_row = await user_row(ctx, jo)
     assert (jo_row.role, jo_row.state) == ("regular", "pending_training")
@@ -172,7 +195,7 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
     # Lower a Power user to Read-Only: at once.
     sam = account.users[SAM]
     lowered = await account_changes.user_change(
-        ctx, s, ChangeKind.CHANGE_ROLE, sam, role="read_only"
+        ctx, who, ChangeKind.CHANGE_ROLE, sam, role="read_only"
     )
     assert lowered.status == "applied"
     sam_row = await user_row(ctx, sam)
@@ -180,12 +203,12 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
 
     # The last representative cannot be inactivated; a role above the level is refused.
     with pytest.raises(OperationError, match="last authorized representative"):
-        await account_changes.user_change(ctx, s, ChangeKind.INACTIVATE_USER, sam)
+        await account_changes.user_change(ctx, who, ChangeKind.INACTIVATE_USER, sam)
     with pytest.raises(OperationError, match="dx_qa exceeds"):
-        await account_changes.user_change(ctx, s, ChangeKind.CHANGE_ROLE, jo, role="dx_qa")
+        await account_changes.user_change(ctx, who, ChangeKind.CHANGE_ROLE, jo, role="dx_qa")
     assert (await user_row(ctx, sam)).state == "active"
 
-    audit = await account_views.audit(ctx, s, provider)
+    audit = await account_views.audit(ctx, provider)
     actions = [entry["action"] for entry in audit]
     for action in (
         "account.add_user",
@@ -194,10 +217,10 @@ async def test_representative_manages_users(stack: Stack, ctx: Context) -> None:
         "account.change_role.approved",
     ):
         assert action in actions
+    approval = next(e for e in audit if e["action"] == "account.change_role.approved")
+    assert approval["actor"] == STAFF_ADMIN  # the signed-in staff member, not a typed name
     inactivation = next(e for e in audit if e["action"] == "account.inactivate_user")
-    assert inactivation["old"] == {"state": "active"} or inactivation["old"] == {
-        "state": "pending_training"
-    }
+    assert inactivation["old"] in ({"state": "active"}, {"state": "pending_training"})
     assert inactivation["new"]["state"] == "inactive" and inactivation["actor"] == SAM
 
 
@@ -207,7 +230,6 @@ async def _state_is(ctx: Context, user_id: str, state: str) -> bool:
 
 async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: Context) -> None:
     account = await enrolled(stack, ctx, "school", "Ordered")
-    requested_by = await sessions.authorize(ctx, account.session, account.provider_id)
     handle = (await ctx.temporal()).get_workflow_handle_for(
         OrganizationWorkflow.run, organization_workflow_id(account.provider_id)
     )
@@ -217,7 +239,7 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
         change = AccountChange(
             change_id=f"ORDER-{account.provider_id}-{index}",
             kind=ChangeKind.UPDATE_INFO,
-            requested_by=requested_by,
+            requested_by=account.who.email,
             info=InfoUpdate(contacts=_contacts(phone)),
         )
         pending.append(
@@ -229,7 +251,7 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
         )
     results: list[ChangeResult] = [await p.result() for p in pending]
     assert [r.status for r in results] == ["applied"] * 3
-    shown = await account_views.show(ctx, account.session, account.provider_id)
+    shown = await account_views.show(ctx, account.provider_id)
     assert shown["contacts"]["primary"]["phone"] == phones[-1]
     async with ctx.db.sessions() as db:
         order = (
@@ -242,12 +264,9 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
     assert order == [f"ORDER-{account.provider_id}-{i}" for i in range(3)]
 
     retry_id = f"RETRY-{account.provider_id}"
-    first = await account_changes.update_info(
-        ctx, account.session, account.provider_id, InfoUpdate(vfc_pin=None), change_id=retry_id
-    )
-    second = await account_changes.update_info(
-        ctx, account.session, account.provider_id, InfoUpdate(vfc_pin=None), change_id=retry_id
-    )
+    pin = InfoUpdate(vfc_pin=None)
+    first = await account_changes.update_info(ctx, account.who, pin, change_id=retry_id)
+    second = await account_changes.update_info(ctx, account.who, pin, change_id=retry_id)
     assert first == second
     async with ctx.db.sessions() as db:
         assert (
@@ -287,18 +306,25 @@ async def test_one_organizations_representative_cannot_touch_another(
     # Another organization's user is refused as a user who does not exist: same words, and
     # nothing that names the other organization.
     with pytest.raises(OperationError) as foreign:
-        await account_changes.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, victim)
+        await account_changes.user_change(ctx, a.who, ChangeKind.INACTIVATE_USER, victim)
     with pytest.raises(OperationError) as missing:
-        await account_changes.user_change(ctx, a.session, ChangeKind.INACTIVATE_USER, "U9999999")
+        await account_changes.user_change(ctx, a.who, ChangeKind.INACTIVATE_USER, "U9999999")
     assert b.provider_id not in str(foreign.value)
     assert (
         str(foreign.value).replace(victim, "U").split(": ", 1)[1]
         == str(missing.value).replace("U9999999", "U").split(": ", 1)[1]
     )
-    with pytest.raises(OperationError, match="not signed in"):
-        await account_changes.update_info(
-            ctx, a.session, b.provider_id, InfoUpdate(vfc_pin="654321")
+    # Through the API, A's session does not open B's account at all.
+    async with httpx.AsyncClient(base_url=stack.api_url) as api:
+        headers = {"Authorization": f"Bearer {a.session}"}
+        read = await api.get(f"/api/v1/organizations/{b.provider_id}", headers=headers)
+        write = await api.post(
+            f"/api/v1/organizations/{b.provider_id}/info",
+            json={"vfc_pin": "654321"},
+            headers=headers,
         )
+    assert read.status_code == write.status_code == 403
+    assert write.headers["content-type"] == "application/problem+json"
     assert (await user_row(ctx, victim)).state == "pending_training"
     async with ctx.db.sessions() as db:
         assert not (
@@ -319,8 +345,7 @@ async def test_continue_as_new_keeps_every_change(stack: Stack, ctx: Context) ->
         *(
             account_changes.update_info(
                 ctx,
-                account.session,
-                account.provider_id,
+                account.who,
                 InfoUpdate(contacts=_contacts(f"707-555-03{i:02d}")),
                 change_id=f"ROLL-{account.provider_id}-{i:02d}",
             )
@@ -342,26 +367,61 @@ async def test_continue_as_new_keeps_every_change(stack: Stack, ctx: Context) ->
 
 
 async def test_representatives_are_named_and_removed_but_never_the_last(
-    stack: Stack, ctx: Context
+    stack: Stack, ctx: Context, tmp_path: Path
 ) -> None:
     account = await enrolled(stack, ctx, "clinic", "Reps")
     jo, sam = account.users[JO], account.users[SAM]
-    named = stack.cli("account", "name-rep", jo, "--session", account.session)
+    sam_cli = tmp_path / "sam"
+    stack.cli(
+        "account", "redeem", await sign_in_token(stack, ctx, account.provider_id, SAM),
+        config=sam_cli,
+    )  # fmt: skip
+    named = stack.cli("account", "name-rep", jo, config=sam_cli)
     assert "applied" in named.stdout
     jo_session = await sign_in(stack, ctx, account.provider_id, JO)
+    jo_who = await sessions.current(ctx, jo_session)
 
-    removed = await account_changes.user_change(
-        ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, sam
-    )
-    assert removed.status == "applied"
-    with pytest.raises(OperationError, match="not signed in"):  # Sam's session ended with it
-        await account_views.show(ctx, account.session, account.provider_id)
+    removed = await account_changes.remove_representative(ctx, jo_who, SAM)
+    assert removed.status == ChangeStatus.APPLIED
+    with pytest.raises(NotSignedIn):  # Sam's sessions ended with it
+        await sessions.current(ctx, account.session)
+    ended = stack.cli("account", "show", check=False, config=sam_cli)
+    assert ended.returncode == 1 and "not signed in" in ended.stderr
     with pytest.raises(OperationError, match="at least one authorized representative"):
-        await account_changes.user_change(ctx, jo_session, ChangeKind.REMOVE_REPRESENTATIVE, jo)
+        await account_changes.remove_representative(ctx, jo_who, JO)
     with pytest.raises(OperationError, match="last authorized representative"):
-        await account_changes.user_change(ctx, jo_session, ChangeKind.INACTIVATE_USER, jo)
-    shown = await account_views.show(ctx, jo_session, account.provider_id)
+        await account_changes.user_change(ctx, jo_who, ChangeKind.INACTIVATE_USER, jo)
+    shown = await account_views.show(ctx, account.provider_id)
     assert [r["user_id"] for r in shown["representatives"]] == [jo]
     assert await sessions.sign_in(ctx, account.provider_id, SAM)  # same answer, no e-mail
     await asyncio.sleep(1)
-    assert len(stack.outbox.to(SAM, f"sign-in link ({account.provider_id})")) == 1
+    assert len(stack.outbox.to(SAM, f"sign-in link ({account.provider_id})")) == 2
+    assert sam  # still a user, no longer a representative
+
+
+async def test_a_replaced_primary_contact_loses_sign_in_and_is_told(
+    stack: Stack, ctx: Context
+) -> None:
+    """update-info with a new primary contact: the old one's representative record (made from
+    the primary contact) is retired with its sessions, the new one can sign in, both told."""
+    account = await enrolled(stack, ctx, "school", "Handover", email_domain="handover.example")
+    old = "msingh@handover.example"
+    new = Contacts(
+        primary=Contact(
+            first_name="Ana", last_name="Diaz", email="ana.diaz@handover.example",
+            phone="707-555-0199",
+        )
+    )  # fmt: skip
+    changed = await account_changes.update_info(ctx, account.who, InfoUpdate(contacts=new))
+    assert "ana.diaz@handover.example is now an authorized representative" in changed.message
+    with pytest.raises(NotSignedIn):
+        await sessions.current(ctx, account.session)
+    await sessions.sign_in(ctx, account.provider_id, old)  # same answer, no link
+    ana = await sign_in(stack, ctx, account.provider_id, "ana.diaz@handover.example")
+    assert (await sessions.current(ctx, ana)).email == "ana.diaz@handover.example"
+    told = await eventually(lambda: stack.outbox.to(old, "update info"))
+    assert "ana.diaz@handover.example" in str(told[-1]["Cc"]) + str(told[-1]["To"])
+    audit = await account_views.audit(ctx, account.provider_id)
+    update = next(e for e in audit if e["action"] == "account.update_info")
+    assert update["old"]["contacts"]["primary"]["email"] == old
+    assert len(stack.outbox.to(old, f"sign-in link ({account.provider_id})")) == 1

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from cair.domain.account_changes import ChangeKind, ChangeStatus
 from cair.domain.ids import organization_workflow_id
 from cair.domain.request import RequestedUser
-from cair.operations import account_changes, account_views, credentials, sessions
+from cair.operations import account_changes, credentials, sessions
 from cair.operations.context import Context
 from cair.operations.errors import NotSignedIn, OperationError, TooManyRequests
 from cair.store import links
@@ -102,12 +102,12 @@ async def test_a_change_id_of_another_organization_is_only_ever_ones_own(
     ray = RequestedUser(
         first_name="Ray", last_name="Vu", email="ray@borrow-a.example", role="regular"
     )
-    added = await account_changes.add_user(ctx, a.session, a.provider_id, ray, change_id=shared)
+    added = await account_changes.add_user(ctx, a.who, ray, change_id=shared)
     assert added.status == ChangeStatus.APPLIED
 
     b_lee = b.users["lee.tran@borrow-b.example"]
     done = await account_changes.user_change(
-        ctx, b.session, ChangeKind.INACTIVATE_USER, b_lee, change_id=shared
+        ctx, b.who, ChangeKind.INACTIVATE_USER, b_lee, change_id=shared
     )
     assert done.status == ChangeStatus.APPLIED and done.user_id == b_lee
     async with ctx.db.sessions() as db:
@@ -120,16 +120,16 @@ async def test_a_change_id_of_another_organization_is_only_ever_ones_own(
     assert (await handle.describe()).status is not None
     pending = await handle.query(OrganizationWorkflow.pending_changes)
     assert pending.provider_id == b.provider_id
-    again = await account_changes.user_change(ctx, b.session, ChangeKind.REACTIVATE_USER, b_lee)
+    again = await account_changes.user_change(ctx, b.who, ChangeKind.REACTIVATE_USER, b_lee)
     assert again.status == ChangeStatus.APPLIED
 
 
 async def test_sessions_end_at_sign_out_and_after_idling(stack: Stack, ctx: Context) -> None:
     account = await enrolled(stack, ctx, "school", "Idle")
-    await account_views.show(ctx, account.session, account.provider_id)
+    await sessions.current(ctx, account.session)
     await sessions.sign_out(ctx, account.session)
     with pytest.raises(NotSignedIn):
-        await account_views.show(ctx, account.session, account.provider_id)
+        await sessions.current(ctx, account.session)
     with pytest.raises(OperationError, match="already ended"):
         await sessions.sign_out(ctx, account.session)
 
@@ -143,7 +143,7 @@ async def test_sessions_end_at_sign_out_and_after_idling(stack: Stack, ctx: Cont
             .values(last_seen_at=datetime.now(UTC) - timedelta(minutes=31))
         )
     with pytest.raises(NotSignedIn, match="idle"):
-        await account_views.show(ctx, fresh, account.provider_id)
+        await sessions.current(ctx, fresh)
 
 
 async def test_sign_in_links_are_limited_alike_for_representatives_and_strangers(

@@ -16,7 +16,7 @@ from cair.operations import enrollments
 from cair.operations.context import Context
 from cair.operations.errors import OperationError
 from cair.store.models import AuditRow, EmailRow, EnrollmentRequestRow
-from tests.conftest import Stack, eventually
+from tests.conftest import STAFF_ADMIN, Stack, eventually
 from tests.support import body_text, example
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -44,35 +44,44 @@ async def stage_of(ctx: Context, enrollment_id: str) -> str:
 
 
 async def test_cair7_request_acknowledged_listed_and_approved_through_the_cli(
-    stack: Stack, tmp_path: Path
+    stack: Stack, staff_cli: Path, tmp_path: Path
 ) -> None:
+    applicant = tmp_path / "applicant"
     request = tmp_path / "clinic.json"
     request.write_text(json.dumps(variant("clinic", "CliFlow")))
 
-    submitted = stack.cli("submit", str(request))
+    submitted = stack.cli("submit", str(request), config=applicant)
     enrollment_id = submitted.stdout.strip()
     assert enrollment_id.startswith("EN") and "awaiting_review" in submitted.stderr
+    assert "status page: http://cair.test/status/" in submitted.stderr
 
     ack = stack.outbox.about(enrollment_id)
     assert len(stack.outbox.to("sam.okafor@lakeshore-fm.example", "received")) >= 1
     assert any("Bay Area" in body_text(m) for m in ack)
-    listed = stack.cli("list", "--stage", "awaiting_review").stdout
+    mine = json.loads(stack.cli("status", enrollment_id, config=applicant).stdout)
+    assert mine["stage_label"] == "Waiting for registry staff"
+    refused = stack.cli("list", check=False, config=applicant)
+    assert refused.returncode == 1 and "not signed in as staff" in refused.stderr
+    listed = stack.cli("list", "--stage", "awaiting_review", config=staff_cli).stdout
     assert enrollment_id in listed
 
-    status = json.loads(stack.cli("status", enrollment_id).stdout)
+    status = json.loads(stack.cli("status", enrollment_id, config=staff_cli).stdout)["view"]
     assert status["stage"] == "awaiting_review"
     assert status["region"] == "bay_area" and status["access_level"] == "clinical"
 
-    approved = stack.cli("approve", enrollment_id, "--by", "Dana Staff")
+    approved = stack.cli("approve", enrollment_id, config=staff_cli)
     assert "provisioning" in approved.stdout or "awaiting_training" in approved.stdout
-    again = stack.cli("approve", enrollment_id, "--by", "Dana Staff", check=False)
+    again = stack.cli("approve", enrollment_id, check=False, config=staff_cli)
     assert again.returncode == 1 and "already approved" in again.stderr
 
     async def provisioned() -> bool:
-        status = json.loads(stack.cli("status", enrollment_id).stdout)
+        status = json.loads(stack.cli("status", enrollment_id, config=staff_cli).stdout)["view"]
         return status["provider_id"] is not None and status["stage"] == "awaiting_training"
 
     await eventually(provisioned, timeout=60)
+    async with stack.context().db.sessions() as session:
+        row = await session.get(EnrollmentRequestRow, enrollment_id)
+        assert row is not None and row.decided_by == STAFF_ADMIN  # the identity, not a name
 
 
 async def test_san_diego_request_routed_to_local_representative(stack: Stack, ctx: Context) -> None:

@@ -4,6 +4,7 @@ training gate, and crashes at every provisioning step."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from cair.store.models import (
     OrganizationRow,
     UserRow,
 )
-from tests.conftest import REVEALED_SECRETS, Stack, eventually
+from tests.conftest import REVEALED_SECRETS, STAFF_ADMIN, Stack, eventually
 from tests.e2e.test_enrollment_review import variant
 from tests.support import body_html, body_text
 
@@ -51,7 +52,9 @@ async def users_by_email(ctx: Context, provider_id: str) -> dict[str, UserRow]:
     return {u.email: u for u in rows}
 
 
-async def test_clinic_provisioned_with_training_gate(stack: Stack, ctx: Context) -> None:
+async def test_clinic_provisioned_with_training_gate(
+    stack: Stack, ctx: Context, staff_cli: Path
+) -> None:
     enrollment_id = await approve_and_wait(ctx, variant("clinic", "Gate"), "awaiting_training")
     view = await enrollments.status(ctx, enrollment_id)
     assert view.provider_id is not None and re.fullmatch(r"CA\d{6}", view.provider_id)
@@ -81,11 +84,13 @@ async def test_clinic_provisioned_with_training_gate(stack: Stack, ctx: Context)
     assert stack.outbox.to("lee.tran@lakeshore-fm.example", "training needed")
     assert not stack.outbox.to("lee.tran@lakeshore-fm.example", "set your password")
 
-    waiting = stack.cli("users", "--state", "pending_training", "--provider", view.provider_id)
+    waiting = stack.cli(
+        "users", "--state", "pending_training", "--provider", view.provider_id, config=staff_cli
+    )
     assert str(regular.user_id) in waiting.stdout and str(power.user_id) in waiting.stdout
     assert str(reader.user_id) not in waiting.stdout
     done = stack.cli(
-        "training-complete", str(regular.user_id), "--kind", "webinar", "--by", "Dana Staff"
+        "training-complete", str(regular.user_id), "--kind", "webinar", config=staff_cli
     )
     assert "active" in done.stdout
     await users.training_complete(ctx, str(power.user_id), kind="in-person", by="Dana Staff")
@@ -102,12 +107,29 @@ async def test_clinic_provisioned_with_training_gate(stack: Stack, ctx: Context)
     assert {u.state for u in final.users} == {"active"}
     accounts = await users_by_email(ctx, view.provider_id)
     assert accounts["sam.okafor@lakeshore-fm.example"].training_kind == "in_person"
-    assert accounts["lee.tran@lakeshore-fm.example"].trained_by == "Dana Staff"
+    assert accounts["lee.tran@lakeshore-fm.example"].trained_by == STAFF_ADMIN
 
     again = stack.cli(
-        "training-complete", str(regular.user_id), "--kind", "webinar", "--by", "Dana", check=False
+        "training-complete", str(regular.user_id), "--kind", "webinar", check=False,
+        config=staff_cli,
+    )  # fmt: skip
+    assert again.returncode == 1 and (
+        "already active" in again.stderr or "is active" in again.stderr
     )
-    assert again.returncode == 1 and "already active" in again.stderr or "is active" in again.stderr
+
+    # Lee sets a password from the password-setup link; the link then is used up.
+    setup = stack.outbox.to("lee.tran@lakeshore-fm.example", "set your password")[-1]
+    found = re.search(r"/password-setup/(\S+)", body_text(setup))
+    assert found
+    weak = stack.cli("password", "set", found.group(1), check=False, stdin="short\n")
+    assert weak.returncode == 1 and "at least 12 characters" in weak.stderr
+    done = stack.cli("password", "set", found.group(1), stdin="correct horse battery staple\n")
+    assert f"password of {regular.user_id} is set" in done.stdout
+    used = stack.cli("password", "set", found.group(1), check=False, stdin="another long one!\n")
+    assert used.returncode == 1 and "already been used" in used.stderr
+    lee = (await users_by_email(ctx, view.provider_id))["lee.tran@lakeshore-fm.example"]
+    assert lee.password_hash and lee.password_hash.startswith("$argon2id$")
+    assert lee.password_set_at is not None
     with pytest.raises(OperationError, match="no such user"):
         await users.training_complete(ctx, "U9999999", kind="webinar", by="Dana Staff")
 

@@ -73,31 +73,32 @@ async def test_reactivation_retakes_training_older_than_twelve_months(skipping: 
             skipping.ctx, await sign_in_token(skipping, provider, 1, "Reactivation")
         )
     ).token
+    who = await sessions.current(skipping.ctx, session)
     lee = ids[LEE]
     await users.training_complete(skipping.ctx, lee, kind="webinar", by="Dana Staff")
     await eventually(lambda: user_state(skipping, lee), timeout=5)
     await eventually(lambda: skipping.outbox.to(LEE, "set your password"))
 
-    await account_changes.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
+    await account_changes.user_change(skipping.ctx, who, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))
     session = (
         await sessions.redeem(
             skipping.ctx, await sign_in_token(skipping, provider, 2, "Reactivation")
         )
     ).token
-    back = await account_changes.user_change(skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee)
+    who = await sessions.current(skipping.ctx, session)
+    back = await account_changes.user_change(skipping.ctx, who, ChangeKind.REACTIVATE_USER, lee)
     assert back.status == "applied" and await user_state(skipping, lee) == "active"
 
-    await account_changes.user_change(skipping.ctx, session, ChangeKind.INACTIVATE_USER, lee)
+    await account_changes.user_change(skipping.ctx, who, ChangeKind.INACTIVATE_USER, lee)
     await skipping.env.sleep(timedelta(days=200))  # training now 400 days old
     session = (
         await sessions.redeem(
             skipping.ctx, await sign_in_token(skipping, provider, 3, "Reactivation")
         )
     ).token
-    again = await account_changes.user_change(
-        skipping.ctx, session, ChangeKind.REACTIVATE_USER, lee
-    )
+    who = await sessions.current(skipping.ctx, session)
+    again = await account_changes.user_change(skipping.ctx, who, ChangeKind.REACTIVATE_USER, lee)
     assert "retakes" in again.message
     assert await user_state(skipping, lee) == "pending_training"
     await eventually(lambda: len(skipping.outbox.to(LEE, "training needed")) == 2)

@@ -40,4 +40,5 @@ MAIL_KINDS: dict[Mail, MailKind] = {
     Mail.STAFF_REMINDER: MailKind(to_staff.staff_reminder),
     Mail.STAFF_CHANGE_APPROVAL: MailKind(to_staff.staff_change_approval),
     Mail.STAFF_INCIDENT: MailKind(to_staff.staff_incident),
+    Mail.STAFF_SIGN_IN_LINK: MailKind(to_staff.staff_sign_in_link, links.STAFF_SIGN_IN),
 }

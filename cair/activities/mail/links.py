@@ -11,7 +11,7 @@ from cair.activities.failures import MissingRecord
 from cair.activities.mail.sources import IssuedLink, Sources, enrollment_of, organization_of
 from cair.domain.access import AccessLevel
 from cair.domain.contracts.mail import MailOrder
-from cair.store import credentials, enrollments, links, organizations, representatives
+from cair.store import credentials, enrollments, links, organizations, representatives, staff
 from cair.store.links import LinkPurpose
 
 LINK_TTL = timedelta(days=7)
@@ -56,6 +56,12 @@ async def _representative(_src: Sources, order: MailOrder) -> str | None:
     return representatives.link_subject(order.representative_id)
 
 
+async def _staff(_src: Sources, order: MailOrder) -> str | None:
+    if order.staff_id is None:
+        raise MissingRecord("a staff sign-in e-mail without a staff member")
+    return staff.link_subject(order.staff_id)
+
+
 async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
     """The organization's active credentials (welcome: only a Data Exchange organization's)."""
     if order.provider_id:
@@ -86,3 +92,4 @@ CREDENTIAL_REVEAL = LinkKind(
     LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _new_credentials
 )
 SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/account/sign-in/", _representative)
+STAFF_SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/staff/sign-in/", _staff)

@@ -16,7 +16,7 @@ from cair.activities.mail.to_representative import account_change
 from cair.domain.contracts.mail import MailOrder
 from cair.domain.dates import long_date
 from cair.domain.request import Address
-from cair.store import incidents
+from cair.store import incidents, staff
 
 
 async def staff_reminder(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
@@ -81,3 +81,17 @@ async def local_rep_notice(src: Sources, order: MailOrder, _link: IssuedLink | N
 def _one_line(address: Address) -> str:
     parts = [address.line1, address.line2, address.city, f"{address.state} {address.zip}"]
     return ", ".join(p for p in parts if p)
+
+
+async def staff_sign_in_link(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    member = await staff.get(src.session, order.staff_id or 0)
+    if member is None or link is None:
+        raise MissingRecord(f"no staff member {order.staff_id}")
+    context = {
+        **base_context(),
+        "staff_name": member.name,
+        "sign_in_url": link.url,
+        "token": link.token,
+        "minutes": order.ttl_minutes,
+    }
+    return Envelope(to=[member.email], cc=[], context=context)

@@ -31,6 +31,7 @@ class Mail(StrEnum):
     SIGN_IN_LINK = "sign_in_link"
     ACCOUNT_CHANGE = "account_change"
     # to registry staff or the Local CAIR Representative
+    STAFF_SIGN_IN_LINK = "staff_sign_in_link"
     LOCAL_REP_NOTICE = "local_rep_notice"
     STAFF_REMINDER = "staff_reminder"
     STAFF_CHANGE_APPROVAL = "staff_change_approval"
@@ -49,6 +50,7 @@ class MailOrder:
     provider_id: str | None = None
     change_id: str | None = None
     representative_id: int | None = None
+    staff_id: int | None = None
     note: str | None = None  # staff's words: a rejection reason, the changes asked for
     since: datetime | None = None  # when a review began waiting
     deadline: datetime | None = None  # when a review expires or a training deadline passes

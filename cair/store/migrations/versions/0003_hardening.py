@@ -1,5 +1,5 @@
 """hardening: representative sources, wider actor columns, region map version, amended
-contacts, one sessions table (idle time, sign-out), sign-in attempts
+contacts, one sessions table (idle time, sign-out), attempts counted for rate limits
 
 Revision ID: 0003
 Revises: 0002
@@ -63,20 +63,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_sessions_subject_id", "sessions", ["subject_id"])
     op.create_table(
-        "sign_in_attempts",
+        "attempts",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("scope", sa.String(length=40), nullable=False),
-        sa.Column("address_digest", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("subject_digest", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_sign_in_attempts"),
+        sa.PrimaryKeyConstraint("id", name="pk_attempts"),
     )
-    op.create_index("ix_sign_in_attempts_scope", "sign_in_attempts", ["scope"])
-    op.create_index("ix_sign_in_attempts_address_digest", "sign_in_attempts", ["address_digest"])
-    op.create_index("ix_sign_in_attempts_at", "sign_in_attempts", ["at"])
+    op.create_index("ix_attempts_at", "attempts", ["at"])
+    op.create_index("ix_attempts_kind_subject", "attempts", ["kind", "subject_digest", "at"])
 
 
 def downgrade() -> None:
-    op.drop_table("sign_in_attempts")
+    op.drop_table("attempts")
     op.drop_table("sessions")
     op.create_table(
         "rep_sessions",

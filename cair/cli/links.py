@@ -1,0 +1,32 @@
+"""What e-mailed links open, from the command line: data-exchange credentials (shown once), a
+password."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from cair.cli.api import Api
+from cair.cli.common import exit_now, fail, print_json
+from cair.cli.root import credentials_app, password_app
+
+
+@credentials_app.command("reveal")
+def credentials_reveal(token: str) -> None:
+    """Show data-exchange credentials once, from the token of the e-mailed link."""
+    print_json(Api().post("/api/v1/credentials/reveal", {"token": token}))
+    exit_now(0)
+
+
+@password_app.command("set")
+def password_set(token: str) -> None:
+    """Set your CAIR password from the password-setup link's token (asked twice, not echoed;
+    from standard input when it is not a terminal)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("New password: ")
+        if getpass.getpass("Again: ") != first:
+            fail("error: the two passwords differ")
+    else:
+        first = sys.stdin.readline().rstrip("\n")
+    print(Api().post("/api/v1/password", {"token": token, "password": first})["message"])
+    exit_now(0)

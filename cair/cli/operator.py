@@ -1,0 +1,128 @@
+"""Operator commands: run the stack or its parts, migrate the database, add staff. Only these
+touch the database and Temporal directly, with the operator's settings."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from cair.cli.common import exit_now, fail
+from cair.cli.root import app, staff_app
+from cair.operations.context import Context
+from cair.operations.errors import OperationError
+from cair.settings import Settings, SettingsError, get_settings
+
+T = TypeVar("T")
+
+
+def settings() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as invalid:
+        fail(f"settings: {invalid}", code=2)
+
+
+def run(operation: Callable[[Context], Awaitable[T]]) -> T:
+    async def _with_context() -> T:
+        ctx = Context(settings())
+        try:
+            return await operation(ctx)
+        finally:
+            await ctx.close()
+
+    try:
+        return asyncio.run(_with_context())
+    except OperationError as refused:
+        fail(f"error: {refused}")
+
+
+@app.command()
+def dev() -> None:
+    """Run the whole local stack: Temporal + UI, SMTP outbox, codec endpoint, worker, web."""
+    from cair.devstack.stack import run_dev
+
+    exit_now(run_dev(settings()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Processes (behind one port).")] = 1,
+) -> None:
+    """Run the web application (API and pages) alone, as in production."""
+    import uvicorn
+
+    settings()  # refuse bad settings before starting processes
+    uvicorn.run(
+        "cair.web.serve:application",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # the application logs requests itself, without tokens or ids
+        proxy_headers=True,
+        log_config=None,
+    )
+    exit_now(0)
+
+
+@app.command()
+def worker() -> None:
+    """Run a worker only (against the configured Temporal)."""
+    from cair.worker import main
+
+    settings()
+    main()
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (once per release)."""
+    from cair.store.migrate import migrate_database
+
+    asyncio.run(migrate_database(settings()))
+    print("database is up to date")
+    exit_now(0)
+
+
+@staff_app.command("add")
+def staff_add(
+    email_address: Annotated[str, typer.Argument(metavar="EMAIL")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="reviewer, trainer or admin (repeatable).")
+    ],
+    name: Annotated[str, typer.Option(help="The staff member's name.")] = "",
+) -> None:
+    """OPERATOR: add a staff member (or change their roles)."""
+    from cair.operations import staff_accounts
+
+    print(run(lambda ctx: staff_accounts.add(ctx, email_address, roles=role, name=name)))
+    exit_now(0)
+
+
+@app.command()
+def outbox(
+    last: Annotated[int, typer.Option(help="How many of the newest e-mails.")] = 1,
+    to: Annotated[str | None, typer.Option(help="Only e-mails to this address.")] = None,
+) -> None:
+    """DEV: print the newest e-mails the dev stack's SMTP server kept (var/outbox)."""
+    folder = settings().resolved_outbox_dir()
+    messages = []
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        recipients = f"{message['To']} {message.get('Cc', '')}".lower()
+        if to is None or to.lower() in recipients:
+            messages.append(message)
+    if not messages:
+        fail(f"no e-mails in {folder}" + (f" to {to}" if to else ""))
+    for message in messages[-last:]:
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        print(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{text}\n{'-' * 72}")
+    exit_now(0)
