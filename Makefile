@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck fmt clean bench
+.PHONY: run test lint typecheck fmt clean bench openapi
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)
 fmt: $(STAMP)
 	$(BIN)/ruff format cair tests bench
 	$(BIN)/ruff check --fix cair tests bench
+
+openapi: $(STAMP)
+	$(BIN)/python -m cair.web.openapi_document docs/openapi.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.enrollment_throughput

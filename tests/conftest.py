@@ -122,7 +122,7 @@ class Stack:
     def start_api(self) -> subprocess.Popen[bytes]:
         """`cair serve`, as production runs it, on a port of its own."""
         port = free_port()
-        log = open(self.var_dir / f"api-{len(self.servers)}.log", "wb")  # noqa: SIM115
+        log = open(self.var_dir / f"api-{port}.log", "wb")  # noqa: SIM115
         process = subprocess.Popen(
             [str(BIN / "cair"), "serve", "--port", str(port)],
             env=self.env,

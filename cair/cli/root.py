@@ -7,6 +7,8 @@ import typer
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain text: refusals are read by people and by scripts alike
+    pretty_exceptions_enable=False,
     help="CAIR onboarding. Applicants, representatives and staff use the service through its "
     "API (CAIR_API_URL, by default the dev stack's); operators run the stack. Results on "
     "stdout; refusals on stderr, one line per problem, with exit status 1.",

@@ -12,7 +12,7 @@ from cair.domain import ids
 from cair.domain.contracts.sign_in import SignInInput
 from cair.domain.staff_roles import StaffRole
 from cair.operations.context import Context
-from cair.operations.errors import Forbidden, NotSignedIn, OperationError
+from cair.operations.errors import Forbidden, NotSignedIn
 from cair.operations.links import open_link
 from cair.operations.rate_limits import Limit, check_and_count
 from cair.store import organizations, representatives, sessions, staff
@@ -247,5 +247,5 @@ async def sign_out(ctx: Context, session_token: str | None) -> str:
     async with ctx.db.sessions.begin() as session:
         ended = await sessions.revoke(session, session_token)
     if not ended:
-        raise OperationError("this session had already ended")
+        raise NotSignedIn("not signed in: this session had already ended")
     return "signed out"
