@@ -186,22 +186,42 @@ async def stack(
             pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
         await _reset_postgres(url)
         database_url = url
-    outbox_dir = var_dir / "outbox"
     # What this process logs (the SMTP outbox server runs here) goes to a file the privacy
     # test reads, beside the workers' logs.
     in_process = logging.FileHandler(var_dir / "in-process.log")
     in_process.setLevel(logging.INFO)
     logging.getLogger().addHandler(in_process)
     logging.getLogger().setLevel(logging.INFO)
+    result, smtp = await build_stack(
+        name, var_dir, database_url, dev_server.client.service_client.config.target_host
+    )
+    yield result
+    result.stop_workers()
+    smtp.stop()
+    logging.getLogger().removeHandler(in_process)
+
+
+async def build_stack(
+    name: str,
+    var_dir: Path,
+    database_url: str,
+    temporal_address: str,
+    *,
+    namespace: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    api: bool = True,
+) -> tuple[Stack, OutboxSmtpServer]:
+    """A migrated store, a real SMTP outbox, a worker process and (unless ``api`` is False)
+    an API process, all pointed at one Temporal namespace."""
+    outbox_dir = var_dir / "outbox"
     smtp = OutboxSmtpServer(outbox_dir, host="127.0.0.1", port=free_port())
     smtp.start()
-    target = dev_server.client.service_client.config.target_host
     env = {
         **os.environ,
         "CAIR_VAR_DIR": str(var_dir),
         "CAIR_DATABASE_URL": database_url,
-        "CAIR_TEMPORAL_ADDRESS": target,
-        "CAIR_TEMPORAL_NAMESPACE": f"cair-{name}",
+        "CAIR_TEMPORAL_ADDRESS": temporal_address,
+        "CAIR_TEMPORAL_NAMESPACE": namespace or f"cair-{name}",
         "CAIR_TEMPORAL_TASK_QUEUE": f"cair-test-{name}",
         "CAIR_SMTP_HOST": "127.0.0.1",
         "CAIR_SMTP_PORT": str(smtp.port),
@@ -212,6 +232,8 @@ async def stack(
         # Many tests sign the same example addresses in; the limits are tested on their own.
         "CAIR_SIGN_IN_LIMIT_PER_ADDRESS": "1000",
         "CAIR_SIGN_IN_LIMIT_PER_ORGANIZATION": "1000",
+        "CAIR_SUBMIT_LIMIT_PER_CLIENT": "100000",
+        **(extra_env or {}),
     }
     env.pop("CAIR_FAULT_PAUSE_AT", None)
     settings = Settings.model_validate(
@@ -221,14 +243,15 @@ async def stack(
     result = Stack(
         name=name, settings=settings, env=env, outbox=Mailbox(outbox_dir), var_dir=var_dir
     )
-    result.start_worker()
-    result.start_api()
-    await eventually(lambda: "worker polling" in (var_dir / "worker-0.log").read_text(), timeout=60)
-    await eventually(lambda: _answers(result.api_url + "/healthz"), timeout=60)
-    yield result
-    result.stop_workers()
-    smtp.stop()
-    logging.getLogger().removeHandler(in_process)
+    worker = result.start_worker()
+    if api:
+        result.start_api()
+    log = var_dir / f"worker-{len(result.workers) - 1}.log"
+    await eventually(lambda: "worker polling" in log.read_text(), timeout=60)
+    assert worker.poll() is None
+    if api:
+        await eventually(lambda: _answers(result.api_url + "/healthz"), timeout=60)
+    return result, smtp
 
 
 def _answers(url: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store.models import EmailRow
@@ -49,11 +49,17 @@ async def mark_sent(session: AsyncSession, key: str) -> None:
     )
 
 
-async def pending_count(session: AsyncSession, key_prefix: str) -> int:
-    """How many e-mails whose key starts with ``key_prefix`` wait to go out."""
+async def pending_count(session: AsyncSession, key_prefixes: list[str]) -> int:
+    """How many e-mails whose key starts with one of ``key_prefixes`` wait to go out (the relay
+    does not answer yet; they go as soon as it does)."""
+    if not key_prefixes:
+        return 0
     count = await session.scalar(
         select(func.count())
         .select_from(EmailRow)
-        .where(EmailRow.idempotency_key.startswith(key_prefix), EmailRow.status == PENDING)
+        .where(
+            or_(*(EmailRow.idempotency_key.startswith(p) for p in key_prefixes)),
+            EmailRow.status == PENDING,
+        )
     )
     return int(count or 0)

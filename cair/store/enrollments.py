@@ -4,14 +4,15 @@ amendment records, and the read views staff and applicants see."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cair.store import organizations
+from cair.domain.ids import user_gate_workflow_id
+from cair.store import emails, organizations
 from cair.store.models import EnrollmentKeyRow, EnrollmentRequestRow, as_utc
 from cair.store.users import UserView, views_of_organization
 
@@ -35,6 +36,8 @@ class EnrollmentView:
     # Contacts an amendment changed, for staff to see before they approve: the primary contact
     # becomes the organization's authorized representative.
     contact_changes: list[str] = field(default_factory=list)
+    # E-mails of this enrollment (and its users' training gates) waiting for the SMTP relay.
+    mail_pending: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,7 +122,8 @@ async def view(session: AsyncSession, enrollment_id: str) -> EnrollmentView | No
         return None
     org = await organizations.by_enrollment(session, enrollment_id)
     users = await views_of_organization(session, org.id) if org is not None else []
-    return _view(row, users)
+    prefixes = [f"{enrollment_id}/", *(f"{user_gate_workflow_id(u.user_id)}/" for u in users)]
+    return replace(_view(row, users), mail_pending=await emails.pending_count(session, prefixes))
 
 
 async def listing(

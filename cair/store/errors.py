@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
+    IntegrityError,
     InterfaceError,
+    InternalError,
     OperationalError,
     ProgrammingError,
     StatementError,
@@ -30,9 +32,12 @@ def unavailable_reason(error: BaseException) -> str | None:
         "no such table" in text or "does not exist" in text
     ):
         return "the database is not set up yet: run `cair migrate`"
-    if isinstance(error, OperationalError | InterfaceError) or (
-        isinstance(error, DBAPIError) and error.connection_invalidated
+    if isinstance(error, OperationalError | InterfaceError | InternalError) or (
+        isinstance(error, DBAPIError)
+        and not isinstance(error, DataError | IntegrityError | ProgrammingError)
     ):
+        # A restart or a lost connection: asyncpg's "terminating connection" and "starting up"
+        # arrive as plain DBAPIErrors.
         return "the database does not answer; try again in a moment"
     if isinstance(error, ConnectionError | OSError) and not isinstance(error, FileNotFoundError):
         return "a service this one needs does not answer; try again in a moment"

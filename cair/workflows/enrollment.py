@@ -25,6 +25,7 @@ from temporalio.exceptions import (
     ApplicationError,
     CancelledError,
     ChildWorkflowError,
+    WorkflowAlreadyStartedError,
 )
 from temporalio.workflow import ParentClosePolicy
 
@@ -215,6 +216,15 @@ class EnrollmentWorkflow:
     async def _open_account(self) -> None:
         """Start the organization's account workflow as soon as the account exists, so its
         representative can manage users while others are still in training."""
+        assert self._provider_id is not None and self._request is not None
+        assert self._routing.access_level is not None
+        try:
+            await self._start_account()
+        except WorkflowAlreadyStartedError:
+            # The account is open already (another run opened it): it serves as it is.
+            workflow.logger.warning("account workflow of %s already running", self._provider_id)
+
+    async def _start_account(self) -> None:
         assert self._provider_id is not None and self._request is not None
         assert self._routing.access_level is not None
         await workflow.start_child_workflow(

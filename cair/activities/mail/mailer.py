@@ -7,6 +7,7 @@ Each e-mail is ``templates/email/<name>.txt`` (first line ``Subject: ...``) plus
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -59,7 +60,11 @@ class Mailer:
         rendered: RenderedMail,
         message_id: str,
         cc: list[str] | None = None,
+        accepted: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """Send; ``accepted`` runs the moment the relay has taken the message, before the
+        session is closed, so what records the sending follows the relay's "250" as closely as
+        it can (a crash between the two is the one window SMTP cannot close)."""
         message = EmailMessage()
         message["From"] = self.settings.sender
         message["To"] = ", ".join(to)
@@ -72,8 +77,7 @@ class Mailer:
         message.set_content(rendered.text, cte="8bit")
         message.add_alternative(rendered.html, subtype="html")
         password = self.settings.smtp_password
-        await aiosmtplib.send(
-            message,
+        client = aiosmtplib.SMTP(
             hostname=self.settings.smtp_host,
             port=self.settings.smtp_port,
             username=self.settings.smtp_user,
@@ -81,3 +85,7 @@ class Mailer:
             start_tls=self.settings.smtp_starttls,
             timeout=30,
         )
+        async with client:
+            await client.send_message(message)
+            if accepted is not None:
+                await accepted()

@@ -7,6 +7,8 @@ and before the row is marked, which SMTP itself cannot close.
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio import activity
 
 from cair.activities.failures import classify_failures
@@ -20,6 +22,7 @@ from cair.domain.contracts.mail import MailOrder
 from cair.settings import Settings
 from cair.store import emails
 from cair.store.database import Database
+from cair.store.errors import unavailable_reason
 
 
 class MailActivities:
@@ -54,10 +57,28 @@ class MailActivities:
             )
         # The link is committed before the message that carries it goes out.
         await pause_point(f"mail.{order.mail.value}")
+
+        async def record_sent() -> None:
+            """The relay has the message: record it, riding out a store that is briefly away
+            (a restart), rather than fail and send it again."""
+            for pause in (0.2, 0.5, 1, 2, 4, 8, 15, 30):
+                try:
+                    async with self.db.sessions.begin() as session:
+                        await emails.mark_sent(session, order.key)
+                    return
+                except Exception as error:  # noqa: BLE001 - only an absent store is waited for
+                    if unavailable_reason(error) is None:
+                        raise
+                    activity.logger.warning("mail %s sent; the store is away, waiting", order.key)
+                    await asyncio.sleep(pause)
+            raise RuntimeError(f"mail {order.key} was sent but could not be recorded")
+
         await self.mailer.send(
-            to=envelope.to, cc=envelope.cc, rendered=rendered, message_id=message_id
+            to=envelope.to,
+            cc=envelope.cc,
+            rendered=rendered,
+            message_id=message_id,
+            accepted=record_sent,
         )
-        async with self.db.sessions.begin() as session:
-            await emails.mark_sent(session, order.key)
         activity.logger.info("mail %s (%s) sent", order.key, order.mail.value)
         return message_id
