@@ -13,9 +13,8 @@ from cair.store.database import Database
 from cair.store.links import LinkPurpose, LinkRefused, consume, issue
 from cair.store.migrate import migrate_database
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-
+@pytest.mark.asyncio(loop_scope="session")
 async def test_links_are_single_use_replaceable_and_expire(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, var_dir=tmp_path)
     await migrate_database(settings)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from cair.domain import ids
 from cair.operations import enrollments
 from cair.store.models import AuditRow, EnrollmentRequestRow
 from tests.conftest import STAFF_ADMIN, Stack, eventually
@@ -48,7 +49,7 @@ async def test_bad_data_holds_the_enrollment_for_staff_until_they_retry(
         assert "provision_provider_id" in body_text(told[-1])
         assert "cair retry" in body_text(told[-1])
         incidents = stack.cli("incidents", config=staff_cli).stdout
-        assert f"enrollment-{submitted.id}" in incidents
+        assert ids.enrollment_workflow_id(submitted.id) in incidents
         assert "stored data no longer matches its model at: organization.type" in incidents
         assert "baddata.example" not in incidents  # identifiers only
         status = json.loads(stack.cli("status", submitted.id, config=staff_cli).stdout)["view"]
