@@ -17,7 +17,6 @@ from cair.activities.accounts import AccountActivities
 from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
-from cair.activities.region_maps import RegionMapSource
 from cair.activities.users import UserActivities
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.domain.account_changes import ChangeKind
@@ -26,6 +25,7 @@ from cair.domain.contracts.enrollment import RegisterEnrollment, StageChange
 from cair.domain.contracts.mail import Mail, MailOrder
 from cair.domain.contracts.organization import AccountChange, ApplyChange
 from cair.domain.contracts.user_activation import UserStateChange
+from cair.domain.region_source import RegionMapSource
 from cair.domain.request import EnrollmentRequest, RequestedUser
 from cair.domain.stages import Stage
 from cair.domain.user_states import UserState

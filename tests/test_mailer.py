@@ -28,6 +28,7 @@ def test_html_is_escaped_and_text_is_plain() -> None:
             "region_name": "Bay Area",
             "help_desk_phone": "1-800-578-7889",
             "help_desk_email": "help@cair.example",
+            "status_url": "https://cair.example/status/TOKEN",
         },
     )
     assert "EN0000TEST" in rendered.subject and "<script>" in rendered.subject

@@ -6,7 +6,6 @@ from __future__ import annotations
 from temporalio import activity
 
 from cair.activities.failures import MissingRecord, classify_failures
-from cair.activities.region_maps import RegionMapSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.enrollment import (
     AmendRecord,
@@ -17,6 +16,7 @@ from cair.domain.contracts.enrollment import (
 )
 from cair.domain.duplicates import duplicate_keys
 from cair.domain.problems import InvalidRequest
+from cair.domain.region_source import RegionMapSource
 from cair.domain.request import EnrollmentRequest
 from cair.domain.stages import BLOCKING_STAGES, Stage
 from cair.domain.validation import validate_enrollment

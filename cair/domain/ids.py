@@ -17,6 +17,11 @@ def new_enrollment_id() -> str:
     return "EN" + "".join(secrets.choice(_CROCKFORD) for _ in range(8))
 
 
+def enrollment_id_from(seed: bytes) -> str:
+    """A tracking id derived from a secret seed: a form sent twice names one enrollment."""
+    return "EN" + "".join(_CROCKFORD[b % len(_CROCKFORD)] for b in seed[:8])
+
+
 def provider_id_for(row_number: int) -> str:
     """The CAIR Provider ID of the n-th organization, e.g. ``CA100001``."""
     return f"CA{100000 + row_number:06d}"

@@ -88,3 +88,9 @@ FOR_APPLICANTS: dict[Stage, tuple[str, str]] = {
         "A step could not be completed; staff have been told and will continue it.",
     ),
 }
+
+
+def cannot(action: str, enrollment_id: str, stage: Stage) -> str:
+    """Why ``action`` cannot be taken on an enrollment in ``stage``, in the applicant's words."""
+    explanation = STAGE_EXPLANATIONS.get(stage, f"is {stage}")
+    return f"cannot {action} enrollment {enrollment_id}: it {explanation}"

@@ -11,11 +11,11 @@ from cair.domain import ids
 from cair.domain.access import AccessLevel
 from cair.domain.contracts.credentials import Credentials, ReissueInput
 from cair.operations.context import Context
-from cair.operations.errors import OperationError
+from cair.operations.errors import LinkUnusable, OperationError
 from cair.operations.links import open_link
 from cair.security.sealing import CREDENTIAL_SEAL, SealError, unseal
 from cair.store import audit, credentials, organizations
-from cair.store.links import LinkPurpose
+from cair.store.links import LinkProblem, LinkPurpose
 from cair.workflows.credentials import ReissueCredentialsWorkflow
 
 
@@ -27,9 +27,6 @@ class RevealedCredentials:
     secret: str
 
 
-REPLACED = "these credentials were replaced; use the latest e-mail"
-
-
 async def reveal(ctx: Context, token: str) -> RevealedCredentials:
     """Open a reveal link: the secret is shown this once and its sealed copy is wiped."""
     async with ctx.db.sessions.begin() as session:
@@ -38,7 +35,7 @@ async def reveal(ctx: Context, token: str) -> RevealedCredentials:
         credential = await credentials.get(session, credential_id)
         sealed = await credentials.take_sealed_secret(session, credential_id)
         if credential is None or sealed is None:
-            raise OperationError(REPLACED)
+            raise LinkUnusable(LinkProblem.REPLACED)  # re-issued since
         org = await organizations.get(session, credential.organization_id)
         assert org is not None and org.provider_id is not None
         try:

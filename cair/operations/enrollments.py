@@ -15,6 +15,7 @@ from temporalio.client import (
     WorkflowQueryFailedError,
 )
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from cair.domain import ids
@@ -27,7 +28,8 @@ from cair.domain.contracts.enrollment import (
     Rejection,
     StaffDecision,
 )
-from cair.domain.stages import FOR_APPLICANTS, STAGE_EXPLANATIONS, Stage
+from cair.domain.request import EnrollmentRequest
+from cair.domain.stages import FOR_APPLICANTS, Stage, cannot
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, Invalid, NotFound, OperationError
@@ -41,11 +43,18 @@ from cair.workflows.enrollment import EnrollmentWorkflow
 
 
 async def submit(
-    ctx: Context, data: Any, *, wait_seconds: float = 30.0, client: str | None = None
+    ctx: Context,
+    data: Any,
+    *,
+    wait_seconds: float = 30.0,
+    client: str | None = None,
+    enrollment_id: str | None = None,
 ) -> EnrollmentStatus:
     """Validate (raising InvalidRequest before anything starts), start the workflow, and wait
     until it knows where the request goes (review, local representative, or duplicate).
-    ``client`` (an address) is limited in how many enrollments it may start an hour."""
+    ``client`` (an address) is limited in how many enrollments it may start an hour. A caller
+    that sends one request twice (a form posted twice) names it with ``enrollment_id``: the
+    second time finds the first."""
     valid = validate_enrollment(data)
     if client is not None:
         async with ctx.db.sessions.begin() as session:
@@ -61,20 +70,12 @@ async def submit(
                     )
                 ],
             )
-    enrollment_id = ids.new_enrollment_id()
+    enrollment_id = enrollment_id or ids.new_enrollment_id()
     temporal = await ctx.temporal()
-    handle = await temporal.start_workflow(
-        EnrollmentWorkflow.run,
-        EnrollmentInput(
-            enrollment_id=enrollment_id,
-            request=valid.request,
-            activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
-            org_history_threshold=ctx.settings.org_history_threshold,
-        ),
-        id=ids.enrollment_workflow_id(enrollment_id),
-        task_queue=ctx.settings.temporal_task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-    )
+    try:
+        handle = await _start(ctx, temporal, enrollment_id, valid.request)
+    except WorkflowAlreadyStartedError:
+        handle = _handle(temporal, enrollment_id)
     deadline = asyncio.get_running_loop().time() + wait_seconds
     status = EnrollmentStatus(id=enrollment_id, stage=Stage.VALIDATING)
     while True:
@@ -86,35 +87,29 @@ async def submit(
         await asyncio.sleep(0.1)
 
 
+async def _start(
+    ctx: Context, temporal: Client, enrollment_id: str, request: EnrollmentRequest
+) -> WorkflowHandle[EnrollmentWorkflow, EnrollmentStatus]:
+    return await temporal.start_workflow(
+        EnrollmentWorkflow.run,
+        EnrollmentInput(
+            enrollment_id=enrollment_id,
+            request=request,
+            activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
+            org_history_threshold=ctx.settings.org_history_threshold,
+        ),
+        id=ids.enrollment_workflow_id(enrollment_id),
+        task_queue=ctx.settings.temporal_task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
 async def status(ctx: Context, enrollment_id: str) -> EnrollmentView:
     async with ctx.db.sessions() as session:
         view = await enrollments.view(session, enrollment_id)
     if view is None:
         raise NotFound(f"no enrollment {enrollment_id}")
     return view
-
-
-STATUS_LINK_TTL = timedelta(days=180)
-
-
-async def issue_status_token(ctx: Context, enrollment_id: str) -> str:
-    """The applicant's own key to the enrollment's status (stored as a digest only)."""
-    async with ctx.db.sessions.begin() as session:
-        return await links.issue(
-            session,
-            purpose=LinkPurpose.STATUS,
-            subject=enrollments.link_subject(enrollment_id),
-            issue_key=f"{enrollment_id}/status",
-            ttl=STATUS_LINK_TTL,
-        )
-
-
-async def holds_status_token(ctx: Context, enrollment_id: str, token: str) -> bool:
-    """Whether ``token`` opens this enrollment's status (the acknowledgement's link, or the
-    token given when it was submitted)."""
-    async with ctx.db.sessions() as session:
-        link = await links.find_usable(session, token, purpose=LinkPurpose.STATUS)
-    return link is not None and link.subject == enrollments.link_subject(enrollment_id)
 
 
 @dataclass(frozen=True)
@@ -287,5 +282,4 @@ async def _closed_reason(ctx: Context, enrollment_id: str, action: str) -> str:
         view = await enrollments.view(session, enrollment_id)
     if view is None:
         return f"no enrollment {enrollment_id}"
-    explanation = STAGE_EXPLANATIONS.get(Stage(view.stage), f"is {view.stage}")
-    return f"cannot {action} enrollment {enrollment_id}: it {explanation}"
+    return cannot(action, enrollment_id, Stage(view.stage))

@@ -3,6 +3,8 @@ maps the kind to its status code; the CLI prints the sentence)."""
 
 from __future__ import annotations
 
+from cair.store.links import LinkProblem
+
 
 class OperationError(Exception):
     """The request was understood but cannot be done now (the stage or state refuses it)."""
@@ -48,3 +50,12 @@ class Unavailable(OperationError):
     """A part the service needs (database, Temporal) does not answer."""
 
     status = 503
+
+
+class LinkUnusable(OperationError):
+    """An e-mailed link that is used, replaced, expired or unknown; ``problem`` says which, so
+    a page can say what to do next."""
+
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

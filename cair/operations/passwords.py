@@ -7,7 +7,7 @@ from cair.domain.passwords import password_problems
 from cair.domain.user_states import UserState
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, Invalid
-from cair.operations.links import open_link
+from cair.operations.links import open_link, peek_link
 from cair.security.secret_hashing import hash_secret
 from cair.store import audit, organizations, users
 from cair.store.links import LinkPurpose
@@ -35,3 +35,10 @@ async def set_password(ctx: Context, token: str, password: str) -> str:
             provider_id=org.provider_id if org else None,
         )
         return str(user.user_id)
+
+
+async def user_of_link(ctx: Context, token: str) -> str:
+    """The User ID a password-setup link is for, while it can still be used."""
+    async with ctx.db.sessions() as session:
+        link = await peek_link(session, token, purpose=LinkPurpose.PASSWORD_SETUP)
+    return link.subject

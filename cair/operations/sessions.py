@@ -233,6 +233,18 @@ async def current_staff(ctx: Context, session_token: str | None) -> StaffMember:
         )
 
 
+async def holder(ctx: Context, session_token: str) -> Representative | StaffMember | None:
+    """Whoever holds a live session, of either kind (None when no one does)."""
+    try:
+        return await current(ctx, session_token)
+    except NotSignedIn:
+        pass
+    try:
+        return await current_staff(ctx, session_token)
+    except NotSignedIn:
+        return None
+
+
 async def authorize(ctx: Context, session_token: str | None, provider_id: str) -> str:
     """The representative's e-mail if the session is valid for ``provider_id``."""
     who = await current(ctx, session_token)

@@ -48,6 +48,10 @@ def link_subject(enrollment_id: str) -> str:
     return f"enrollment:{enrollment_id}"
 
 
+def enrollment_of_subject(subject: str) -> str:
+    return subject.removeprefix("enrollment:")
+
+
 async def get(session: AsyncSession, enrollment_id: str) -> EnrollmentRequestRow | None:
     return await session.get(EnrollmentRequestRow, enrollment_id)
 

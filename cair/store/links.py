@@ -21,8 +21,34 @@ class LinkPurpose(StrEnum):
     STATUS = "status"  # the applicant's key to the status page; used many times
 
 
+class LinkProblem(StrEnum):
+    """Why a link cannot be used; each reads as a sentence a person can act on."""
+
+    UNKNOWN = "this link is not valid; ask registry staff for a new one"
+    REPLACED = "this link was replaced by a newer one or withdrawn; use the latest e-mail"
+    USED = "this link has already been used; ask registry staff for a new one"
+    EXPIRED = "this link has expired; ask registry staff for a new one"
+
+
 class LinkRefused(Exception):
-    """The link is unknown, used, revoked or expired; the message says which."""
+    """The link is unknown, used, revoked or expired; ``problem`` says which."""
+
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+def problem_of(row: LinkTokenRow | None, now: datetime) -> LinkProblem | None:
+    """None when the link could be used at ``now``."""
+    if row is None:
+        return LinkProblem.UNKNOWN
+    if row.revoked_at is not None:
+        return LinkProblem.REPLACED
+    if row.used_at is not None:
+        return LinkProblem.USED
+    if as_utc(row.expires_at) <= now:
+        return LinkProblem.EXPIRED
+    return None
 
 
 async def issue(
@@ -79,14 +105,31 @@ async def find_usable(
 ) -> LinkTokenRow | None:
     """The link if it could be used now, without using it (e.g. before an amendment is
     accepted: a refused amendment leaves the link usable)."""
-    now = now or datetime.now(UTC)
-    row = await session.scalar(
+    row = await _row(session, token, purpose)
+    return row if problem_of(row, now or datetime.now(UTC)) is None else None
+
+
+async def inspect(session: AsyncSession, token: str, *, purpose: LinkPurpose) -> LinkProblem | None:
+    """What is wrong with a link, without using it (None: nothing): a page behind an e-mailed
+    link says so before the person presses anything."""
+    return problem_of(await _row(session, token, purpose), datetime.now(UTC))
+
+
+async def peek(session: AsyncSession, token: str, *, purpose: LinkPurpose) -> LinkTokenRow:
+    """The link, left unused, if it can still be used; LinkRefused saying why otherwise."""
+    row = await _row(session, token, purpose)
+    problem = problem_of(row, datetime.now(UTC))
+    if problem is not None or row is None:
+        raise LinkRefused(problem or LinkProblem.UNKNOWN)
+    return row
+
+
+async def _row(session: AsyncSession, token: str, purpose: LinkPurpose) -> LinkTokenRow | None:
+    return await session.scalar(
         select(LinkTokenRow).where(
             LinkTokenRow.token_hash == token_digest(token), LinkTokenRow.purpose == purpose.value
         )
     )
-    usable = row is not None and row.used_at is None and row.revoked_at is None
-    return row if usable and row is not None and as_utc(row.expires_at) > now else None
 
 
 async def consume(
@@ -97,11 +140,10 @@ async def consume(
     One conditional UPDATE claims the link, so two redeemers racing each other (even on SQLite,
     where row locks do not exist) cannot both succeed: exactly one changes the row."""
     now = now or datetime.now(UTC)
-    digest = token_digest(token)
     claimed = await session.execute(
         update(LinkTokenRow)
         .where(
-            LinkTokenRow.token_hash == digest,
+            LinkTokenRow.token_hash == token_digest(token),
             LinkTokenRow.purpose == purpose.value,
             LinkTokenRow.used_at.is_(None),
             LinkTokenRow.revoked_at.is_(None),
@@ -109,21 +151,8 @@ async def consume(
         )
         .values(used_at=now)
     )
-    row = await session.scalar(
-        select(LinkTokenRow).where(
-            LinkTokenRow.token_hash == digest, LinkTokenRow.purpose == purpose.value
-        )
-    )
+    row = await _row(session, token, purpose)
     if int(getattr(claimed, "rowcount", 0) or 0) == 1 and row is not None:
         return row
-    if row is None:
-        raise LinkRefused("this link is not valid; ask registry staff for a new one")
-    if row.revoked_at is not None:
-        raise LinkRefused(
-            "this link was replaced by a newer one or withdrawn; use the latest e-mail"
-        )
-    if row.used_at is not None:
-        raise LinkRefused("this link has already been used; ask registry staff for a new one")
-    if as_utc(row.expires_at) <= now:
-        raise LinkRefused("this link has expired; ask registry staff for a new one")
-    raise LinkRefused("this link has already been used; ask registry staff for a new one")
+    # Lost the race to another redeemer in this instant: that is a used link too.
+    raise LinkRefused(problem_of(row, now) or LinkProblem.USED)

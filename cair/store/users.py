@@ -29,6 +29,7 @@ class UserListing:
     role: str
     state: str
     training_deadline: str | None
+    name: str = ""  # whom the trainer is recording training for
 
 
 async def by_user_id(session: AsyncSession, user_id: str) -> UserRow | None:
@@ -137,6 +138,7 @@ async def listing(
             role=user.role,
             state=user.state,
             training_deadline=_deadline(user),
+            name=f"{user.first_name} {user.last_name}",
         )
         for user, org in (await session.execute(query)).all()
     ]

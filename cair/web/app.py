@@ -1,12 +1,17 @@
-"""The web application: the JSON API under /api/v1 (and, beside it, the pages). One per
+"""The web application: the JSON API under /api/v1 and, beside it, the pages people use in a
+browser, with their assets (the API's documentation too, served from the app: no CDN). One per
 process; it holds one Context (database engine, Temporal client) for all requests."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from cair.domain.limits import MAX_REQUEST_BYTES
 from cair.operations.context import Context
@@ -14,7 +19,9 @@ from cair.settings import Settings
 from cair.web import problems
 from cair.web.api import applicants, health, links, representatives, staff
 from cair.web.idempotency import Idempotency
-from cair.web.middleware import AccessLog, BodyLimit
+from cair.web.middleware import AccessLog, BodyLimit, SecurityHeaders
+from cair.web.pages import router as pages_router
+from cair.web.pages.rendering import STATIC, static_url
 
 API_VERSION = "1.0.0"
 DESCRIPTION = """\
@@ -32,6 +39,16 @@ travel in request bodies, never in URLs.
 """
 
 
+# Swagger UI 5 as fastapi-offline ships it (only its assets are used).
+SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>CAIR onboarding API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="{init}"></script></body></html>"""
+
+
 def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     context = ctx or Context(settings)
 
@@ -46,7 +63,7 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         responses=problems.COMMON_RESPONSES,
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -58,11 +75,20 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
         representatives.router,
         staff.router,
         health.router,
+        pages_router(),
     ):
         app.include_router(router)
+    app.mount("/static/swagger", StaticFiles(directory=SWAGGER_ASSETS))
+    app.mount("/static", StaticFiles(directory=STATIC))
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE.format(init=static_url("swagger-init.js")))
+
     # Outermost last: the access log sees everything, the body limit runs before idempotency
     # reads a body.
     app.add_middleware(Idempotency, ctx=context)
     app.add_middleware(BodyLimit, max_bytes=MAX_REQUEST_BYTES)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app

@@ -17,7 +17,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cair.domain.staff_roles import StaffRole, may_act_as
-from cair.operations import enrollments, sessions
+from cair.operations import applicant_links, sessions
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, NotFound, NotSignedIn
 from cair.operations.sessions import Representative, StaffMember
@@ -53,7 +53,7 @@ PUBLIC = audience("public")
 async def applicant_of(enrollment_id: str, ctx: Ctx, token: Token) -> str:
     """The enrollment whose status token the caller holds. A wrong or missing token is
     answered like an unknown enrollment: the id alone reveals nothing."""
-    if not token or not await enrollments.holds_status_token(ctx, enrollment_id, token):
+    if not token or not await applicant_links.holds_status_token(ctx, enrollment_id, token):
         raise NotFound(f"no enrollment {enrollment_id} for this link")
     return enrollment_id
 

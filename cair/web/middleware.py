@@ -1,6 +1,7 @@
 """What every request passes through: a body size limit, an access log that names the route
-(its template, never the values in the path, never a query string) and never a token, and API
-answers that are not cached (they hold personal data)."""
+(its template, never the values in the path, never a query string) and never a token, and the
+security headers: nothing but static assets is cached (answers hold personal data), pages run
+only the site's own scripts and styles, and no other site may frame them."""
 
 from __future__ import annotations
 
@@ -90,12 +91,6 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                if scope["path"].startswith("/api/"):
-                    message["headers"] = [
-                        *message.get("headers", []),
-                        (b"cache-control", b"no-store"),
-                        (b"x-content-type-options", b"nosniff"),
-                    ]
             await send(message)
 
         try:
@@ -115,3 +110,48 @@ class AccessLog:
 def _first_segment(path: str) -> str:
     """For a path no route matched: only its first segment (it may hold a token after)."""
     return "/" + path.strip("/").split("/", 1)[0] + ("/…" if path.count("/") > 1 else "")
+
+
+# Pages load only the site's own assets; forms post only to the site; nothing may frame it.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+# Swagger UI sets style attributes from its script.
+DOCS_POLICY = PAGE_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+class SecurityHeaders:
+    """The same headers on every answer, pages and API alike."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        static = path.startswith("/static/")
+        policy = DOCS_POLICY if path == "/api/docs" else PAGE_POLICY
+
+        async def adding(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
+                headers += [
+                    (b"content-security-policy", policy.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                ]
+                # Asset URLs carry a digest of their content (?v=…): a new asset, a new URL.
+                cache = b"public, max-age=86400" if static else b"no-store"
+                headers.append((b"cache-control", cache))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, adding)

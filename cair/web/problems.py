@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from temporalio.service import RPCError
@@ -18,6 +18,8 @@ from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.validation import problem_from
 from cair.operations.errors import OperationError, TooManyRequests
 from cair.store.errors import unavailable_reason
+from cair.web.pages.errors import error_page, is_page, note_visitor, refusal_page
+from cair.web.pages.rendering import static_url
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("cair.api")
@@ -79,36 +81,47 @@ def problem(
 
 
 def install(app: FastAPI) -> None:
+    """Errors of API routes as problem documents; errors under a page as pages."""
+
     @app.exception_handler(InvalidRequest)
-    async def _invalid(_request: Request, invalid: InvalidRequest) -> JSONResponse:
-        return problem(
-            422, f"{len(invalid.problems)} problem(s) in the request", errors=invalid.problems
-        )
+    async def _invalid(request: Request, invalid: InvalidRequest) -> Response:
+        detail = f"{len(invalid.problems)} problem(s) in the request"
+        if is_page(request):
+            return error_page(request, 422, "; ".join(str(p) for p in invalid.problems[:20]))
+        return problem(422, detail, errors=invalid.problems)
 
     @app.exception_handler(RequestValidationError)
-    async def _malformed(_request: Request, invalid: RequestValidationError) -> JSONResponse:
+    async def _malformed(request: Request, invalid: RequestValidationError) -> Response:
         problems = []
         for error in invalid.errors():
             where = list(error.get("loc", ()))
             if where and where[0] == "body":
                 where = where[1:]
             problems.append(problem_from({**error, "loc": tuple(where)}))
+        if is_page(request):
+            return error_page(request, 422, "; ".join(str(p) for p in problems[:20]))
         return problem(422, f"{len(problems)} problem(s) in the request", errors=problems)
 
     @app.exception_handler(OperationError)
-    async def _refused(_request: Request, refused: OperationError) -> JSONResponse:
+    async def _refused(request: Request, refused: OperationError) -> Response:
         headers = None
         if isinstance(refused, TooManyRequests):
             headers = {"Retry-After": str(refused.retry_after_seconds)}
+        if is_page(request):
+            return refusal_page(request, refused, refused.status, headers)
         return problem(refused.status, str(refused), headers=headers)
 
     @app.exception_handler(HTTPException)
-    async def _http(_request: Request, error: HTTPException) -> JSONResponse:
+    async def _http(request: Request, error: HTTPException) -> Response:
         detail = error.detail if isinstance(error.detail, str) else None
-        return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+        headers = getattr(error, "headers", None)
+        if is_page(request):
+            await note_visitor(request)
+            return error_page(request, error.status_code, None, headers=headers)
+        return problem(error.status_code, detail, headers=headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, error: Exception) -> Response:
         route = request.scope.get("route")
         where = getattr(route, "path", "?")
         away = unavailable_reason(error)
@@ -116,7 +129,22 @@ def install(app: FastAPI) -> None:
             away = "the workflow service does not answer; try again in a moment"
         if away is not None:
             log.warning("%s %s: %s", request.method, where, away)
+            if is_page(request):
+                return _bare_page(503)
             return problem(503, away, headers={"Retry-After": "5"})
         # Only the kind of failure and where: the request's values may be personal data.
         log.error("unexpected %s in %s %s", type(error).__name__, request.method, where)
-        return problem(500)
+        return _bare_page(500) if is_page(request) else problem(500)
+
+
+def _bare_page(status: int) -> Response:
+    """A page for when the service itself is failing: drawn without the database."""
+    title = "The service is busy or restarting" if status == 503 else "Something went wrong"
+    body = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+        f'<link rel=stylesheet href="{static_url("site.css")}">'
+        f"<main class=page><h1>{title}</h1><p>Nothing was changed. Please try again in a "
+        f"minute.</p><p><a href=/>Home</a></p></main></html>"
+    )
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return HTMLResponse(body, status_code=status, headers=headers)

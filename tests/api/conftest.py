@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest_asyncio
 
-from cair.operations import enrollments, sessions, staff_accounts
+from cair.operations import applicant_links, enrollments, sessions, staff_accounts
 from cair.operations.context import Context
 from tests.conftest import Stack, eventually
 from tests.e2e.test_account_management import LEE, enrolled
@@ -53,7 +53,7 @@ async def identities(stack: Stack) -> Identities:
             views, _ = await enrollment_rows.listing(session)
         b_enrollment = next(v.id for v in views if v.provider_id == b.provider_id)
         waiting = await enrollments.submit(ctx, variant("school", "ApiApplicant"))
-        token = await enrollments.issue_status_token(ctx, waiting.id)
+        token = await applicant_links.issue_status_token(ctx, waiting.id)
         return Identities(
             api_url=stack.api_url,
             org_a=a.provider_id,

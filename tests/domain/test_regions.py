@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cair.activities.region_maps import RegionMapSource
 from cair.domain.counties import CALIFORNIA_COUNTIES
+from cair.domain.region_source import RegionMapSource
 from cair.domain.regions import DEFAULT_MAP, RegionMap, load_region_map
 
 LOCAL = {

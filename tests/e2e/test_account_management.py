@@ -234,6 +234,7 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
         OrganizationWorkflow.run, organization_workflow_id(account.provider_id)
     )
     phones = ["707-555-0201", "707-555-0202", "707-555-0203"]
+    site_before = (await account_views.show(ctx, account.provider_id))["site"]
     pending = []
     for index, phone in enumerate(phones):
         change = AccountChange(
@@ -253,6 +254,8 @@ async def test_changes_apply_in_order_and_retries_apply_once(stack: Stack, ctx: 
     assert [r.status for r in results] == ["applied"] * 3
     shown = await account_views.show(ctx, account.provider_id)
     assert shown["contacts"]["primary"]["phone"] == phones[-1]
+    # Contacts alone were given: the site (addresses, VFC PIN) stays as it was.
+    assert shown["site"] == site_before and shown["site"]["physical_address"]
     async with ctx.db.sessions() as db:
         order = (
             await db.scalars(

@@ -18,8 +18,8 @@ class MailKind:
 
 MAIL_KINDS: dict[Mail, MailKind] = {
     # to the applicant
-    Mail.ACKNOWLEDGEMENT: MailKind(to_applicant.applicant),
-    Mail.AMENDMENT_RECEIVED: MailKind(to_applicant.applicant),
+    Mail.ACKNOWLEDGEMENT: MailKind(to_applicant.applicant, links.STATUS),
+    Mail.AMENDMENT_RECEIVED: MailKind(to_applicant.applicant, links.STATUS),
     Mail.REJECTED: MailKind(to_applicant.rejected),
     Mail.CHANGES_REQUESTED: MailKind(to_applicant.changes_requested, links.AMEND),
     Mail.EXPIRED: MailKind(to_applicant.expired),

@@ -23,13 +23,14 @@ class LinkKind:
     path: str  # under the public base URL; the token follows
     subject: Callable[[Sources, MailOrder], Awaitable[str | None]]  # None: no link this time
     until_deadline: bool = False  # lives as long as what it is for (an open review)
+    lifetime: timedelta = LINK_TTL
 
     def ttl(self, order: MailOrder) -> timedelta:
         if order.ttl_minutes:
             return timedelta(minutes=order.ttl_minutes)
         if self.until_deadline and order.deadline:
             return max(order.deadline - datetime.now(UTC), timedelta(hours=1))
-        return LINK_TTL
+        return self.lifetime
 
     async def issue(self, src: Sources, order: MailOrder) -> IssuedLink | None:
         subject = await self.subject(src, order)
@@ -82,10 +83,12 @@ async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
 
 async def _enrollment(_src: Sources, order: MailOrder) -> str | None:
     if order.enrollment_id is None:
-        raise MissingRecord("an amendment e-mail without an enrollment")
+        raise MissingRecord("an applicant's e-mail without an enrollment")
     return enrollments.link_subject(order.enrollment_id)
 
 
+# The applicant's status page: read many times, for as long as an enrollment may take.
+STATUS = LinkKind(LinkPurpose.STATUS, "/status/", _enrollment, lifetime=timedelta(days=180))
 AMEND = LinkKind(LinkPurpose.AMEND, "/enroll/amend/", _enrollment, until_deadline=True)
 PASSWORD_SETUP = LinkKind(LinkPurpose.PASSWORD_SETUP, "/password-setup/", _user)
 CREDENTIAL_REVEAL = LinkKind(

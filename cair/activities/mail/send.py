@@ -16,9 +16,9 @@ from cair.activities.faults import pause_point
 from cair.activities.mail.kinds import MAIL_KINDS
 from cair.activities.mail.mailer import Mailer, message_id_for
 from cair.activities.mail.sources import Sources
-from cair.activities.region_maps import RegionMapSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.mail import MailOrder
+from cair.domain.region_source import RegionMapSource
 from cair.settings import Settings
 from cair.store import emails
 from cair.store.database import Database

@@ -15,14 +15,18 @@ from cair.activities.mail.sources import (
     organization_of,
 )
 from cair.domain.access import ACCESS_LEVEL_LABELS, ROLE_LABELS, AccessLevel, Role, needs_training
-from cair.domain.contracts.mail import MailOrder
+from cair.domain.contracts.mail import Mail, MailOrder
 from cair.domain.dates import long_date
 from cair.store import credentials, organizations, users
 from cair.store.models import OrganizationRow
 
+# The e-mails whose link is the applicant's status page (the others carry links of their own).
+_WITH_STATUS = frozenset({Mail.ACKNOWLEDGEMENT, Mail.AMENDMENT_RECEIVED})
 
-async def applicant(src: Sources, order: MailOrder, _link: IssuedLink | None) -> Envelope:
-    """Acknowledgement, amendment received: who applied, for what, where it went."""
+
+async def applicant(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    """Acknowledgement, amendment received: who applied, for what, where it went (and, with a
+    status link, the page that follows it)."""
     row, request = await enrollment_of(src, order)
     primary = request.contacts.primary
     region = src.regions.regions.get(row.region)
@@ -33,6 +37,7 @@ async def applicant(src: Sources, order: MailOrder, _link: IssuedLink | None) ->
         "enrollment_id": row.id,
         "region_name": region.name if region else row.region,
         "county": row.county,
+        "status_url": link.url if link is not None and order.mail in _WITH_STATUS else None,
     }
     return Envelope(to=[primary.email], cc=[], context=context)
 

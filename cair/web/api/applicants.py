@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 
 from cair.domain.contracts.enrollment import EnrollmentStatus
 from cair.domain.request import EnrollmentRequest
-from cair.operations import enrollments
+from cair.operations import applicant_links, enrollments
 from cair.operations.enrollments import ApplicantView
 from cair.web.api.schemas import AmendmentBody, Submitted
 from cair.web.identity import PUBLIC, Applicant, Ctx, audience
@@ -23,7 +23,7 @@ async def submit(request: EnrollmentRequest, ctx: Ctx, http: Request) -> Submitt
     holds the status token: the applicant's own key to the status page."""
     client = http.client.host if http.client else None
     status = await enrollments.submit(ctx, request, client=client)
-    token = await enrollments.issue_status_token(ctx, status.id)
+    token = await applicant_links.issue_status_token(ctx, status.id)
     return Submitted(
         id=status.id,
         stage=status.stage.value,

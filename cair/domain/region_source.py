@@ -1,5 +1,6 @@
-"""The region maps as activities see them: read again when their files change, so a new map
-applies from its effective date without a restart. A broken edit is logged and the maps read
+"""The region maps as the running service sees them (activities, and the county check of the
+enrollment pages): read again when their files change, so a new map applies from its effective
+date without a restart. A broken edit is logged and the maps read
 before it stay in use: enrollment does not stop because a file was saved half-written."""
 
 from __future__ import annotations

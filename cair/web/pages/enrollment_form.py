@@ -1,0 +1,298 @@
+"""The enrollment form: its fields, and the two translations a page needs — the posted form into
+the request's JSON shape (validated by the same rules as the API), and a request back into form
+values (to show what was entered, or to amend a request sent before)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cair.domain import limits
+from cair.domain.access import ALLOWED_ROLES, ROLE_LABELS, AccessLevel, Role
+from cair.domain.request import ORG_TYPES, STATE_PROGRAMS
+from cair.web.pages.form_fields import Field, Section, address, contact, labels
+
+ORG_TYPE_LABELS = {
+    "healthcare_provider": "Healthcare provider (clinic, pharmacy, hospital, practice)",
+    "school": "School",
+    "childcare_facility": "Childcare facility",
+    "wic_facility": "WIC facility",
+    "foster_care_agency": "Foster Care agency",
+}
+assert set(ORG_TYPE_LABELS) == set(ORG_TYPES)
+
+ROLE_OPTIONS = tuple((role.value, ROLE_LABELS[role]) for role in Role)
+ROLE_HELP = {
+    Role.READ_ONLY: "looks up records and prints immunization forms; no training needed",
+    Role.REGULAR: "also adds patients and doses; trains before access opens",
+    Role.POWER: "also manages inventory and reports; trains before access opens",
+    Role.DX_QA: "checks a data-exchange interface's submissions (Data Exchange only)",
+}
+
+QUESTIONS = (
+    ("administers_vaccines", "Does your site give vaccines?"),
+    ("submits_electronically", "Will your EHR send doses to CAIR electronically (data exchange)?"),
+    ("enters_historical_doses", "Will you enter doses given elsewhere (historical doses)?"),
+)
+AGREEMENTS = (
+    (
+        "user_access_agreement",
+        "I have read the CAIR User Access Agreement and every user of this organization will "
+        "follow it.",
+    ),
+    (
+        "patient_notice_acknowledged",
+        "Our patients (or their parents) are told that their immunization records are shared "
+        "through CAIR, and that they may ask that they not be.",
+    ),
+)
+USER_FIELDS = ("first_name", "last_name", "email", "role")
+
+ORGANIZATION = Section(
+    "organization",
+    "Your organization",
+    (
+        Field("organization.name", "Organization name", autocomplete="organization",
+              required=True, max_length=limits.ORG_NAME),
+        Field("organization.county", "County", kind="county", required=True,
+              hint="The county of the site's street address."),
+    ),
+)  # fmt: skip
+SCHOOL = Section(
+    "organization.school_district",
+    "School district",
+    (
+        Field(
+            "organization.school_district",
+            "School district",
+            required=True,
+            max_length=limits.SCHOOL_DISTRICT,
+        ),
+    ),  # fmt: skip
+    show_for=("school",),
+)
+CHILDCARE = Section(
+    "organization.childcare_license_number",
+    "Childcare license",
+    (
+        Field(
+            "organization.childcare_license_number",
+            "Childcare facility license number",
+            required=True,
+            max_length=limits.CHILDCARE_LICENSE,
+            width="short",
+        ),
+    ),  # fmt: skip
+    show_for=("childcare_facility",),
+)
+PROVIDER = Section(
+    "provider_of_record",
+    "Provider of record",
+    (
+        Field("provider_of_record.first_name", "First name", required=True,
+              max_length=limits.PERSON_NAME),
+        Field("provider_of_record.last_name", "Last name", required=True,
+              max_length=limits.PERSON_NAME),
+        Field("provider_of_record.license_type", "License type", required=True,
+              hint="MD, DO, NP, PA, RPh …", max_length=limits.LICENSE_TYPE, width="short"),
+        Field("provider_of_record.license_number", "California license number", required=True,
+              max_length=limits.LICENSE_NUMBER),
+        Field("provider_of_record.npi", "NPI (optional)", max_length=limits.NPI, width="short",
+              hint="Ten digits."),
+    ),
+    optional=True,
+    hint="The licensed clinician responsible for vaccines at this site. Required when the site "
+    "gives vaccines.",
+)  # fmt: skip
+VACCINE = Section(
+    "organization.vfc_pin",
+    "State-supplied vaccine",
+    (
+        Field(
+            "organization.vfc_pin",
+            "VFC PIN",
+            max_length=limits.VFC_PIN,
+            width="short",
+            hint="Six digits; VFC providers only.",
+        ),
+    ),  # fmt: skip
+)
+
+SECTIONS: tuple[Section, ...] = (
+    ORGANIZATION,
+    address("organization.physical_address", "Street address of the site"),
+    address("organization.mailing_address", "Mailing address", optional=True,
+            hint="Leave blank if it is the street address."),
+    address("organization.vaccine_delivery_address", "Vaccine delivery address", optional=True,
+            hint="Leave blank if vaccine is delivered to the street address."),
+    SCHOOL,
+    CHILDCARE,
+    PROVIDER,
+    VACCINE,
+    contact("contacts.primary", "Primary contact",
+            hint="The person registry staff contact about this enrollment; the welcome e-mail "
+            "goes to this address."),
+    contact("contacts.vaccine_coordinator", "Vaccine coordinator", optional=True),
+    contact("contacts.technical", "Technical contact", optional=True,
+            hint="For data exchange: who looks after your EHR's interface."),
+    contact("contacts.other", "Other contact", optional=True),
+)  # fmt: skip
+
+LABELS = labels(SECTIONS) | {
+    "organization.type": "Your organization: Type of organization",
+    "organization.receives_state_supplied_vaccine": "State-supplied vaccine: Receives VFC, 317 "
+    "or SGF vaccine",
+    "organization.state_supplied_programs": "State-supplied vaccine: Programs",
+    "access": "Access questions",
+    "users": "Users",
+    "agreements": "Agreements",
+    **{f"access.{key}": f"Access questions: {text}" for key, text in QUESTIONS},
+    **{f"agreements.{key}": "Agreements: " + text.split(" and ")[0] for key, text in AGREEMENTS},
+}
+
+
+def user_label(path: str) -> str | None:
+    """``users.2.email`` → "User 3: E-mail address"."""
+    parts = path.split(".")
+    if len(parts) >= 2 and parts[0] == "users" and parts[1].isdigit():
+        what = {"first_name": "First name", "last_name": "Last name", "email": "E-mail address",
+                "role": "Role"}.get(parts[2] if len(parts) > 2 else "", "")  # fmt: skip
+        return f"User {int(parts[1]) + 1}" + (f": {what}" if what else "")
+    return None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A posted form as request data, plus what the page should do with it."""
+
+    data: dict[str, Any]
+    action: str  # "submit", "add_user" or "remove_user"
+    remove_index: int | None = None
+    stray_rows: bool = False  # user fields whose row number no form of ours writes
+
+
+def _text(form: Mapping[str, Any], name: str) -> str | None:
+    value = form.get(name)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _yes_no(form: Mapping[str, Any], name: str) -> bool | None:
+    return {"yes": True, "no": False}.get(str(form.get(name, "")))
+
+
+def _put(target: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = value
+
+
+def _section(form: Mapping[str, Any], section: Section) -> dict[str, Any] | None:
+    values = {f.path: _text(form, f.path) for f in section.fields}
+    if section.optional and not any(values.values()):
+        return None
+    found: dict[str, Any] = {}
+    for path, value in values.items():
+        if value is not None:
+            found[path.removeprefix(section.path + ".")] = value
+    return found
+
+
+def _row_number(text: str) -> int | None:
+    """A row number as the form writes them (a few digits), or None for anything else."""
+    return int(text) if text.isdigit() and len(text) <= 3 else None
+
+
+def user_rows(form: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Each user row of the form, in order, blank rows kept (they may be added on purpose)."""
+    numbers = {
+        _row_number(k.split(".")[1]) for k in form if k.startswith("users.") and "." in k[6:]
+    }
+    indexes = sorted(n for n in numbers if n is not None)[: limits.MAX_USERS_PER_REQUEST + 1]
+    return [{f: _text(form, f"users.{i}.{f}") or "" for f in USER_FIELDS} for i in indexes]
+
+
+def parse(form: Any) -> Parsed:
+    """The posted form (a Starlette FormData) as the request's JSON shape. Blank optional parts
+    are left out, so they read as "not given", exactly as in the API."""
+    data: dict[str, Any] = {}
+    for section in SECTIONS:
+        if section.path in ("organization.school_district", "organization.childcare_license_number",
+                            "organization.vfc_pin", "organization"):  # fmt: skip
+            for f in section.fields:
+                value = _text(form, f.path)
+                if value is not None:
+                    _put(data, f.path, value)
+            continue
+        found = _section(form, section)  # a required part is always there, maybe empty
+        if found is not None:
+            _put(data, section.path, found)
+    org = data.setdefault("organization", {})
+    if kind := _text(form, "organization.type"):
+        org["type"] = kind
+    supplied = _yes_no(form, "organization.receives_state_supplied_vaccine")
+    if supplied is not None:
+        org["receives_state_supplied_vaccine"] = supplied
+    programs = [p for p in form.getlist("organization.state_supplied_programs") if p]
+    if programs:
+        org["state_supplied_programs"] = programs[: len(STATE_PROGRAMS) + 1]
+    data["access"] = {
+        key: answer
+        for key, _ in QUESTIONS
+        if (answer := _yes_no(form, f"access.{key}")) is not None
+    }
+    data["agreements"] = {key: form.get(f"agreements.{key}") == "yes" for key, _ in AGREEMENTS}
+    rows = user_rows(form)
+    action = str(form.get("action", "submit"))
+    remove: int | None = None
+    if action.startswith("remove_user:"):
+        remove = _row_number(action.removeprefix("remove_user:"))
+        action = "remove_user"
+    elif action != "add_user":
+        action = "submit"
+    if action == "submit":  # blank rows are dropped only when the form is sent for real
+        rows = [r for r in rows if any(r.values())]
+    data["users"] = [{k: v for k, v in row.items() if v} for row in rows]
+    stray = any(
+        _row_number(k.split(".")[1]) is None
+        for k in form
+        if k.startswith("users.") and "." in k[6:]
+    )
+    return Parsed(data=data, action=action, remove_index=remove, stray_rows=stray)
+
+
+def values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Request data (as parsed from the form, or as stored) → form values by dotted path."""
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        elif isinstance(node, list) and prefix == "organization.state_supplied_programs":
+            flat[prefix] = [str(p) for p in node]
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(f"{prefix}.{index}", value)
+        elif isinstance(node, bool):
+            flat[prefix] = "yes" if node else "no"
+        elif node is not None:
+            flat[prefix] = str(node)
+
+    walk("", data)
+    return flat
+
+
+def user_count(data: Mapping[str, Any]) -> int:
+    users = data.get("users")
+    return len(users) if isinstance(users, list) else 0
+
+
+def roles_allowed(level: AccessLevel | None) -> list[tuple[str, str, str]]:
+    """The roles an access level allows: (value, label, what it does)."""
+    allowed = ALLOWED_ROLES[level] if level else frozenset(Role)
+    return [(r.value, ROLE_LABELS[r], ROLE_HELP[r]) for r in Role if r in allowed]

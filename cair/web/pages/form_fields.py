@@ -1,0 +1,106 @@
+"""Form fields described once: each has the dotted path of the request field it fills (the same
+path a validation problem names), a label, and the browser hints (type, autocomplete). Templates
+draw them; the error summary names problems by their labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cair.domain import limits
+
+
+@dataclass(frozen=True)
+class Field:
+    path: str
+    label: str
+    kind: str = "text"  # text, email, tel, select, textarea, date, number
+    autocomplete: str = "off"
+    required: bool = False
+    hint: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a select
+    max_length: int | None = None
+    width: str = ""  # "short" for zips, PINs and the like
+
+    @property
+    def id(self) -> str:
+        """An HTML id: the path with dots as dashes (``f-organization-name``)."""
+        return "f-" + self.path.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A fieldset: a required part of the request, or an optional one left out when blank."""
+
+    path: str
+    legend: str
+    fields: tuple[Field, ...]
+    optional: bool = False
+    hint: str = ""
+    show_for: tuple[str, ...] = ()  # organization types it applies to (empty: all)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return "s-" + self.path.replace(".", "-")
+
+
+def address(path: str, legend: str, *, optional: bool = False, hint: str = "") -> Section:
+    kind = "shipping" if "delivery" in path else "billing" if "mailing" in path else "work"
+    return Section(
+        path,
+        legend,
+        (
+            Field(f"{path}.line1", "Street address", autocomplete=f"section-{kind} address-line1",
+                  required=True, max_length=limits.ADDRESS_LINE),
+            Field(f"{path}.line2", "Suite, unit or floor (optional)",
+                  autocomplete=f"section-{kind} address-line2", max_length=limits.ADDRESS_LINE),
+            Field(f"{path}.city", "City", autocomplete=f"section-{kind} address-level2",
+                  required=True, max_length=limits.CITY),
+            Field(f"{path}.state", "State", autocomplete=f"section-{kind} address-level1",
+                  required=True, max_length=limits.STATE, width="short", hint="CA"),
+            Field(f"{path}.zip", "ZIP code", autocomplete=f"section-{kind} postal-code",
+                  required=True, max_length=limits.ZIP, width="short"),
+        ),
+        optional=optional,
+        hint=hint,
+    )  # fmt: skip
+
+
+def contact(path: str, legend: str, *, optional: bool = False, hint: str = "") -> Section:
+    section = path.rsplit(".", 1)[-1]
+    return Section(
+        path,
+        legend,
+        (
+            Field(f"{path}.first_name", "First name", autocomplete=f"section-{section} given-name",
+                  required=True, max_length=limits.PERSON_NAME),
+            Field(f"{path}.last_name", "Last name", autocomplete=f"section-{section} family-name",
+                  required=True, max_length=limits.PERSON_NAME),
+            Field(f"{path}.email", "E-mail address", kind="email",
+                  autocomplete=f"section-{section} email", required=True,
+                  max_length=limits.EMAIL),
+            Field(f"{path}.phone", "Phone", kind="tel", autocomplete=f"section-{section} tel",
+                  max_length=limits.PHONE, hint="Ten digits, e.g. 916-555-0100"),
+        ),
+        optional=optional,
+        hint=hint,
+    )  # fmt: skip
+
+
+def labels(sections: tuple[Section, ...]) -> dict[str, str]:
+    """Path → "Legend: label", for naming problems in the error summary."""
+    named = {s.path: s.legend for s in sections}
+    for section in sections:
+        for f in section.fields:
+            named[f.path] = f"{section.legend}: {f.label}"
+    return named
+
+
+def label_for(path: str, named: dict[str, str]) -> str:
+    """The label of a path, or of its nearest labelled parent, or the path in words."""
+    probe = path
+    while probe:
+        if probe in named:
+            return named[probe]
+        probe = probe.rpartition(".")[0]
+    return path.replace("_", " ").replace(".", " › ")

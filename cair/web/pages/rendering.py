@@ -1,0 +1,114 @@
+"""Drawing a page: one Jinja2 environment (autoescaped, strict about undefined names), the
+values every page has (who is signed in, the CSRF token, a notice left by the last action), and
+the redirect that follows a successful form (post/redirect/get, so a reload sends nothing twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from cair.domain.dates import long_date
+from cair.operations.context import Context
+from cair.web.pages import csrf
+from cair.web.pages.cookies import NOTICE_COOKIE, set_cookie
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "pages"
+STATIC = Path(__file__).resolve().parents[1] / "static"
+SERVICE_NAME = "CAIR Enrollment"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(static=static_url, service_name=SERVICE_NAME)
+    env.filters["long_date"] = _long_date
+    env.filters["when"] = _when
+    return env
+
+
+@cache
+def static_url(name: str) -> str:
+    """The asset's URL with a digest of its content, so browsers may keep it for long."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
+
+
+def _long_date(value: Any) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time())
+    return long_date(value)
+
+
+def _when(value: Any) -> str:
+    """An ISO timestamp as '25 Nov 2026, 14:05 UTC'."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def context_of(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    title: str,
+    **values: Any,
+) -> HTMLResponse:
+    """The page, with a CSRF token for its forms and the notice the last redirect left."""
+    settings = context_of(request).settings
+    csrf_cookie, fresh = csrf.cookie_value(request)
+    notice = request.cookies.get(NOTICE_COOKIE)
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            request=request,
+            title=title,
+            csrf_token=csrf.token_for(settings.web_key(), csrf_cookie),
+            notice=unquote(notice)[:500] if notice else None,
+            who=getattr(request.state, "who", None),
+            **values,
+        )
+    )
+    response = HTMLResponse(html, status_code=status)
+    if fresh:
+        set_cookie(response, settings, csrf.COOKIE, csrf_cookie)
+    if notice:
+        response.delete_cookie(NOTICE_COOKIE, path="/")
+    return response
+
+
+def redirect(request: Request, url: str, *, notice: str | None = None) -> RedirectResponse:
+    """303 to ``url``; ``notice`` is shown once on the page it lands on."""
+    response = RedirectResponse(url, status_code=303)
+    if notice:
+        settings = context_of(request).settings
+        set_cookie(response, settings, NOTICE_COOKIE, quote(notice[:500]), max_age=120)
+    return response
