@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from cair.domain.request import Address, Contacts
 from cair.domain.text import EmailText, PersonName, VfcPin
@@ -30,7 +37,18 @@ class ChangeStatus(StrEnum):
     FAILED = "failed"
 
 
-class InfoUpdate(BaseModel):
+class _GivenOnly(BaseModel):
+    """Serialized with only the fields given. An update says what changes: a field left out
+    stays as it is, a field given as null is cleared. Without this, a round trip through
+    Temporal's payloads would turn every field left out into a null that clears it."""
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        return {key: value for key, value in dumped.items() if key in self.model_fields_set}
+
+
+class InfoUpdate(_GivenOnly):
     """New organization/site information; only the fields given change. The county is not
     here on purpose: moving county is a new enrollment."""
 
@@ -52,7 +70,7 @@ class InfoUpdate(BaseModel):
         return self
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(_GivenOnly):
     """A correction of a user's name or e-mail address; the User ID never changes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
