@@ -12,11 +12,14 @@ import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cair.security.keyring import KeyRing
+
+MIN_SECRET_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -26,13 +29,38 @@ class Settings(BaseSettings):
 
     var_dir: Path = Field(default=Path("var"), description="Local state of the dev stack.")
     database_url: str = Field(default="", description="SQLAlchemy URL; SQLite under var/ if empty.")
+    database_pool_size: int = Field(
+        default=10, ge=1, description="PostgreSQL connections per process (and as many overflow)."
+    )
 
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
     temporal_task_queue: str = "cair-onboarding"
-    temporal_tls: bool = False
-    temporal_api_key: SecretStr | None = None
+    temporal_tls: bool = Field(
+        default=False, description="TLS to the frontend; implied by an API key or a client cert."
+    )
+    temporal_api_key: SecretStr | None = Field(
+        default=None, description="Temporal Cloud API key (Authorization: Bearer)."
+    )
+    temporal_tls_client_cert: Path | None = Field(
+        default=None, description="mTLS client certificate (PEM), with temporal_tls_client_key."
+    )
+    temporal_tls_client_key: Path | None = Field(
+        default=None, description="mTLS client private key (PEM), with temporal_tls_client_cert."
+    )
+    temporal_tls_server_ca: Path | None = Field(
+        default=None,
+        description="CA of a self-hosted cluster's certificate; system roots if unset.",
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="Name to verify the server certificate against, if not the host."
+    )
     temporal_ui_port: int = 8233
+    temporal_ui_url: str = Field(
+        default="",
+        description="Where ops open the Temporal Web UI; the staff console links each item to "
+        "its workflow there. http://localhost:<temporal_ui_port> if empty.",
+    )
 
     smtp_host: str = "localhost"
     smtp_port: int = 1025
@@ -47,6 +75,14 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8000, description="Where `cair dev` serves the web and API.")
     dev_admin_email: str = Field(
         default="admin@cair.example", description="The staff admin `cair dev` creates."
+    )
+    web_secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the web pages' CSRF tokens. Generated into var/web.key in dev.",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send cookies only over HTTPS; on when public_base_url is https if unset.",
     )
     codec_port: int = 8081
     codec_keys: SecretStr | None = Field(
@@ -66,9 +102,45 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token the codec endpoint demands. Generated into var/ in dev.",
     )
+    require_keys: bool = Field(
+        default=False,
+        description="Refuse to start without the key settings instead of making keys under "
+        "var/: on in every deployment of more than one machine.",
+    )
+    codec_allowed_origins: str = Field(
+        default="",
+        description="Comma-separated origins of the Temporal Web UI allowed to call the codec "
+        "endpoint; the local UI if empty.",
+    )
     region_map_path: Path | None = Field(
         default=None, description="County/region map; the packaged file if unset."
     )
+
+    migrate_on_start: bool = Field(
+        default=True,
+        description="The worker brings the schema up to date when it starts (dev, one machine). "
+        "Off in a multi-machine deployment: `cair migrate` runs once per release.",
+    )
+
+    # Worker tuning (docs/performance.md says how these were chosen).
+    worker_max_cached_workflows: int = Field(
+        default=300,
+        ge=0,
+        description="Sticky cache: workflows kept in memory between tasks. It, not the number "
+        "of workflows waiting, bounds the worker's memory (docs/performance.md).",
+    )
+    worker_max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
+    worker_max_concurrent_activities: int = Field(
+        default=50, ge=1, description="Activities run at once; each holds a database connection."
+    )
+    worker_graceful_shutdown_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="On SIGTERM, how long running activities may finish before they are "
+        "cancelled (and retried by another worker).",
+    )
+    worker_workflow_pollers: int = Field(default=5, ge=2)
+    worker_activity_pollers: int = Field(default=5, ge=1)
 
     # Tunables (tests lower some of them).
     activity_timeout_seconds: float = 20.0
@@ -98,6 +170,15 @@ class Settings(BaseSettings):
             KeyRing.from_text(value.get_secret_value(), name=name)
         return value
 
+    @field_validator("web_secret_key", "codec_auth_token")
+    @classmethod
+    def _secrets_are_long(cls, value: SecretStr | None, info: object) -> SecretStr | None:
+        """A blank secret is no secret: refused at start, as a short one is."""
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_CHARS:
+            name = f"CAIR_{getattr(info, 'field_name', 'secret').upper()}"
+            raise ValueError(f"{name}: at least {MIN_SECRET_CHARS} characters")
+        return value
+
     def codec_ring(self) -> KeyRing:
         """The payload keys; in dev a ring of one is written to var/codec.keys on first use."""
         configured = self.codec_keys or self.codec_key
@@ -105,21 +186,56 @@ class Settings(BaseSettings):
             return KeyRing.from_text(configured.get_secret_value(), name="CAIR_CODEC_KEYS")
         legacy = self.var_dir / "codec.key"  # a dev folder from before rings: keep its key
         seed = legacy.read_text() if legacy.exists() else None
-        text = private_file(self.var_dir / "codec.keys", lambda: seed or _new_key())
+        text = self._dev_secret("codec.keys", "CAIR_CODEC_KEYS", lambda: seed or _new_key())
         return KeyRing.from_text(text, name=str(self.var_dir / "codec.keys"))
 
     def secrets_ring(self) -> KeyRing:
         """The keys sealing data-exchange secrets; in dev written to var/secrets.keys."""
         if self.secrets_keys is not None:
             return KeyRing.from_text(self.secrets_keys.get_secret_value(), name="CAIR_SECRETS_KEYS")
-        text = private_file(self.var_dir / "secrets.keys", _new_key)
+        text = self._dev_secret("secrets.keys", "CAIR_SECRETS_KEYS", _new_key)
         return KeyRing.from_text(text, name=str(self.var_dir / "secrets.keys"))
+
+    def web_key(self) -> bytes:
+        """The key signing CSRF tokens; in dev written to var/web.key."""
+        if self.web_secret_key is not None:
+            return self.web_secret_key.get_secret_value().encode()
+        return self._dev_secret("web.key", "CAIR_WEB_SECRET_KEY", _new_key).strip().encode()
+
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.public_base_url.startswith("https://")
+
+    def workflow_ui_url(self, workflow_id: str) -> str:
+        """A workflow's page in the Temporal Web UI."""
+        base = (self.temporal_ui_url or f"http://localhost:{self.temporal_ui_port}").rstrip("/")
+        namespace, workflow = quote(self.temporal_namespace, safe=""), quote(workflow_id, safe="")
+        return f"{base}/namespaces/{namespace}/workflows/{workflow}"
 
     def codec_token(self) -> str:
         """The codec endpoint's bearer token; in dev written to var/codec.token."""
         if self.codec_auth_token is not None:
             return self.codec_auth_token.get_secret_value()
-        return private_file(self.var_dir / "codec.token", lambda: secrets.token_urlsafe(32)).strip()
+        token = self._dev_secret("codec.token", "CAIR_CODEC_AUTH_TOKEN", _new_token)
+        return token.strip()
+
+    def codec_origins(self) -> list[str]:
+        """Where the Temporal Web UI pages that may call the codec endpoint come from."""
+        given = [o.strip().rstrip("/") for o in self.codec_allowed_origins.split(",") if o.strip()]
+        port = self.temporal_ui_port
+        return given or [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+    def _dev_secret(self, file_name: str, setting: str, make: Callable[[], str]) -> str:
+        """A key from var/ (made there on first use) on one machine; refused when keys must be
+        given, so N machines never run on N different keys."""
+        if self.require_keys:
+            raise ValueError(f"{setting} is not set (CAIR_REQUIRE_KEYS: keys must be given)")
+        return private_file(self.var_dir / file_name, make)
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def _new_key() -> str:
@@ -127,18 +243,25 @@ def _new_key() -> str:
 
 
 def private_file(path: Path, make: Callable[[], str]) -> str:
-    """Read a secret file, making it first if missing: created 0600 from the start (no moment
-    where another user could read it), and never overwritten by a racing second process."""
+    """Read a secret file, making it first if missing: written whole to a private temporary
+    file (0600 from the start) and linked into place, so a racing second process either makes
+    its own link fail and reads the first one's whole file, or never sees a partial one."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(make())
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, path)
         except FileExistsError:
-            pass
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(make())
-    return path.read_text()
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    text = path.read_text()
+    if not text.strip():
+        raise ValueError(f"{path}: empty; delete it to have a new one made")
+    return text
 
 
 def normalize_database_url(url: str) -> str:

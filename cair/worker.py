@@ -11,7 +11,8 @@ import logging
 import os
 import signal
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import timedelta
+from typing import Any, TypedDict
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -21,8 +22,9 @@ from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.incidents import IncidentActivities
 from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
-from cair.activities.region_maps import RegionMapSource
 from cair.activities.users import UserActivities
+from cair.domain.region_source import RegionMapSource
+from cair.logs import configure_logging
 from cair.settings import Settings, get_settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
@@ -69,18 +71,44 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
     ]
 
 
+class WorkerTuning(TypedDict):
+    """The worker's cache, concurrency and poller settings, as ``Worker`` takes them."""
+
+    max_cached_workflows: int
+    max_concurrent_workflow_tasks: int
+    max_concurrent_activities: int
+    max_concurrent_workflow_task_polls: int
+    max_concurrent_activity_task_polls: int
+    graceful_shutdown_timeout: timedelta
+
+
+def worker_tuning(settings: Settings) -> WorkerTuning:
+    """One reading of the tuning settings, so the benchmark's baseline runs tuned alike."""
+    return WorkerTuning(
+        max_cached_workflows=settings.worker_max_cached_workflows,
+        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+        max_concurrent_activities=settings.worker_max_concurrent_activities,
+        max_concurrent_workflow_task_polls=settings.worker_workflow_pollers,
+        max_concurrent_activity_task_polls=settings.worker_activity_pollers,
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+    )
+
+
 def build_worker(client: Client, db: Database, settings: Settings) -> Worker:
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
         activities=build_activities(db, settings),
+        **worker_tuning(settings),
     )
 
 
 async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
-    """Migrate the database, then poll until ``stop`` is set; in-flight tasks finish first."""
-    await migrate_database(settings)
+    """Migrate the database (unless a release step does that), then poll until ``stop`` is set;
+    running activities then get ``worker_graceful_shutdown_seconds`` to finish."""
+    if settings.migrate_on_start:
+        await migrate_database(settings)
     client = await connect(settings)
     db = Database(settings)
     try:
@@ -92,9 +120,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     stop = asyncio.Event()
 
     async def _run() -> None:

@@ -4,6 +4,7 @@ decodes through: only for the token holder, only its namespace, never a 500."""
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import json
 import stat
 from pathlib import Path
@@ -98,17 +99,41 @@ def test_dev_key_files_are_private_from_the_start(tmp_path: Path) -> None:
     assert Settings(_env_file=None, var_dir=tmp_path).codec_ring().ids == codec.ids
 
 
+def test_racing_processes_read_one_whole_key_file(tmp_path: Path) -> None:
+    """Many processes starting at once on one var/ never read a half-written or empty file."""
+    with concurrent.futures.ProcessPoolExecutor(max_workers=4) as pool:
+        tokens = list(pool.map(_codec_token_in, [tmp_path] * 16))
+    assert len(set(tokens)) == 1 and len(tokens[0]) >= 32
+    assert [p.name for p in tmp_path.iterdir()] == ["codec.token"]  # no temporary file left
+
+
+def _codec_token_in(var_dir: Path) -> str:
+    return Settings(_env_file=None, var_dir=var_dir).codec_token()
+
+
+def test_a_blank_or_short_secret_is_refused_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    for value in ("", "   ", "short"):
+        refused = _refusal(monkeypatch, "CAIR_WEB_SECRET_KEY", value)
+        assert "CAIR_WEB_SECRET_KEY: at least 16 characters" in refused and "short" not in refused
+
+
 def test_a_bad_key_in_the_environment_is_named_without_its_value(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CAIR_CODEC_KEY", "not-a-key!!")
+    refused = _refusal(monkeypatch, "CAIR_CODEC_KEY", "not-a-key!!")
+    assert refused == "CAIR_CODEC_KEY: key 1 is not base64"
+
+
+def _refusal(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> str:
+    """What the settings say when ``name`` is ``value`` in the environment."""
+    monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     try:
         with pytest.raises(SettingsError) as refused:
             get_settings()
     finally:
         get_settings.cache_clear()
-    assert str(refused.value) == "CAIR_CODEC_KEY: key 1 is not base64"
+    return str(refused.value)
 
 
 def _body(payloads: list[Payload]) -> str:

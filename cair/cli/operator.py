@@ -20,11 +20,24 @@ from cair.settings import Settings, SettingsError, get_settings
 T = TypeVar("T")
 
 
-def settings() -> Settings:
+def settings(*, keys: Callable[[Settings], object] | None = None) -> Settings:
+    """The settings, refused in a sentence if wrong; ``keys`` reads the keys a command needs,
+    so a missing one stops it at start, not at its first request."""
     try:
-        return get_settings()
-    except SettingsError as invalid:
+        found = get_settings()
+        if keys is not None:
+            keys(found)
+        return found
+    except (SettingsError, ValueError) as invalid:
         fail(f"settings: {invalid}", code=2)
+
+
+def _serving_keys(found: Settings) -> None:
+    found.codec_ring(), found.secrets_ring(), found.web_key()
+
+
+def _worker_keys(found: Settings) -> None:
+    found.codec_ring(), found.secrets_ring()
 
 
 def run(operation: Callable[[Context], Awaitable[T]]) -> T:
@@ -54,17 +67,25 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Processes (behind one port).")] = 1,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            help="Seconds an idle connection is kept; above the load balancer's idle timeout, "
+            "so that the balancer closes first and never reuses a connection being closed."
+        ),
+    ] = 75,
 ) -> None:
     """Run the web application (API and pages) alone, as in production."""
     import uvicorn
 
-    settings()  # refuse bad settings before starting processes
+    settings(keys=_serving_keys)  # refuse bad settings before starting processes
     uvicorn.run(
         "cair.web.serve:application",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        timeout_keep_alive=keep_alive,
         access_log=False,  # the application logs requests itself, without tokens or ids
         proxy_headers=True,
         log_config=None,
@@ -77,8 +98,29 @@ def worker() -> None:
     """Run a worker only (against the configured Temporal)."""
     from cair.worker import main
 
-    settings()
+    settings(keys=_worker_keys)
     main()
+
+
+@app.command()
+def codec(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port; CAIR_CODEC_PORT if unset.")] = None,
+) -> None:
+    """Run the payload codec endpoint alone, for a Temporal Web UI (CAIR_CODEC_ALLOWED_ORIGINS)."""
+    import uvicorn
+
+    from cair.web.codec_endpoint import create_codec_app
+
+    found = settings(keys=lambda s: (s.codec_ring(), s.codec_token()))
+    app = create_codec_app(
+        found.codec_ring(),
+        token=found.codec_token(),
+        namespace=found.temporal_namespace,
+        allowed_origins=found.codec_origins(),
+    )
+    uvicorn.run(app, host=host, port=port or found.codec_port, log_config=None, access_log=False)
+    exit_now(0)
 
 
 @app.command()

@@ -23,7 +23,11 @@ account_app = typer.Typer(
 )
 credentials_app = typer.Typer(no_args_is_help=True, help="Data-exchange credentials.")
 password_app = typer.Typer(no_args_is_help=True, help="A user's CAIR password.")
+dx_app = typer.Typer(
+    no_args_is_help=True, help="Data exchange: check an HL7 VXU against CAIR's rules."
+)
 app.add_typer(staff_app, name="staff")
 app.add_typer(account_app, name="account")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(password_app, name="password")
+app.add_typer(dx_app, name="dx")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes
+from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,9 @@ log = logging.getLogger("cair.smtp")
 
 
 class _OutboxHandler:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, on_message: Callable[[EmailMessage], None] | None) -> None:
         self.folder = folder
+        self.on_message = on_message
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         content: bytes = envelope.original_content or envelope.content
@@ -30,6 +33,8 @@ class _OutboxHandler:
         temporary.write_bytes(content)
         temporary.rename(self.folder / name)
         parsed = message_from_bytes(content, policy=default_policy)
+        if self.on_message is not None:
+            self.on_message(parsed)
         # Addresses and subjects name people and organizations: the log keeps neither.
         log.info(
             "mail accepted for %d recipient(s): %s", len(envelope.rcpt_tos), parsed["Message-ID"]
@@ -38,8 +43,17 @@ class _OutboxHandler:
 
 
 class OutboxSmtpServer:
-    def __init__(self, outbox: Path, *, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(
+        self,
+        outbox: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        on_message: Callable[[EmailMessage], None] | None = None,
+    ) -> None:
+        """``on_message`` sees each message as it is kept (the benchmark times arrivals)."""
         self.outbox = outbox
+        self.on_message = on_message
         self.host = host
         self._port = port or free_port()
         self._controller: Controller | None = None
@@ -53,7 +67,7 @@ class OutboxSmtpServer:
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.outbox.mkdir(parents=True, exist_ok=True)
         self._controller = Controller(
-            _OutboxHandler(self.outbox), hostname=self.host, port=self._port
+            _OutboxHandler(self.outbox, self.on_message), hostname=self.host, port=self._port
         )
         self._controller.start()
 

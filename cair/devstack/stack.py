@@ -15,6 +15,7 @@ import uvicorn
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.devstack.ports import port_is_open
 from cair.devstack.temporal_server import TemporalDevServer
+from cair.logs import configure_logging
 from cair.operations import staff_accounts
 from cair.operations.context import Context
 from cair.settings import Settings
@@ -60,11 +61,7 @@ def _busy_ports(settings: Settings, grpc_port: int) -> list[str]:
 
 
 def run_dev(settings: Settings) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("alembic", "temporalio", "uvicorn.access", "mail.log"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging()
     try:
         lock = _take_lock(settings.var_dir)
     except AlreadyRunning as running:
@@ -101,17 +98,13 @@ async def _serve(settings: Settings) -> int:
     outbox = settings.resolved_outbox_dir().resolve()
     smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=settings.smtp_port)
     keys = settings.codec_ring()
-    ui_origins = [
-        f"http://localhost:{settings.temporal_ui_port}",
-        f"http://127.0.0.1:{settings.temporal_ui_port}",
-    ]
     codec = uvicorn.Server(
         uvicorn.Config(
             create_codec_app(
                 keys,
                 token=settings.codec_token(),
                 namespace=settings.temporal_namespace,
-                allowed_origins=ui_origins,
+                allowed_origins=settings.codec_origins(),
             ),
             host="127.0.0.1",
             port=settings.codec_port,
@@ -160,7 +153,9 @@ async def _serve(settings: Settings) -> int:
                     f"  outbox           {outbox}",
                     f"  database         {database}",
                     "",
-                    f"Staff admin: {admin}. Sign in with",
+                    f"In a browser: http://localhost:{settings.web_port}/ (enroll),"
+                    f" /account/sign-in (representatives), /staff/sign-in (staff).",
+                    f"Staff admin: {admin}. Ask for a sign-in link at /staff/sign-in or with",
                     f"  cair staff sign-in {admin}",
                     "  cair outbox --to " + admin + "     # the link, and the token to redeem:",
                     "  cair staff redeem TOKEN",

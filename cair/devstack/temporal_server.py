@@ -86,6 +86,11 @@ class TemporalDevServer:
             raise
 
     @property
+    def pid(self) -> int | None:
+        """The server's process (the benchmark reads its CPU time and memory)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -26,7 +26,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _sqlite_pragmas(engine.sync_engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_pool_size,
+    )
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

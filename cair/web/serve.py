@@ -3,18 +3,13 @@ line per request (``cair.access``) and what goes wrong, to standard error."""
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
 
+from cair.logs import configure_logging
 from cair.settings import get_settings
 from cair.web.app import create_app
 
 
 def application() -> FastAPI:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("alembic", "temporalio", "uvicorn.access", "mail.log"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging()
     return create_app(get_settings())

@@ -1,0 +1,71 @@
+"""History events and billable actions of a workflow and the children it started, counted from
+the histories themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+
+# What Temporal Cloud bills as an action, by the event that records it: starts, activities
+# (each attempt is one scheduled event here), timers, signals and updates, child starts,
+# search-attribute and memo upserts, markers (local activities, side effects).
+BILLABLE = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_TIMER_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+    EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+    EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+    EventType.EVENT_TYPE_MARKER_RECORDED,
+}
+
+
+@dataclass
+class Count:
+    """Events and actions; ``tasks`` and ``activities`` show where they come from."""
+
+    events: int = 0
+    actions: int = 0
+    tasks: int = 0
+    activities: int = 0
+
+    def __add__(self, other: Count) -> Count:
+        return Count(
+            self.events + other.events,
+            self.actions + other.actions,
+            self.tasks + other.tasks,
+            self.activities + other.activities,
+        )
+
+
+async def count(client: Client, workflow_id: str) -> tuple[Count, list[str]]:
+    """One workflow's count and the ids of the children it started."""
+    found = Count()
+    children: list[str] = []
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    for event in history.events:
+        found.events += 1
+        found.actions += event.event_type in BILLABLE
+        found.tasks += event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+        found.activities += event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        if event.event_type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+            children.append(
+                event.start_child_workflow_execution_initiated_event_attributes.workflow_id
+            )
+    return found, children
+
+
+async def with_children(client: Client, workflow_id: str) -> tuple[Count, Count]:
+    """The workflow alone, and the workflow with every child (grandchildren included)."""
+    alone, children = await count(client, workflow_id)
+    total = alone
+    while children:
+        child, more = await count(client, children.pop())
+        total = total + child
+        children += more
+    return alone, total

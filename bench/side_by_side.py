@@ -1,0 +1,441 @@
+"""The benchmark: the enrollment pipeline beside a same-shape baseline, in one run on one server.
+
+    python -m bench.side_by_side [--count 60] [--concurrency 20] [--alone 10]
+                                 [--workers 1,2] [--database postgresql://…] [--waiting N]
+
+It starts what it measures itself: the Temporal dev server (SQLite file, WAL), the SMTP outbox,
+the store (SQLite, or the PostgreSQL given), worker processes (`python -m cair.worker`) and a
+baseline worker (`python -m bench.baseline_worker`: eight sequential no-op activities). It prints
+
+- history events and billable actions of one clinic, school and data-exchange enrollment,
+  counted from the histories, children included;
+- submit → acknowledgement e-mail in the outbox, and approval → welcome e-mail in the outbox,
+  p50 / p95 / max, alone and at ``--concurrency`` at once;
+- throughput of whole school enrollments (submit, approve, completed) beside the baseline's
+  workflows per second at the same concurrency, and their ratio; with ``--workers 1,2`` the
+  pipeline's throughput with each number of workers;
+- CPU seconds per enrollment of the worker and of the server;
+- with ``--waiting N``: N enrollments left waiting on training, the worker's and server's memory
+  then, and the time to drain them once training is recorded.
+
+Results and targets are in docs/performance.md; no test asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import temporalio
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bench import baseline
+from bench.histories import Count, with_children
+from bench.processes import cpu_seconds, rss_mb
+from bench.requests import clinic_waiting, example
+from cair.activities.mail.mailer import message_id_for
+from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.devstack.ports import free_port
+from cair.devstack.temporal_server import TemporalDevServer, temporal_binary
+from cair.domain import ids
+from cair.domain.contracts.enrollment import EnrollmentStatus
+from cair.domain.stages import Stage
+from cair.domain.user_states import UserState
+from cair.operations import enrollments, users
+from cair.operations.context import Context
+from cair.settings import Settings
+from cair.store.migrate import migrate_database
+from cair.workflows.enrollment import EnrollmentWorkflow
+
+ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+out = Console(stderr=False, highlight=False, width=110)
+
+
+@dataclass
+class Rig:
+    """The running stack and what the outbox has seen (Message-ID → arrival time)."""
+
+    settings: Settings
+    env: dict[str, str]
+    server: TemporalDevServer
+    smtp: OutboxSmtpServer
+    ctx: Context
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    arrivals: dict[str, float] = field(default_factory=dict)
+    progress: Progress | None = None
+
+    def arrived(self, message: EmailMessage) -> None:
+        self.arrivals[str(message["Message-ID"])] = time.perf_counter()
+
+    async def mail_of(self, key: str, *, timeout: float = 120.0) -> float:
+        """When the e-mail of this idempotency key reached the outbox."""
+        wanted = message_id_for(key, self.settings.sender)
+        deadline = time.perf_counter() + timeout
+        while wanted not in self.arrivals:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no e-mail {key} in the outbox")
+            await asyncio.sleep(0.005)
+        return self.arrivals[wanted]
+
+    def start_worker(self, module: str = "cair.worker") -> subprocess.Popen[bytes]:
+        log = (self.settings.var_dir / f"{module}-{len(self.workers)}.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", module], env=self.env, stdout=log, stderr=log, cwd=ROOT
+        )
+        self.workers.append(process)
+        return process
+
+    def pipeline_workers(self) -> list[subprocess.Popen[bytes]]:
+        return [w for w in self.workers if w.args[-1] == "cair.worker"]  # type: ignore[index]
+
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds so far of the pipeline workers and of the server."""
+        assert self.server.pid is not None
+        worker = sum(cpu_seconds(w.pid) for w in self.pipeline_workers())
+        return worker, cpu_seconds(self.server.pid)
+
+    def stop(self) -> None:
+        for process in self.workers:
+            process.terminate()
+        for process in self.workers:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.smtp.stop()
+        self.server.stop()
+
+
+@dataclass
+class Timing:
+    acknowledged: float  # submit → acknowledgement e-mail in the outbox
+    welcomed: float  # approve → welcome e-mail in the outbox
+    whole: float  # submit → completed
+
+
+async def enroll(rig: Rig, data: dict[str, Any]) -> tuple[Timing, str]:
+    """One enrollment as people make it: submitted, approved by staff, each user's training
+    recorded, until the workflow completes."""
+    ctx = rig.ctx
+    started = time.perf_counter()
+    submitted = await enrollments.submit(ctx, data)
+    acknowledged = await rig.mail_of(f"{submitted.id}/acknowledgement")
+    approving = time.perf_counter()
+    await enrollments.approve(ctx, submitted.id, by="Benchmark Staff")
+    welcomed = await rig.mail_of(f"{submitted.id}/welcome")
+    status = await _settled(ctx, submitted.id)
+    for user in status.users:
+        if user.state == UserState.PENDING_TRAINING:
+            await _retrying(partial(trained, ctx, user.user_id))
+    result = await enrollments.wait_for_result(ctx, submitted.id)
+    assert result.stage == Stage.COMPLETED, result
+    timing = Timing(acknowledged - started, welcomed - approving, time.perf_counter() - started)
+    return timing, submitted.id
+
+
+async def trained(ctx: Context, user_id: str) -> object:
+    return await users.training_complete(ctx, user_id, kind="webinar", by="Benchmark Staff")
+
+
+async def _settled(ctx: Context, enrollment_id: str) -> EnrollmentStatus:
+    """The workflow's status once the account exists and its users are known."""
+    client = await ctx.temporal()
+    handle = client.get_workflow_handle_for(
+        EnrollmentWorkflow.run, ids.enrollment_workflow_id(enrollment_id)
+    )
+    while True:
+        status = await handle.query(EnrollmentWorkflow.status)
+        if status.stage in (Stage.AWAITING_TRAINING, Stage.COMPLETED):
+            return status
+        await asyncio.sleep(0.02)
+
+
+async def _retrying(call: Callable[[], Awaitable[T]], attempts: int = 50) -> T:
+    """A user gate may still be starting when its training is recorded: try again shortly."""
+    for _ in range(attempts - 1):
+        try:
+            return await call()
+        except Exception:  # noqa: BLE001 - the last attempt raises
+            await asyncio.sleep(0.05)
+    return await call()
+
+
+async def gathered(
+    rig: Rig, label: str, total: int, concurrency: int, make: Callable[[int], Awaitable[T]]
+) -> tuple[list[T], float]:
+    """``total`` calls, ``concurrency`` at a time, with a progress bar; results and seconds."""
+    gate = asyncio.Semaphore(concurrency)
+    assert rig.progress is not None
+    task = rig.progress.add_task(label, total=total)
+
+    async def limited(index: int) -> T:
+        async with gate:
+            result = await make(index)
+            rig.progress.advance(task)  # type: ignore[union-attr]
+            return result
+
+    started = time.perf_counter()
+    results = await asyncio.gather(*(limited(i) for i in range(total)))
+    return list(results), time.perf_counter() - started
+
+
+def quantiles(values: Iterable[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms  "
+        f"max {ordered[-1] * 1000:6.0f} ms"
+    )
+
+
+async def start_rig(var: Path, database_url: str) -> Rig:
+    grpc = free_port()
+    settings = Settings(
+        _env_file=None,
+        var_dir=var,
+        database_url=database_url,
+        temporal_address=f"127.0.0.1:{grpc}",
+        smtp_host="127.0.0.1",
+        smtp_port=free_port(),
+        temporal_ui_port=free_port(),
+        codec_key=base64.b64encode(secrets.token_bytes(32)).decode(),
+        secrets_keys=base64.b64encode(secrets.token_bytes(32)).decode(),
+        submit_limit_per_client=1_000_000,
+    )
+    assert settings.codec_key and settings.secrets_keys
+    env = {
+        **os.environ,
+        "CAIR_VAR_DIR": str(var),
+        "CAIR_DATABASE_URL": settings.resolved_database_url(),
+        "CAIR_TEMPORAL_ADDRESS": settings.temporal_address,
+        "CAIR_SMTP_HOST": "127.0.0.1",
+        "CAIR_SMTP_PORT": str(settings.smtp_port),
+        "CAIR_CODEC_KEY": settings.codec_key.get_secret_value(),
+        "CAIR_SECRETS_KEYS": settings.secrets_keys.get_secret_value(),
+        "CAIR_MIGRATE_ON_START": "false",  # migrated once below, as a release step does
+    }
+    server = TemporalDevServer(var_dir=var, port=grpc, ui_port=settings.temporal_ui_port)
+    await server.start()
+    rig = Rig(settings=settings, env=env, server=server, smtp=None, ctx=Context(settings))  # type: ignore[arg-type]
+    rig.smtp = OutboxSmtpServer(
+        settings.resolved_outbox_dir(), port=settings.smtp_port, on_message=rig.arrived
+    )
+    rig.smtp.start()
+    await migrate_database(settings)
+    rig.start_worker()
+    rig.start_worker("bench.baseline_worker")
+    await asyncio.sleep(2)  # both workers polling
+    return rig
+
+
+async def run_baseline(rig: Rig, index: int) -> int:
+    client = await rig.ctx.temporal()
+    return await client.execute_workflow(
+        baseline.BaselineWorkflow.run,
+        f"b{index}",
+        id=f"bench-baseline-{index}-{secrets.token_hex(4)}",
+        task_queue=baseline.TASK_QUEUE,
+    )
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    var = Path(tempfile.mkdtemp(prefix="cair-bench-"))
+    database_url = arguments.database or f"sqlite:///{var / 'cair.db'}"
+    worker_counts = [int(n) for n in arguments.workers.split(",")]
+    run = secrets.token_hex(3)  # names differ from any earlier run in the same database
+    rig = await start_rig(var, database_url)
+    store = "PostgreSQL" if arguments.database else "SQLite"
+    try:
+        with Progress(
+            TextColumn("{task.description:<34}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+        ) as rig.progress:
+            await enroll(rig, example("school", f"warm-{run}"))  # imports, caches, pools
+            await run_baseline(rig, -1)
+
+            shapes: list[tuple[str, Count, Count]] = []
+            task = rig.progress.add_task("one of each example", total=3)
+            for name in ("clinic", "school", "data-exchange"):
+                _, enrollment_id = await enroll(rig, example(name, f"shape-{run}"))
+                client = await rig.ctx.temporal()
+                alone, total = await with_children(
+                    client, ids.enrollment_workflow_id(enrollment_id)
+                )
+                shapes.append((name, alone, total))
+                rig.progress.advance(task)
+
+            alone_timings, _ = await gathered(
+                rig, f"{arguments.alone} school enrollments alone", arguments.alone, 1,
+                lambda i: enroll(rig, example("school", f"alone-{run}-{i}")),
+            )  # fmt: skip
+
+            base_cpu = rig.cpu()
+            baseline_results, baseline_seconds = await gathered(
+                rig, f"{arguments.count} baseline workflows", arguments.count,
+                arguments.concurrency, lambda i: run_baseline(rig, i),
+            )  # fmt: skip
+            after_baseline = rig.cpu()
+            assert all(r == sum(range(baseline.STEPS)) for r in baseline_results)
+
+            throughput: list[tuple[int, float, list[tuple[Timing, str]], tuple[float, float]]] = []
+
+            def load(index: int, workers: int) -> Awaitable[tuple[Timing, str]]:
+                return enroll(rig, example("school", f"load-{run}-{workers}-{index}"))
+
+            for workers in worker_counts:
+                while len(rig.pipeline_workers()) < workers:
+                    rig.start_worker()
+                    await asyncio.sleep(2)
+                before = rig.cpu()
+                timed, seconds = await gathered(
+                    rig, f"{arguments.count} enrollments, {workers} worker(s)", arguments.count,
+                    arguments.concurrency,
+                    partial(load, workers=workers),
+                )  # fmt: skip
+                after = rig.cpu()
+                used = ((after[0] - before[0]), (after[1] - before[1]))
+                throughput.append((workers, arguments.count / seconds, timed, used))
+
+            waiting = None
+            if arguments.waiting:
+                waiting = await hold_and_drain(rig, arguments.waiting, arguments.concurrency, run)
+    finally:
+        rig.stop()
+        await rig.ctx.close()
+
+    out.print(
+        f"\n[bold]cair-onboarding benchmark[/bold]  {time.strftime('%Y-%m-%d %H:%M')}  "
+        f"commit {_commit()}\n{_machine()}\n{store} store, Temporal dev server (SQLite, WAL), "
+        f"concurrency {arguments.concurrency}\n"
+    )
+    report_shapes(shapes)
+    n = arguments.concurrency
+    concurrent = [timing for timing, _ in throughput[0][2]]
+    solo = [timing for timing, _ in alone_timings]
+    out.print("\n[bold]Latency[/bold] (school example; e-mails timed as they reach the outbox)")
+    row("submit → acknowledgement, alone", quantiles(t.acknowledged for t in solo))
+    row("approve → welcome, alone", quantiles(t.welcomed for t in solo))
+    row(f"submit → acknowledgement, {n} at once", quantiles(t.acknowledged for t in concurrent))
+    row(f"approve → welcome, {n} at once", quantiles(t.welcomed for t in concurrent))
+    baseline_rate = arguments.count / baseline_seconds
+    out.print("\n[bold]Throughput[/bold] (whole enrollments: submit, approve, completed)")
+    row("baseline (8 no-op activities)", f"{baseline_rate:6.2f} workflows/s")
+    for workers, rate, _, _used in throughput:
+        ratio = rate / baseline_rate
+        row(f"pipeline, {workers} worker(s)", f"{rate:6.2f} enrollments/s ({rate * 60:4.0f}/min)"
+            f"   {ratio:4.2f}× the baseline")  # fmt: skip
+    used = throughput[0][3]
+    server_per_baseline = (after_baseline[1] - base_cpu[1]) / arguments.count
+    out.print("\n[bold]CPU seconds per enrollment[/bold] (1 worker)")
+    row("worker", f"{used[0] / arguments.count:6.3f} s")
+    row("server", f"{used[1] / arguments.count:6.3f} s")
+    row("server, per baseline workflow", f"{server_per_baseline:6.3f} s")
+    if waiting is not None:
+        out.print(f"\n[bold]{arguments.waiting} enrollments waiting on training[/bold]")
+        row("worker RSS (all waiting)", f"{waiting['worker_rss']:.0f} MiB")
+        row("server RSS (all waiting)", f"{waiting['server_rss']:.0f} MiB")
+        row("time to fill", f"{waiting['fill']:.0f} s")
+        row("time to drain once trained", f"{waiting['drain']:.0f} s")
+
+
+def row(label: str, value: str) -> None:
+    out.print(f"  {label:<40} {value}")
+
+
+def report_shapes(shapes: list[tuple[str, Count, Count]]) -> None:
+    out.print("[bold]History per enrollment[/bold] (children: user gates and the account)")
+    out.print(f"  {'example':<14} {'events':>7} {'+children':>10} {'actions':>8} "
+              f"{'+children':>10} {'activities':>11} {'wf tasks':>9}")  # fmt: skip
+    for name, alone, total in shapes:
+        out.print(
+            f"  {name:<14} {alone.events:>7} {total.events:>10} {alone.actions:>8} "
+            f"{total.actions:>10} {alone.activities:>11} {alone.tasks:>9}"
+        )
+
+
+async def hold_and_drain(rig: Rig, count: int, concurrency: int, run: str) -> dict[str, float]:
+    """``count`` enrollments each with one user waiting on training; memory at the peak; then
+    every training recorded and the time until every enrollment completed."""
+    ctx = rig.ctx
+
+    async def hold(index: int) -> tuple[str, str]:
+        submitted = await enrollments.submit(ctx, clinic_waiting(f"wait-{run}-{index}"))
+        await enrollments.approve(ctx, submitted.id, by="Benchmark Staff")
+        status = await _settled(ctx, submitted.id)
+        (user,) = status.users
+        return submitted.id, user.user_id
+
+    held, fill = await gathered(rig, f"{count} enrollments to hold", count, concurrency, hold)
+    await asyncio.sleep(5)  # let the worker settle before reading memory
+    assert rig.server.pid is not None
+    memory = {
+        "worker_rss": sum(rss_mb(w.pid) for w in rig.pipeline_workers()),
+        "server_rss": rss_mb(rig.server.pid),
+    }
+    print(
+        f"held {count} in {fill:.0f} s: worker RSS {memory['worker_rss']:.0f} MiB, server RSS "
+        f"{memory['server_rss']:.0f} MiB",
+        file=sys.stderr,
+        flush=True,
+    )  # a long run's first half
+
+    async def drain(index: int) -> None:
+        enrollment_id, user_id = held[index]
+        await _retrying(partial(trained, ctx, user_id))
+        assert (await enrollments.wait_for_result(ctx, enrollment_id)).stage == Stage.COMPLETED
+
+    _, drained = await gathered(rig, f"{count} trainings recorded", count, concurrency, drain)
+    return {**memory, "fill": fill, "drain": drained}
+
+
+def _commit() -> str:
+    found = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    )
+    return found.stdout.strip() or "unknown"
+
+
+def _machine() -> str:
+    server = subprocess.run([str(temporal_binary()), "--version"], capture_output=True, text=True)
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor(),
+    )  # fmt: skip
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+        f"temporalio {temporalio.__version__}, {server.stdout.strip()}"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=60, help="enrollments under load")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--alone", type=int, default=10, help="enrollments one at a time")
+    parser.add_argument("--workers", default="1", help="worker counts to measure, e.g. 1,2")
+    parser.add_argument("--database", default="", help="PostgreSQL URL (a scratch database)")
+    parser.add_argument("--waiting", type=int, default=0, help="enrollments held on training")
+    asyncio.run(main(parser.parse_args()))
+    os._exit(0)  # the SDK can abort at interpreter exit (DESIGN §5)
