@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-faults audit lock lint typecheck fmt clean bench openapi
 
@@ -13,10 +14,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -e '.[dev]' -c requirements.lock
 	touch $(STAMP)
 
+# Debian's Chromium for the browser tests (never `playwright install`: it downloads).
+$(CHROMIUM):
+	tools/install_chromium.sh
+
 run: $(STAMP)
 	$(BIN)/cair dev
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff format --check cair tests bench
 	$(BIN)/ruff check cair tests bench
 	$(BIN)/mypy
@@ -46,7 +51,7 @@ openapi: $(STAMP)
 	$(BIN)/python -m cair.web.openapi_document docs/openapi.json
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.enrollment_throughput
+	$(BIN)/python -m bench.side_by_side
 
 clean:
 	rm -rf var

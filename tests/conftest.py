@@ -71,7 +71,10 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_log_level="error",
         # One namespace per store: Provider and User IDs restart in each database, and so
         # would the workflow ids made of them.
-        dev_server_extra_args=[arg for store in STORES for arg in ("--namespace", f"cair-{store}")],
+        # The browser and scale-out tests have stacks of their own.
+        dev_server_extra_args=[
+            arg for name in (*STORES, "browser", "scale") for arg in ("--namespace", f"cair-{name}")
+        ],
         ui=False,
     )
     yield env

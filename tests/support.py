@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -28,12 +29,7 @@ class Mailbox:
     folder: Path
 
     def messages(self) -> list[EmailMessage]:
-        found = []
-        for path in sorted(self.folder.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            assert isinstance(message, EmailMessage)
-            found.append(message)
-        return found
+        return [_parsed(path) for path in sorted(self.folder.glob("*.eml"))]
 
     def to(self, address: str, subject_contains: str = "") -> list[EmailMessage]:
         return [
@@ -45,6 +41,14 @@ class Mailbox:
 
     def about(self, text: str) -> list[EmailMessage]:
         return [m for m in self.messages() if text in body_text(m) or text in str(m["Subject"])]
+
+
+@functools.cache
+def _parsed(path: Path) -> EmailMessage:
+    """A kept message never changes (the server writes it whole, then renames it): parse once."""
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def body_text(message: EmailMessage) -> str:

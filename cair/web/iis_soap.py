@@ -1,0 +1,166 @@
+"""SOAP 1.2 for the CDC standard IIS service (``urn:cdc:iisb:2011``): read a request envelope into
+one of its two operations, write the answer or a fault, and serve the WSDL.
+
+The envelope is untrusted: lxml reads it with DTDs, entities and the network off, and a body over
+the limit is refused before parsing. What a request carries (credentials, the HL7 message) is
+kept out of ``repr`` so it cannot reach a log by accident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from cair.domain.vxu_rules import MAX_MESSAGE_CHARS
+
+SOAP = "http://www.w3.org/2003/05/soap-envelope"
+IIS = "urn:cdc:iisb:2011"
+MAX_ENVELOPE_BYTES = 1_000_000
+CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class ConnectivityTest:
+    echo_back: str
+
+
+@dataclass(frozen=True)
+class SubmitSingleMessage:
+    username: str
+    password: str = field(repr=False)
+    facility_id: str
+    hl7_message: str = field(repr=False)
+
+
+class FaultKind(StrEnum):
+    """The WSDL's fault elements."""
+
+    UNKNOWN = "fault"
+    SECURITY = "SecurityFault"
+    TOO_LARGE = "MessageTooLargeFault"
+    UNSUPPORTED = "UnsupportedOperationFault"
+
+
+class SoapFault(Exception):
+    """A request answered with a SOAP fault: ``sender`` faults are the caller's to fix."""
+
+    def __init__(
+        self,
+        kind: FaultKind,
+        reason: str,
+        *,
+        code: int,
+        sender: bool = True,
+        size: int | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.kind, self.reason, self.code, self.sender, self.size = kind, reason, code, sender, size
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_pis=True,
+    remove_comments=True,  # "sec<!---->ret" is one value, read whole
+)
+_ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def read(body: bytes) -> ConnectivityTest | SubmitSingleMessage:
+    """The operation a request envelope asks for, or a SoapFault saying what is wrong."""
+    if len(body) > MAX_ENVELOPE_BYTES:
+        raise SoapFault(
+            FaultKind.TOO_LARGE,
+            f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
+            code=413,
+            size=len(body),
+        )
+    try:
+        root = etree.fromstring(body, parser=_PARSER)
+    except etree.XMLSyntaxError:
+        raise SoapFault(
+            FaultKind.UNKNOWN, "the request is not a SOAP 1.2 envelope", code=400
+        ) from None
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+        raise SoapFault(FaultKind.UNKNOWN, "a document type declaration is not allowed", code=400)
+    if root.tag != f"{{{SOAP}}}Envelope":
+        raise SoapFault(FaultKind.UNKNOWN, "the request is not a SOAP 1.2 envelope", code=400)
+    soap_body = root.find(f"{{{SOAP}}}Body")
+    operation = next(iter(soap_body), None) if soap_body is not None else None
+    if operation is None or not isinstance(operation.tag, str):
+        raise SoapFault(FaultKind.UNKNOWN, "the SOAP body names no operation", code=400)
+    if operation.tag == f"{{{IIS}}}connectivityTest":
+        return ConnectivityTest(echo_back=_child(operation, "echoBack"))
+    if operation.tag == f"{{{IIS}}}submitSingleMessage":
+        message = _child(operation, "hl7Message")
+        if len(message) > MAX_MESSAGE_CHARS:
+            raise SoapFault(
+                FaultKind.TOO_LARGE, f"the HL7 message is longer than {MAX_MESSAGE_CHARS} "
+                "characters", code=413, size=len(message),
+            )  # fmt: skip
+        return SubmitSingleMessage(
+            username=_child(operation, "username"),
+            password=_child(operation, "password"),
+            facility_id=_child(operation, "facilityID"),
+            hl7_message=message,
+        )
+    raise SoapFault(
+        FaultKind.UNSUPPORTED, "this service answers connectivityTest and submitSingleMessage",
+        code=501,
+    )  # fmt: skip
+
+
+def _child(operation: etree._Element, name: str) -> str:
+    found = operation.find(f"{{{IIS}}}{name}")
+    return "".join(str(part) for part in found.itertext()) if found is not None else ""
+
+
+def answer(operation: str, value: str) -> bytes:
+    """The response envelope of ``operation`` carrying ``value`` as its ``return``. Carriage
+    returns (HL7's segment separator) are written as character references: a parser would
+    otherwise turn them into line feeds."""
+    text = escape(_ILLEGAL_IN_XML.sub("", value), {"\r": "&#13;"})
+    return _envelope(
+        f'<{operation}Response xmlns="{IIS}"><return>{text}</return></{operation}Response>'
+    )
+
+
+def fault(error: SoapFault) -> bytes:
+    """A SOAP 1.2 fault whose detail is the WSDL's fault element for ``error.kind``."""
+    side = "Sender" if error.sender else "Receiver"
+    sizes = ""
+    if error.kind == FaultKind.TOO_LARGE and error.size is not None:
+        sizes = f"<Size>{error.size}</Size><MaxSize>{MAX_ENVELOPE_BYTES}</MaxSize>"
+    reason = escape(error.reason)
+    return _envelope(
+        f"<soap:Fault><soap:Code><soap:Value>soap:{side}</soap:Value></soap:Code>"
+        f'<soap:Reason><soap:Text xml:lang="en">{reason}</soap:Text></soap:Reason>'
+        f'<soap:Detail><{error.kind.value} xmlns="{IIS}"><Code>{error.code}</Code>'
+        f"<Reason>{reason}</Reason>{sizes}</{error.kind.value}></soap:Detail></soap:Fault>"
+    )
+
+
+def _envelope(body: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="{SOAP}">'
+        f"<soap:Body>{body}</soap:Body></soap:Envelope>"
+    ).encode()
+
+
+@cache
+def _wsdl_template() -> str:
+    return resources.files("cair.web").joinpath("iis_service.wsdl").read_text()
+
+
+def wsdl(location: str) -> str:
+    """The service description with this endpoint's address."""
+    return _wsdl_template().replace("{location}", escape(location, {'"': "&quot;"}))
