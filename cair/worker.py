@@ -18,18 +18,21 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from cair.activities.accounts import AccountActivities
+from cair.activities.data_exchange import DataExchangeActivities
 from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.incidents import IncidentActivities
 from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
 from cair.activities.users import UserActivities
 from cair.domain.region_source import RegionMapSource
+from cair.domain.vxu_rules import staging_test_plan
 from cair.logs import configure_logging
 from cair.settings import Settings, get_settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
 from cair.temporal.client import connect
 from cair.workflows.credentials import ReissueCredentialsWorkflow
+from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 from cair.workflows.enrollment import EnrollmentWorkflow
 from cair.workflows.organization import OrganizationWorkflow
 from cair.workflows.sign_in import RepresentativeSignInWorkflow
@@ -41,6 +44,7 @@ WORKFLOWS: Sequence[type] = (
     OrganizationWorkflow,
     RepresentativeSignInWorkflow,
     ReissueCredentialsWorkflow,
+    DataExchangeOnboardingWorkflow,
 )
 
 log = logging.getLogger("cair.worker")
@@ -54,6 +58,9 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
     users = UserActivities(db)
     accounts = AccountActivities(db)
     incidents = IncidentActivities(db)
+    sites = DataExchangeActivities(
+        db, settings.secrets_ring(), no_rejection_in_last=staging_test_plan().no_rejection_in_last
+    )
     return [
         enrollments.validate_request,
         enrollments.register_enrollment,
@@ -68,6 +75,9 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
         accounts.decide_account_change,
         accounts.expire_sign_in_link,
         incidents.record_incident,
+        sites.record_dx_stage,
+        sites.issue_dx_credentials,
+        sites.dx_progress,
     ]
 
 

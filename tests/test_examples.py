@@ -7,6 +7,8 @@ import json
 import os
 
 from cair.domain.access import AccessLevel
+from cair.domain.dx_registration import validate_registration
+from cair.domain.regions import load_region_map
 from cair.domain.validation import validate_enrollment
 from tests.support import EXAMPLES, ROOT
 
@@ -18,7 +20,7 @@ EXPECTED = {
 
 
 def test_every_example_is_valid_with_its_documented_access_level() -> None:
-    found = {path.name: path for path in EXAMPLES.glob("*.json")}
+    found = {path.name: path for path in EXAMPLES.glob("enrollment-*.json")}
     assert set(found) == set(EXPECTED)
     for name, path in found.items():
         valid = validate_enrollment(json.loads(path.read_text()))
@@ -35,3 +37,13 @@ def test_the_project_stands_alone() -> None:
     for path in files:
         text = path.read_text()
         assert not any(needle in text for needle in outside), path
+
+
+def test_the_site_registration_example_is_valid() -> None:
+    """What a Data Exchange organization registers at the IZ Portal: a role 1 site in Alameda."""
+    assert {p.name for p in EXAMPLES.glob("*.json")} == {*EXPECTED, "dx-site-registration.json"}
+    data = json.loads((EXAMPLES / "dx-site-registration.json").read_text())
+    registration = validate_registration(
+        data, load_region_map(), sites_registered=0, own_sites=set(), sending_facilities=set()
+    )
+    assert (registration.role, registration.county) == (1, "Alameda")

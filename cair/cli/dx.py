@@ -45,7 +45,7 @@ def check_file(
         problems.append("sending-facility: required for role 2 and 3")
     elif role == SiteRole.SENDING_FACILITY and not client:
         problems.append("client: name at least one client site for role 3")
-    text = _read(file, problems)
+    text = read_message(file, problems)
     if problems:
         fail(*problems)
     sender = Sender(
@@ -58,12 +58,16 @@ def check_file(
     verdict = check(text, sender)
     answer = ack(verdict, receiving_facility=codes[region], control_id="CHECK",
                  now=datetime.now(UTC))  # fmt: skip
-    shown = "".join(c for c in answer.replace("\r", "\n") if c.isprintable() or c == "\n")
-    print(shown, end="")  # no control character reaches the terminal
+    print(printable(answer.replace("\r", "\n")), end="")
     exit_now(0 if verdict.accepted else 1)
 
 
-def _read(file: Path, problems: list[str]) -> str:
+def printable(text: str) -> str:
+    """No control character reaches the terminal (line ends stay)."""
+    return "".join(c for c in text if c.isprintable() or c == "\n")
+
+
+def read_message(file: Path, problems: list[str]) -> str:
     """At most a little more than any VXU can be, whatever the file is (a device, a pipe)."""
     limit = MAX_MESSAGE_CHARS * 4
     try:

@@ -3,7 +3,15 @@ HTTP API, like ``gh`` is of GitHub's; operators run the stack."""
 
 from __future__ import annotations
 
-from cair.cli import account, applicant, dx, links, operator, staff  # noqa: F401 - their commands
+from cair.cli import (  # noqa: F401 - their commands
+    account,
+    applicant,
+    dx,
+    dx_portal,
+    links,
+    operator,
+    staff,
+)
 from cair.cli.common import exit_now
 from cair.cli.root import app
 

@@ -24,7 +24,9 @@ account_app = typer.Typer(
 credentials_app = typer.Typer(no_args_is_help=True, help="Data-exchange credentials.")
 password_app = typer.Typer(no_args_is_help=True, help="A user's CAIR password.")
 dx_app = typer.Typer(
-    no_args_is_help=True, help="Data exchange: check an HL7 VXU against CAIR's rules."
+    no_args_is_help=True,
+    help="Data exchange at the IZ Portal: check an HL7 VXU offline, register sites, send "
+    "messages to the staging or production endpoint; staff approve production.",
 )
 app.add_typer(staff_app, name="staff")
 app.add_typer(account_app, name="account")

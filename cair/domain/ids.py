@@ -42,6 +42,21 @@ def dx_username_for(provider_id: str) -> str:
     return f"dx{provider_id.lower()}"
 
 
+def dx_site_id_for(row_number: int) -> str:
+    """The id of the n-th site registered for data exchange, e.g. ``S100001``."""
+    return f"S{100000 + row_number}"
+
+
+def sending_facility_id_for(row_number: int) -> str:
+    """The facility id of a site registered as a Sending Facility (role 3), e.g. ``SF-000007``."""
+    return f"SF-{row_number:06d}"
+
+
+def dx_site_username_for(site_id: str, environment: str) -> str:
+    """A site's username in one environment, e.g. ``s100001-staging``."""
+    return f"{site_id.lower()}-{environment}"
+
+
 def new_change_id() -> str:
     """An account change id, e.g. ``CH0A1B2C3D4E``."""
     return "CH" + secrets.token_hex(5).upper()
@@ -57,6 +72,10 @@ def new_nonce() -> str:
 
 def enrollment_workflow_id(enrollment_id: str) -> str:
     return f"enrollment-{enrollment_id}"
+
+
+def dx_onboarding_workflow_id(site_id: str) -> str:
+    return f"dx-site-{site_id}"
 
 
 def organization_workflow_id(provider_id: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from hl7.containers import Message
 
 from cair.domain import hl7_fields
+from cair.domain.contracts.data_exchange import TestPlan
 
 MAX_MESSAGE_CHARS = 200_000
 MAX_FINDINGS = 50  # an ACK stays small whatever is sent: the rest is counted in one line
@@ -109,6 +110,16 @@ def default_rules() -> MessageRules:
         version=message["version"],
         new_record_action=message["new_record_action"],
         test_patients=frozenset(facts["test_plan"]["test_patients"]),
+    )
+
+
+def staging_test_plan() -> TestPlan:
+    """What staging must show before staff review a site for production."""
+    plan = portal_facts()["test_plan"]
+    return TestPlan(
+        accepted_messages=int(plan["accepted_messages"]),
+        test_patients=tuple(plan["test_patients"]),
+        no_rejection_in_last=int(plan["no_rejection_in_last"]),
     )
 
 

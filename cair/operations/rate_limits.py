@@ -24,6 +24,12 @@ class Limit:
 
 async def check_and_count(session: Session, limits: list[Limit]) -> None:
     """Refuse when any limit is reached; otherwise count this attempt under every limit."""
+    await refuse_if_reached(session, limits)
+    await count(session, limits)
+
+
+async def refuse_if_reached(session: Session, limits: list[Limit]) -> None:
+    """Refuse when any limit is reached, counting nothing (for limits on failures only)."""
     now = datetime.now(UTC)
     for limit in limits:
         since = now - limit.window
@@ -35,4 +41,7 @@ async def check_and_count(session: Session, limits: list[Limit]) -> None:
                 f"{limit.refusal}; try again in {minutes} minute{'s' if minutes > 1 else ''}",
                 retry_after_seconds=int(wait.total_seconds()) + 1,
             )
+
+
+async def count(session: Session, limits: list[Limit]) -> None:
     await attempts.record(session, [(limit.kind, limit.subject) for limit in limits])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cair.domain.counties import CALIFORNIA_COUNTIES, canonical_county
 from cair.domain.region_source import RegionMapSource
-from cair.domain.regions import LocalRepresentative
+from cair.domain.regions import LocalRepresentative, RegionMap
 from cair.operations.context import Context
 from cair.operations.errors import Invalid
 
@@ -28,11 +28,16 @@ def _source(path: Path | None) -> RegionMapSource:
     return RegionMapSource(path)
 
 
+def region_map(ctx: Context) -> RegionMap:
+    """The county/region map in effect."""
+    return _source(ctx.settings.region_map_path).in_effect()
+
+
 def county_check(ctx: Context, county: str) -> CountyCheck:
     canonical = canonical_county(county)
     if canonical is None:
         raise Invalid("organization.county: not a California county")
-    region = _source(ctx.settings.region_map_path).in_effect().region_for(canonical)
+    region = region_map(ctx).region_for(canonical)
     return CountyCheck(
         county=canonical,
         region=region.name,
@@ -43,7 +48,7 @@ def county_check(ctx: Context, county: str) -> CountyCheck:
 
 def region_names(ctx: Context) -> dict[str, str]:
     """Region keys and names of the map in effect (the staff queue's filter)."""
-    regions = _source(ctx.settings.region_map_path).in_effect().regions
+    regions = region_map(ctx).regions
     return {key: region.name for key, region in regions.items()}
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
 
 from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 
 from cair.domain import ids
 from cair.domain.contracts.user_activation import (
@@ -73,10 +75,20 @@ async def _gate(
     if user.state != UserState.PENDING_TRAINING:
         raise OperationError(f"cannot {action} user {user_id}: the user is {user.state}")
     client = await ctx.temporal()
-    return client.get_workflow_handle_for(
+    handle = client.get_workflow_handle_for(
         UserActivationWorkflow.run,
         user.activation_workflow_id or ids.user_gate_workflow_id(user_id),
     )
+    # A user is listed as soon as provisioning made the row; the gate starts a moment later.
+    for pause in (0.2, 0.5, 1.0, 2.0):
+        try:
+            await handle.describe()
+            break
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                break  # send_update words it
+            await asyncio.sleep(pause)
+    return handle
 
 
 def _not_waiting(user_id: str, action: str) -> Callable[[], Awaitable[str]]:

@@ -1,11 +1,12 @@
-"""Data-exchange credentials: issued once per issue key, the previous ones revoked; the sealed
-secret is taken exactly once."""
+"""Data-exchange credentials: issued once per issue key, the previous ones of the same holder
+revoked; the sealed secret is taken exactly once. The holder is an organization (enrollment's
+credentials) or one registered site in one environment (the IZ Portal's)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store.models import CredentialRow
@@ -28,10 +29,33 @@ async def by_issue_key(session: AsyncSession, issue_key: str) -> CredentialRow |
     return await session.scalar(select(CredentialRow).where(CredentialRow.issue_key == issue_key))
 
 
-async def active_for(session: AsyncSession, organization_id: int) -> CredentialRow | None:
+def _holder(
+    organization_id: int, dx_site_id: int | None, environment: str | None
+) -> ColumnElement[bool]:
+    site = (
+        CredentialRow.dx_site_id.is_(None)
+        if dx_site_id is None
+        else CredentialRow.dx_site_id == dx_site_id
+    )
+    env = (
+        CredentialRow.environment.is_(None)
+        if environment is None
+        else CredentialRow.environment == environment
+    )
+    return and_(CredentialRow.organization_id == organization_id, site, env)
+
+
+async def active_for(
+    session: AsyncSession,
+    organization_id: int,
+    *,
+    dx_site_id: int | None = None,
+    environment: str | None = None,
+) -> CredentialRow | None:
+    """The holder's working credentials: the organization's, or a site's in one environment."""
     found: CredentialRow | None = await session.scalar(
         select(CredentialRow)
-        .where(CredentialRow.organization_id == organization_id, CredentialRow.active.is_(True))
+        .where(_holder(organization_id, dx_site_id, environment), CredentialRow.active.is_(True))
         .order_by(CredentialRow.id.desc())
     )
     return found
@@ -39,20 +63,37 @@ async def active_for(session: AsyncSession, organization_id: int) -> CredentialR
 
 async def count_for(session: AsyncSession, organization_id: int) -> int:
     count = await session.scalar(
-        select(func.count())
-        .select_from(CredentialRow)
-        .where(CredentialRow.organization_id == organization_id)
+        select(func.count()).select_from(CredentialRow).where(_holder(organization_id, None, None))
     )
     return int(count or 0)
 
 
+async def for_sign_on(
+    session: AsyncSession, *, username: str, facility_id: str, environment: str
+) -> CredentialRow | None:
+    """A site's working credentials in ``environment`` by what a SOAP caller gives."""
+    found: CredentialRow | None = await session.scalar(
+        select(CredentialRow).where(
+            CredentialRow.username == username,
+            CredentialRow.facility_id == facility_id,
+            CredentialRow.environment == environment,
+            CredentialRow.dx_site_id.is_not(None),
+            CredentialRow.active.is_(True),
+        )
+    )
+    return found
+
+
 async def issue(session: AsyncSession, row: CredentialRow) -> bool:
-    """Add new credentials and revoke the organization's earlier ones (their secrets stop
+    """Add new credentials and revoke the same holder's earlier ones (their secrets stop
     working, their sealed copies are wiped); returns whether earlier ones existed."""
     now = datetime.now(UTC)
     revoked = await session.execute(
         update(CredentialRow)
-        .where(CredentialRow.organization_id == row.organization_id, CredentialRow.active.is_(True))
+        .where(
+            _holder(row.organization_id, row.dx_site_id, row.environment),
+            CredentialRow.active.is_(True),
+        )
         .values(active=False, sealed_secret=None, revoked_at=now)
     )
     session.add(row)

@@ -12,6 +12,7 @@ from cair.store.access_rows import (
     SessionRow,
     StaffAccountRow,
 )
+from cair.store.dx_rows import DxMessageRow, DxSiteRow
 from cair.store.model_base import NAMING, Base, as_utc, utcnow
 from cair.store.registry_rows import (
     AccountChangeRow,
@@ -33,6 +34,8 @@ __all__ = [
     "AuditRow",
     "Base",
     "CredentialRow",
+    "DxMessageRow",
+    "DxSiteRow",
     "EmailRow",
     "EnrollmentKeyRow",
     "EnrollmentRequestRow",

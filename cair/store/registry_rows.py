@@ -127,6 +127,11 @@ class CredentialRow(Base):
     issued_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A data-exchange site's own credentials, one set per environment; None: the organization's.
+    dx_site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dx_sites.id"), default=None, index=True
+    )
+    environment: Mapped[str | None] = mapped_column(String(12), default=None)
 
 
 class EmailRow(Base):

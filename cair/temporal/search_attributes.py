@@ -13,8 +13,9 @@ ORG_TYPE = SearchAttributeKey.for_keyword("OrgType")
 ACCESS_LEVEL = SearchAttributeKey.for_keyword("AccessLevel")
 ENROLLMENT_STAGE = SearchAttributeKey.for_keyword("EnrollmentStage")
 PROVIDER_ID = SearchAttributeKey.for_keyword("ProviderId")
+DX_STAGE = SearchAttributeKey.for_keyword("DxStage")  # a data-exchange site's onboarding stage
 
-ALL_KEYS = (CAIR_REGION, ORG_TYPE, ACCESS_LEVEL, ENROLLMENT_STAGE, PROVIDER_ID)
+ALL_KEYS = (CAIR_REGION, ORG_TYPE, ACCESS_LEVEL, ENROLLMENT_STAGE, PROVIDER_ID, DX_STAGE)
 
 
 def dev_server_flags() -> list[str]:

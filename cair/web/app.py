@@ -16,8 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from cair.domain.limits import MAX_REQUEST_BYTES
 from cair.operations.context import Context
 from cair.settings import Settings
-from cair.web import problems
-from cair.web.api import applicants, health, links, representatives, staff
+from cair.web import iis, problems
+from cair.web.api import applicants, data_exchange, health, links, representatives, staff
 from cair.web.idempotency import Idempotency
 from cair.web.middleware import AccessLog, BodyLimit, SecurityHeaders
 from cair.web.pages import router as pages_router
@@ -75,6 +75,8 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
         representatives.router,
         staff.router,
         health.router,
+        data_exchange.router,
+        iis.router,
         pages_router(),
     ):
         app.include_router(router)
@@ -88,7 +90,7 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     # Outermost last: the access log sees everything, the body limit runs before idempotency
     # reads a body.
     app.add_middleware(Idempotency, ctx=context)
-    app.add_middleware(BodyLimit, max_bytes=MAX_REQUEST_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=MAX_REQUEST_BYTES, own_limit=(iis.PREFIX + "/",))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app

@@ -149,6 +149,30 @@ def fault(error: SoapFault) -> bytes:
     )
 
 
+def request(operation: str, values: dict[str, str]) -> bytes:
+    """A request envelope, as an EHR's SOAP stack writes it (``cair dx send`` is one)."""
+    parts = "".join(
+        f"<{name}>{escape(_ILLEGAL_IN_XML.sub('', value), {chr(13): '&#13;'})}</{name}>"
+        for name, value in values.items()
+    )
+    return _envelope(f'<{operation} xmlns="{IIS}">{parts}</{operation}>')
+
+
+def read_answer(body: bytes) -> str:
+    """The ``return`` of a response envelope, or a SoapFault with the fault's reason."""
+    try:
+        root = etree.fromstring(body, parser=_PARSER)
+    except etree.XMLSyntaxError:
+        raise SoapFault(FaultKind.UNKNOWN, "the answer is not XML", code=502) from None
+    reason = root.find(f".//{{{SOAP}}}Reason/{{{SOAP}}}Text")
+    if reason is not None:
+        raise SoapFault(FaultKind.UNKNOWN, reason.text or "a fault", code=400)
+    found = root.find(f".//{{{IIS}}}return")
+    if found is None:
+        raise SoapFault(FaultKind.UNKNOWN, "the answer carries no return", code=502)
+    return "".join(str(part) for part in found.itertext())
+
+
 def _envelope(body: str) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="{SOAP}">'

@@ -34,14 +34,17 @@ async def send_problem(send: Send, status: int, detail: str) -> None:
 
 
 class BodyLimit:
-    """Refuse a body larger than ``max_bytes`` before the application reads it."""
+    """Refuse a body larger than ``max_bytes`` before the application reads it. Paths under
+    ``own_limit`` (the SOAP endpoint) enforce a limit of their own and answer in their own
+    protocol."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, own_limit: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.own_limit = own_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith(self.own_limit):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))

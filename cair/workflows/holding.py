@@ -44,6 +44,14 @@ class Holding:
             return f"cannot {action}: no failed step is held"
         return None
 
+    def validate_retry(self, retry: StaffRetry, action: str) -> None:
+        """The ``retry`` update's validator: a named staff member, and a step held."""
+        if not retry.by.strip():
+            raise ValueError("by: name the staff member who retries the step")
+        refusal = self.refusal(action)
+        if refusal:
+            raise ValueError(refusal)
+
     def release(self, retry: StaffRetry) -> None:
         """Called from the workflow's ``retry`` update once its validator passed."""
         self._retry = StaffRetry(by=retry.by.strip())

@@ -20,6 +20,12 @@ from temporalio.exceptions import ActivityError, FailureError
 with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.activities import Activity
     from cair.domain.contracts.credentials import CredentialIssue, Credentials
+    from cair.domain.contracts.data_exchange import (
+        DxCredentialIssue,
+        DxProgress,
+        DxProgressQuery,
+        DxStageChange,
+    )
     from cair.domain.contracts.enrollment import (
         AmendRecord,
         ProvisionedUser,
@@ -79,6 +85,9 @@ RETRY_POLICIES: dict[Activity, RetryPolicy] = {
     Activity.APPLY_ACCOUNT_CHANGE: _STORE,
     Activity.DECIDE_ACCOUNT_CHANGE: _STORE,
     Activity.EXPIRE_SIGN_IN_LINK: _STORE,
+    Activity.RECORD_DX_STAGE: _STORE,
+    Activity.ISSUE_DX_CREDENTIALS: _STORE,
+    Activity.DX_PROGRESS: _STORE,
     Activity.SEND_MAIL: _MAIL,
     Activity.RECORD_INCIDENT: _INCIDENT,
 }
@@ -132,6 +141,17 @@ class Steps:
 
     async def expire_sign_in_link(self, issue_key: str) -> None:
         await self._run(Activity.EXPIRE_SIGN_IN_LINK, issue_key, type(None))
+
+    # ---- data-exchange sites --------------------------------------------------------------
+
+    async def record_dx_stage(self, change: DxStageChange) -> None:
+        await self._run(Activity.RECORD_DX_STAGE, change, type(None))
+
+    async def issue_dx_credentials(self, order: DxCredentialIssue) -> Credentials:
+        return await self._run(Activity.ISSUE_DX_CREDENTIALS, order, Credentials)
+
+    async def dx_progress(self, query: DxProgressQuery) -> DxProgress:
+        return await self._run(Activity.DX_PROGRESS, query, DxProgress)
 
     # ---- mail and incidents ---------------------------------------------------------------
 

@@ -39,7 +39,13 @@ class UserActivationWorkflow:
     def __init__(self, start: UserActivationInput) -> None:
         self._input: UserActivationInput | None = start
         self._state = UserState.PENDING_TRAINING
-        self._deadline: datetime | None = None
+        # Known from the start, so an update that arrives with the first task finds it (run()
+        # sets the same value: both read the first task's time).
+        self._deadline: datetime | None = (
+            workflow.now() + timedelta(days=start.training_days)
+            if needs_training(start.role)
+            else None
+        )
         self._training: TrainingCompleted | None = None
         self._extensions: list[DeadlineExtension] = []
         self._reminders = 0
@@ -134,12 +140,8 @@ class UserActivationWorkflow:
 
     @retry.validator
     def _validate_retry(self, retry: StaffRetry) -> None:
-        if not retry.by.strip():
-            raise ValueError("by: name the staff member who retries the step")
         user = self._input.user_id if self._input else "?"
-        refusal = self._holding.refusal(f"retry the training gate of user {user}")
-        if refusal:
-            raise ValueError(refusal)
+        self._holding.validate_retry(retry, f"retry the training gate of user {user}")
 
     @workflow.query
     def status(self) -> ActivationStatus:

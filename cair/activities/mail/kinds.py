@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cair.activities.mail import links, to_applicant, to_representative, to_staff, to_user
+from cair.activities.mail import (
+    about_dx_site,
+    links,
+    to_applicant,
+    to_representative,
+    to_staff,
+    to_user,
+)
 from cair.activities.mail.links import LinkKind
 from cair.activities.mail.sources import Builder
 from cair.domain.contracts.mail import Mail
@@ -41,4 +48,10 @@ MAIL_KINDS: dict[Mail, MailKind] = {
     Mail.STAFF_CHANGE_APPROVAL: MailKind(to_staff.staff_change_approval),
     Mail.STAFF_INCIDENT: MailKind(to_staff.staff_incident),
     Mail.STAFF_SIGN_IN_LINK: MailKind(to_staff.staff_sign_in_link, links.STAFF_SIGN_IN),
+    # a data-exchange site's onboarding
+    Mail.DX_CREDENTIALS: MailKind(about_dx_site.dx_site_mail, links.SITE_CREDENTIAL_REVEAL),
+    Mail.DX_REMINDER: MailKind(about_dx_site.dx_site_mail),
+    Mail.DX_READY_FOR_REVIEW: MailKind(about_dx_site.dx_site_mail),
+    Mail.DX_SENT_BACK: MailKind(about_dx_site.dx_site_mail),
+    Mail.DX_LIVE: MailKind(about_dx_site.dx_site_mail),
 }

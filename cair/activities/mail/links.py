@@ -11,7 +11,15 @@ from cair.activities.failures import MissingRecord
 from cair.activities.mail.sources import IssuedLink, Sources, enrollment_of, organization_of
 from cair.domain.access import AccessLevel
 from cair.domain.contracts.mail import MailOrder
-from cair.store import credentials, enrollments, links, organizations, representatives, staff
+from cair.store import (
+    credentials,
+    dx_sites,
+    enrollments,
+    links,
+    organizations,
+    representatives,
+    staff,
+)
 from cair.store.links import LinkPurpose
 
 LINK_TTL = timedelta(days=7)
@@ -81,6 +89,19 @@ async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
     return credentials.link_subject(credential.id)
 
 
+async def _site_credentials(src: Sources, order: MailOrder) -> str | None:
+    """A data-exchange site's working credentials in the order's environment."""
+    site = await dx_sites.by_site_id(src.session, order.site_id or "")
+    if site is None:
+        raise MissingRecord(f"no data-exchange site {order.site_id}")
+    credential = await credentials.active_for(
+        src.session, site.organization_id, dx_site_id=site.id, environment=order.environment
+    )
+    if credential is None:
+        raise MissingRecord(f"no {order.environment} credentials for site {order.site_id}")
+    return credentials.link_subject(credential.id)
+
+
 async def _enrollment(_src: Sources, order: MailOrder) -> str | None:
     if order.enrollment_id is None:
         raise MissingRecord("an applicant's e-mail without an enrollment")
@@ -93,6 +114,9 @@ AMEND = LinkKind(LinkPurpose.AMEND, "/enroll/amend/", _enrollment, until_deadlin
 PASSWORD_SETUP = LinkKind(LinkPurpose.PASSWORD_SETUP, "/password-setup/", _user)
 CREDENTIAL_REVEAL = LinkKind(
     LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _new_credentials
+)
+SITE_CREDENTIAL_REVEAL = LinkKind(
+    LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _site_credentials
 )
 SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/account/sign-in/", _representative)
 STAFF_SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/staff/sign-in/", _staff)

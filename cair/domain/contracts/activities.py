@@ -21,6 +21,10 @@ class Activity(StrEnum):
     APPLY_ACCOUNT_CHANGE = "apply_account_change"
     DECIDE_ACCOUNT_CHANGE = "decide_account_change"
     EXPIRE_SIGN_IN_LINK = "expire_sign_in_link"
+    # data-exchange sites
+    RECORD_DX_STAGE = "record_dx_stage"
+    ISSUE_DX_CREDENTIALS = "issue_dx_credentials"
+    DX_PROGRESS = "dx_progress"
     # mail and incidents
     SEND_MAIL = "send_mail"
     RECORD_INCIDENT = "record_incident"

@@ -36,6 +36,12 @@ class Mail(StrEnum):
     STAFF_REMINDER = "staff_reminder"
     STAFF_CHANGE_APPROVAL = "staff_change_approval"
     STAFF_INCIDENT = "staff_incident"
+    # data-exchange onboarding of a site (the staff review goes to the staff queue)
+    DX_CREDENTIALS = "dx_credentials"
+    DX_REMINDER = "dx_reminder"
+    DX_READY_FOR_REVIEW = "dx_ready_for_review"
+    DX_SENT_BACK = "dx_sent_back"
+    DX_LIVE = "dx_live"
 
 
 @dataclass(frozen=True)
@@ -58,3 +64,5 @@ class MailOrder:
     business_days: int | None = None  # how long staff have let a review wait
     ttl_minutes: int | None = None  # how long a sign-in link works
     incident_key: str | None = None  # the incident staff are told of
+    site_id: str | None = None  # a data-exchange site
+    environment: str | None = None  # staging or production

@@ -1,0 +1,115 @@
+"""Data-exchange sites (the IZ Portal): their stage, their credentials per environment, and what
+their messages showed. Keyed like every activity, so a retry finds what the first attempt made."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from cair.activities.failures import MissingRecord, classify_failures
+from cair.activities.provisioning import new_dx_secret
+from cair.domain import ids
+from cair.domain.contracts.activities import Activity
+from cair.domain.contracts.credentials import Credentials
+from cair.domain.contracts.data_exchange import (
+    DxCredentialIssue,
+    DxProgress,
+    DxProgressQuery,
+    DxStageChange,
+)
+from cair.domain.vxu_rules import AckCode
+from cair.security.keyring import KeyRing
+from cair.security.sealing import CREDENTIAL_SEAL, seal
+from cair.security.secret_hashing import hash_secret
+from cair.store import audit, credentials, dx_sites, organizations
+from cair.store.database import Database
+from cair.store.models import CredentialRow
+
+
+class DataExchangeActivities:
+    def __init__(self, db: Database, secrets_ring: KeyRing, *, no_rejection_in_last: int) -> None:
+        self.db = db
+        self.secrets_ring = secrets_ring
+        self.last = no_rejection_in_last
+
+    @activity.defn(name=Activity.RECORD_DX_STAGE)
+    @classify_failures
+    async def record_dx_stage(self, change: DxStageChange) -> None:
+        """The site's stage as staff and the representative see it, with its audit entry."""
+        async with self.db.sessions.begin() as session:
+            site = await dx_sites.set_stage(
+                session, change.site_id, change.stage.value, change.note
+            )
+            if site is None:
+                raise MissingRecord(f"no data-exchange site {change.site_id}")
+            org = await organizations.get(session, site.organization_id)
+            await audit.append(
+                session,
+                key=f"{ids.dx_onboarding_workflow_id(change.site_id)}/{change.step}",
+                actor=change.actor,
+                action=f"dx_site.{change.stage.value}",
+                subject_type="dx_site",
+                subject_id=change.site_id,
+                provider_id=org.provider_id if org else None,
+                new={"stage": change.stage.value, **({"note": change.note} if change.note else {})},
+            )
+
+    @activity.defn(name=Activity.ISSUE_DX_CREDENTIALS)
+    @classify_failures
+    async def issue_dx_credentials(self, order: DxCredentialIssue) -> Credentials:
+        """A site's credentials for one environment, once per ``issue_key``; the secret only
+        hashed, plus sealed for its single reveal."""
+        async with self.db.sessions.begin() as session:
+            existing = await credentials.by_issue_key(session, order.issue_key)
+            if existing is not None:
+                return Credentials(username=existing.username, facility_id=existing.facility_id)
+            site = await dx_sites.by_site_id(session, order.site_id)
+            if site is None or site.site_id is None:
+                raise MissingRecord(f"no data-exchange site {order.site_id}")
+            secret = new_dx_secret()
+            credential = CredentialRow(
+                organization_id=site.organization_id,
+                issue_key=order.issue_key,
+                username=ids.dx_site_username_for(site.site_id, order.environment.value),
+                facility_id=site.site_id,
+                secret_hash=hash_secret(secret),
+                issued_by=order.by,
+                dx_site_id=site.id,
+                environment=order.environment.value,
+            )
+            await credentials.issue(session, credential)
+            credential.sealed_secret = seal(
+                self.secrets_ring, secret, purpose=CREDENTIAL_SEAL, context=str(credential.id)
+            )
+            org = await organizations.get(session, site.organization_id)
+            await audit.append(
+                session,
+                key=f"credentials/{order.issue_key}",
+                actor=order.by,
+                action=f"dx_credentials.{order.environment.value}_issued",
+                subject_type="dx_site",
+                subject_id=site.site_id,
+                provider_id=org.provider_id if org else None,
+                new={"username": credential.username, "facility_id": credential.facility_id},
+            )
+            return Credentials(username=credential.username, facility_id=credential.facility_id)
+
+    @activity.defn(name=Activity.DX_PROGRESS)
+    @classify_failures
+    async def dx_progress(self, query: DxProgressQuery) -> DxProgress:
+        """Counts and outcomes of the site's messages after ``query.after_message_id``;
+        nothing more."""
+        async with self.db.sessions() as session:
+            site = await dx_sites.by_site_id(session, query.site_id)
+            if site is None:
+                raise MissingRecord(f"no data-exchange site {query.site_id}")
+            counts = await dx_sites.counts_after(
+                session, site.id, query.after_message_id, self.last
+            )
+        return DxProgress(
+            staging_messages=counts.staging_messages,
+            staging_accepted=counts.staging_accepted,
+            test_patients_covered=counts.test_patients,
+            rejected_in_last=sum(1 for c in counts.last_codes if c == AckCode.REJECTED.value),
+            production_accepted=counts.production_accepted,
+            last_message_id=counts.last_message_id,
+        )

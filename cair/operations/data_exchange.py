@@ -1,0 +1,227 @@
+"""Data-exchange sites at the IZ Portal: a representative registers a site of a Data Exchange
+organization, which starts its onboarding workflow; the representative and staff see every
+site's stage, its last messages and ACKs; staff approve production or send a site back."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+from cair.domain import ids
+from cair.domain.access import AccessLevel
+from cair.domain.contracts.data_exchange import (
+    DX_STAGE_WORDS,
+    DxOnboardingInput,
+    DxStage,
+    DxStatus,
+    ProductionDecision,
+)
+from cair.domain.counties import canonical_county
+from cair.domain.dx_registration import validate_registration
+from cair.domain.vxu_rules import staging_test_plan
+from cair.operations.context import Context
+from cair.operations.errors import Invalid, NotFound, Refused, Unavailable
+from cair.operations.regions import region_map
+from cair.operations.sessions import Representative, StaffMember
+from cair.operations.updates import send_update
+from cair.store import dx_sites, organizations
+from cair.store.models import DxSiteRow, as_utc
+from cair.temporal import search_attributes as sa
+from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
+
+
+@dataclass(frozen=True)
+class SiteView:
+    site_id: str
+    provider_id: str
+    site_name: str
+    role: int
+    sending_facility_id: str | None
+    county: str
+    stage: str
+    stage_words: str
+    stage_note: str | None
+    stage_since: str
+    registered_at: str
+    workflow_id: str
+    recent_messages: list[dict[str, Any]] = field(default_factory=list)
+    still_needed: list[str] = field(default_factory=list)
+
+
+async def register(
+    ctx: Context, who: Representative, data: object, *, key: str | None = None
+) -> SiteView:
+    """Register a site and start its onboarding. The same Idempotency-Key registers it once."""
+    registration_key = (
+        "DX" + hashlib.sha256(f"{who.provider_id}/{key}".encode()).hexdigest()[:24]
+        if key
+        else "DX" + ids.new_nonce() + ids.new_nonce()
+    )
+    async with ctx.db.sessions.begin() as session:
+        org = await organizations.by_provider_id(session, who.provider_id)
+        if org is None:
+            raise NotFound(f"no organization {who.provider_id}")
+        if org.access_level != AccessLevel.DATA_EXCHANGE:
+            raise Refused(
+                f"{who.provider_id} is not a Data Exchange organization: its access level is "
+                f"{org.access_level.replace('_', ' ')}; enroll for data exchange first"
+            )
+        existing = await dx_sites.by_key(session, registration_key)
+        if existing is not None:
+            return await _view(ctx, existing, who.provider_id)
+        own = await dx_sites.of_organization(session, org.id)
+        registration = validate_registration(
+            data,
+            region_map(ctx),
+            sites_registered=len(own),
+            own_sites={s.site_id for s in own if s.site_id},
+            sending_facilities=await dx_sites.sending_facility_ids(session),
+        )
+        county = canonical_county(registration.county) or registration.county
+        region = region_map(ctx).region_for(county)
+        row = DxSiteRow(
+            organization_id=org.id,
+            registration_key=registration_key,
+            role=registration.role,
+            sending_facility_id=registration.sending_facility_id,
+            main_site_id=registration.main_site_id,
+            site_name=registration.site_name,
+            county=county,
+            region=region.key,
+            registration=registration.model_dump(mode="json"),
+            stage=DxStage.REGISTERED.value,
+            registered_by=who.email,
+            representative_id=who.representative_id,
+        )
+        minted = ids.sending_facility_id_for if registration.role == 3 else ids.dx_site_id_for
+        await dx_sites.add(session, row, site_id=minted)
+        if registration.role == 3:
+            row.sending_facility_id = row.site_id
+        site_id = str(row.site_id)
+    try:
+        await _start(ctx, site_id, who.provider_id, region.key)
+    except Exception as error:
+        # Nothing half-made: without its workflow the registration is taken back.
+        async with ctx.db.sessions.begin() as session:
+            row_again = await dx_sites.by_site_id(session, site_id)
+            if row_again is not None:
+                await session.delete(row_again)
+        raise Unavailable(f"the site could not be registered now; try again ({error})") from error
+    async with ctx.db.sessions() as session:
+        created = await dx_sites.by_site_id(session, site_id)
+        assert created is not None
+        return await _view(ctx, created, who.provider_id)
+
+
+async def _start(ctx: Context, site_id: str, provider_id: str, region_key: str) -> None:
+    client = await ctx.temporal()
+    await client.start_workflow(
+        DataExchangeOnboardingWorkflow.run,
+        DxOnboardingInput(
+            site_id=site_id,
+            provider_id=provider_id,
+            plan=staging_test_plan(),
+            activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
+        ),
+        id=ids.dx_onboarding_workflow_id(site_id),
+        task_queue=ctx.settings.temporal_task_queue,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.PROVIDER_ID, provider_id),
+                SearchAttributePair(sa.CAIR_REGION, region_key),
+                SearchAttributePair(sa.DX_STAGE, DxStage.REGISTERED.value),
+            ]
+        ),
+    )
+
+
+async def sites_of(ctx: Context, provider_id: str) -> list[SiteView]:
+    """The organization's sites, as its representative sees them."""
+    async with ctx.db.sessions() as session:
+        rows = await dx_sites.listing(session, provider_id=provider_id)
+    return [await _view(ctx, site, provider) for site, provider in rows]
+
+
+async def site_of(ctx: Context, provider_id: str, site_id: str) -> SiteView:
+    for view in await sites_of(ctx, provider_id):
+        if view.site_id == site_id:
+            return view
+    raise NotFound(f"no data-exchange site {site_id} in {provider_id}")
+
+
+async def all_sites(ctx: Context, *, stage: str | None = None) -> list[SiteView]:
+    """Every site, the longest waiting in its stage first (staff)."""
+    if stage is not None and stage not in {s.value for s in DxStage}:
+        raise Refused(f"stage: must be one of {', '.join(s.value for s in DxStage)}")
+    async with ctx.db.sessions() as session:
+        rows = await dx_sites.listing(session, stage=stage)
+    return [await _view(ctx, site, provider, detail=False) for site, provider in rows]
+
+
+async def decide(
+    ctx: Context, site_id: str, staff: StaffMember, *, approve: bool, message: str = ""
+) -> DxStatus:
+    """Staff approve the site for production, or send it back to testing with ``message``."""
+    if not approve and not message.strip():
+        raise Invalid("message: tell the site what to test again")
+    async with ctx.db.sessions() as session:
+        site = await dx_sites.by_site_id(session, site_id)
+    if site is None:
+        raise NotFound(f"no data-exchange site {site_id}")
+    client = await ctx.temporal()
+    handle = client.get_workflow_handle_for(
+        DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site_id)
+    )
+
+    async def missing() -> str:
+        return f"site {site_id} is {site.stage.replace('_', ' ')}; there is nothing to decide"
+
+    return await send_update(
+        handle,
+        DataExchangeOnboardingWorkflow.decide,
+        ProductionDecision(by=staff.email, approve=approve, message=message),
+        missing=missing,
+    )
+
+
+async def _view(
+    ctx: Context, site: DxSiteRow, provider_id: str, *, detail: bool = True
+) -> SiteView:
+    async with ctx.db.sessions() as session:
+        recent = await dx_sites.recent_messages(session, site.id)
+    stage = DxStage(site.stage)
+    return SiteView(
+        site_id=site.site_id or "",
+        provider_id=provider_id,
+        site_name=site.site_name,
+        role=site.role,
+        sending_facility_id=site.sending_facility_id,
+        county=site.county,
+        stage=stage.value,
+        stage_words=DX_STAGE_WORDS[stage],
+        stage_note=site.stage_note,
+        stage_since=as_utc(site.stage_changed_at).isoformat(timespec="seconds"),
+        registered_at=as_utc(site.created_at).isoformat(timespec="seconds"),
+        workflow_id=ids.dx_onboarding_workflow_id(site.site_id or ""),
+        recent_messages=[asdict(m) for m in recent],
+        still_needed=await _still_needed(ctx, site) if detail and stage in _TESTING else [],
+    )
+
+
+_TESTING = (DxStage.STAGING_CREDENTIALS_ISSUED, DxStage.TESTING)
+
+
+async def _still_needed(ctx: Context, site: DxSiteRow) -> list[str]:
+    """What the test plan still asks for, as the workflow counts it."""
+    try:
+        client = await ctx.temporal()
+        handle = client.get_workflow_handle_for(
+            DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site.site_id or "")
+        )
+        status = await handle.query(DataExchangeOnboardingWorkflow.status)
+    except Exception:  # noqa: BLE001 - the view is shown without it
+        return []
+    return list(status.still_needed)

@@ -1,0 +1,140 @@
+"""A message at the data-exchange endpoint: the caller's credentials for this environment, the
+VXU held to CAIR's rules for the site's role, the outcome recorded (never the message) and the
+site's onboarding nudged; the answer is CAIR's ACK.
+
+Staging messages are checked and counted for the test plan; production messages are accepted,
+acknowledged and counted. No immunization record is kept from either: this service holds no
+immunization store."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cair.domain import ids
+from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
+from cair.domain.hl7_ack import ack
+from cair.domain.vxu_rules import Sender, SiteRole, Verdict, check, region_code
+from cair.operations.context import Context
+from cair.operations.rate_limits import Limit, count, refuse_if_reached
+from cair.security.secret_hashing import hash_secret, verify_secret
+from cair.store import credentials, dx_sites
+from cair.store.models import DxMessageRow, DxSiteRow
+from cair.workflows.dx_onboarding import WAITING_FOR_THE_SITE, DataExchangeOnboardingWorkflow
+
+log = logging.getLogger("cair.dx")
+
+# Failed sign-ons per username before the endpoint stops trying passwords for it a while.
+SIGN_ON_FAILURES = 10
+SIGN_ON_WINDOW = timedelta(minutes=15)
+_NO_SUCH_SECRET = hash_secret("no credentials have this secret")  # equal work for a wrong name
+
+
+class SignOnRefused(Exception):
+    """The credentials do not open this environment (the same words for every reason)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    ack: str
+    verdict: Verdict
+
+
+async def receive(
+    ctx: Context,
+    environment: DxEnvironment,
+    *,
+    username: str,
+    password: str,
+    facility_id: str,
+    hl7_message: str,
+) -> Answer:
+    limit = Limit(
+        kind=f"dx-sign-on-{environment.value}",
+        subject=username.lower()[:200],
+        most=SIGN_ON_FAILURES,
+        window=SIGN_ON_WINDOW,
+        refusal="too many failed sign-ons for this username",
+    )
+    async with ctx.db.sessions.begin() as session:
+        await refuse_if_reached(session, [limit])
+        credential = await credentials.for_sign_on(
+            session, username=username, facility_id=facility_id, environment=environment.value
+        )
+        opened = verify_secret(credential.secret_hash if credential else _NO_SUCH_SECRET, password)
+        site = (
+            await session.get(DxSiteRow, credential.dx_site_id)
+            if credential is not None and credential.dx_site_id is not None and opened
+            else None
+        )
+        if site is None:
+            await count(session, [limit])
+    if site is None:
+        log.info("dx sign-on refused on %s", environment.value)
+        raise SignOnRefused(
+            f"the username, password and facility ID are not credentials of the "
+            f"{environment.value} environment"
+        )
+    sender = await _sender(ctx, site)
+    verdict = check(hl7_message, sender)
+    now = datetime.now(UTC)
+    async with ctx.db.sessions.begin() as session:
+        await dx_sites.record_message(
+            session,
+            DxMessageRow(
+                dx_site_id=site.id,
+                environment=environment.value,
+                control_id=verdict.control_id,
+                ack_code=verdict.code.value,
+                findings=[
+                    {
+                        "location": f.location,
+                        "code": f.code,
+                        "severity": f.severity.value,
+                        "text": f.text,
+                    }
+                    for f in verdict.findings
+                ],  # fmt: skip
+                test_patient=verdict.test_patient if environment == DxEnvironment.STAGING else None,
+                received_at=now,
+            ),
+        )
+    await _nudge(ctx, site)
+    answer = ack(
+        verdict,
+        receiving_facility=sender.region_code,
+        control_id="ACK" + now.strftime("%Y%m%d%H%M%S%f"),
+        now=now,
+    )
+    return Answer(ack=answer, verdict=verdict)
+
+
+async def _sender(ctx: Context, site: DxSiteRow) -> Sender:
+    role = SiteRole(site.role)
+    clients: frozenset[str] = frozenset()
+    if role == SiteRole.SENDING_FACILITY and site.site_id:
+        async with ctx.db.sessions() as session:
+            clients = frozenset(await dx_sites.client_sites(session, site.site_id))
+    return Sender(
+        role=role,
+        site_id=site.site_id or "",
+        region_code=region_code(site.region),
+        sending_facility_id=site.sending_facility_id,
+        client_sites=clients,
+    )
+
+
+async def _nudge(ctx: Context, site: DxSiteRow) -> None:
+    """Tell the site's onboarding that a message came, while it waits for one. The outcome is
+    recorded already: a nudge that does not arrive is made up by the workflow's next reading."""
+    if DxStage(site.stage) not in WAITING_FOR_THE_SITE:
+        return
+    try:
+        client = await ctx.temporal()
+        handle = client.get_workflow_handle_for(
+            DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site.site_id or "")
+        )
+        await handle.signal(DataExchangeOnboardingWorkflow.message_received)
+    except Exception as error:  # noqa: BLE001 - the message is answered either way
+        log.warning("dx site %s not nudged: %s", site.site_id, type(error).__name__)

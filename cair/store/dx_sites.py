@@ -1,0 +1,163 @@
+"""Sites registered for data exchange and the outcomes of their messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cair.store.models import DxMessageRow, DxSiteRow, OrganizationRow, as_utc
+
+RECENT_MESSAGES = 10
+
+
+@dataclass(frozen=True)
+class MessageOutcome:
+    environment: str
+    control_id: str
+    ack_code: str
+    findings: list[dict[str, str]]
+    test_patient: str | None
+    received_at: str
+
+
+async def by_key(session: AsyncSession, registration_key: str) -> DxSiteRow | None:
+    return await session.scalar(
+        select(DxSiteRow).where(DxSiteRow.registration_key == registration_key)
+    )
+
+
+async def by_site_id(session: AsyncSession, site_id: str) -> DxSiteRow | None:
+    return await session.scalar(select(DxSiteRow).where(DxSiteRow.site_id == site_id))
+
+
+async def of_organization(session: AsyncSession, organization_id: int) -> list[DxSiteRow]:
+    rows = await session.scalars(
+        select(DxSiteRow).where(DxSiteRow.organization_id == organization_id).order_by(DxSiteRow.id)
+    )
+    return list(rows)
+
+
+async def sending_facility_ids(session: AsyncSession) -> set[str]:
+    rows = await session.scalars(
+        select(DxSiteRow.site_id).where(DxSiteRow.role == 3, DxSiteRow.site_id.is_not(None))
+    )
+    return {r for r in rows if r}
+
+
+async def client_sites(session: AsyncSession, sending_facility_id: str) -> set[str]:
+    """The sites that named this Sending Facility at registration."""
+    rows = await session.scalars(
+        select(DxSiteRow.site_id).where(DxSiteRow.sending_facility_id == sending_facility_id)
+    )
+    return {r for r in rows if r}
+
+
+async def add(session: AsyncSession, row: DxSiteRow, *, site_id: Callable[[int], str]) -> DxSiteRow:
+    """Insert, then name the site from its row number (``site_id(row_number)``)."""
+    session.add(row)
+    await session.flush()
+    row.site_id = site_id(row.id)
+    await session.flush()
+    return row
+
+
+async def set_stage(
+    session: AsyncSession, site_id: str, stage: str, note: str | None
+) -> DxSiteRow | None:
+    await session.execute(
+        update(DxSiteRow)
+        .where(DxSiteRow.site_id == site_id)
+        .values(stage=stage, stage_note=note, stage_changed_at=datetime.now(UTC))
+    )
+    return await by_site_id(session, site_id)
+
+
+async def listing(
+    session: AsyncSession, *, stage: str | None = None, provider_id: str | None = None
+) -> list[tuple[DxSiteRow, str]]:
+    """Sites with their organization's Provider ID, the longest waiting in their stage first."""
+    query = select(DxSiteRow, OrganizationRow.provider_id).join(
+        OrganizationRow, OrganizationRow.id == DxSiteRow.organization_id
+    )
+    if stage:
+        query = query.where(DxSiteRow.stage == stage)
+    if provider_id:
+        query = query.where(OrganizationRow.provider_id == provider_id)
+    rows = await session.execute(query.order_by(DxSiteRow.stage_changed_at, DxSiteRow.id))
+    return [(site, provider or "") for site, provider in rows.all()]
+
+
+async def record_message(session: AsyncSession, row: DxMessageRow) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def recent_messages(
+    session: AsyncSession, dx_site_id: int, limit: int = RECENT_MESSAGES
+) -> list[MessageOutcome]:
+    rows = await session.scalars(
+        select(DxMessageRow)
+        .where(DxMessageRow.dx_site_id == dx_site_id)
+        .order_by(DxMessageRow.id.desc())
+        .limit(limit)
+    )
+    return [
+        MessageOutcome(
+            environment=r.environment,
+            control_id=r.control_id,
+            ack_code=r.ack_code,
+            findings=r.findings,
+            test_patient=r.test_patient,
+            received_at=as_utc(r.received_at).isoformat(timespec="seconds"),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Counts:
+    staging_messages: int
+    staging_accepted: int
+    test_patients: tuple[str, ...]
+    last_codes: tuple[str, ...]  # newest first
+    production_accepted: int
+    last_message_id: int
+
+
+async def counts_after(
+    session: AsyncSession, dx_site_id: int, after_message_id: int, last: int
+) -> Counts:
+    """What the site's messages after ``after_message_id`` show, for its test plan."""
+    mine = (DxMessageRow.dx_site_id == dx_site_id, DxMessageRow.id > after_message_id)
+    staging = (*mine, DxMessageRow.environment == "staging")
+    accepted = DxMessageRow.ack_code.in_(("AA", "AE"))
+    total = await session.scalar(select(func.count()).select_from(DxMessageRow).where(*staging))
+    ok = await session.scalar(
+        select(func.count()).select_from(DxMessageRow).where(*staging, accepted)
+    )
+    patients = await session.scalars(
+        select(DxMessageRow.test_patient)
+        .where(*staging, accepted, DxMessageRow.test_patient.is_not(None))
+        .distinct()
+    )
+    codes = await session.scalars(
+        select(DxMessageRow.ack_code).where(*staging).order_by(DxMessageRow.id.desc()).limit(last)
+    )
+    live = await session.scalar(
+        select(func.count())
+        .select_from(DxMessageRow)
+        .where(*mine, DxMessageRow.environment == "production", accepted)
+    )
+    newest = await session.scalar(select(func.max(DxMessageRow.id)).where(*mine))
+    return Counts(
+        staging_messages=int(total or 0),
+        staging_accepted=int(ok or 0),
+        test_patients=tuple(sorted(p for p in patients if p)),
+        last_codes=tuple(codes),
+        production_accepted=int(live or 0),
+        last_message_id=int(newest or after_message_id),
+    )

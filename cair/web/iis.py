@@ -1,0 +1,86 @@
+"""The data-exchange endpoint: the CDC standard IIS SOAP 1.2 service at ``/iis/staging`` and
+``/iis/production``, each serving its WSDL (``GET …?wsdl``). A caller signs on with the
+credentials of that environment in every ``submitSingleMessage``; ``connectivityTest`` needs
+none. Faults are SOAP faults, never problem documents: the caller is an EHR's SOAP stack."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from cair.domain.contracts.data_exchange import DxEnvironment
+from cair.operations import dx_messages
+from cair.operations.errors import NotFound, TooManyRequests
+from cair.web.identity import Ctx
+from cair.web.iis_soap import (
+    CONTENT_TYPE,
+    MAX_ENVELOPE_BYTES,
+    ConnectivityTest,
+    FaultKind,
+    SoapFault,
+    answer,
+    fault,
+    read,
+    wsdl,
+)
+
+PREFIX = "/iis"
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+def _environment(name: str) -> DxEnvironment:
+    try:
+        return DxEnvironment(name)
+    except ValueError:
+        raise NotFound("the data-exchange endpoints are /iis/staging and /iis/production") from None
+
+
+@router.get("/{environment}")
+async def description(environment: str, ctx: Ctx) -> Response:
+    """The WSDL, whatever the query (``?wsdl`` by convention)."""
+    env = _environment(environment)
+    location = f"{ctx.settings.public_base_url}{PREFIX}/{env.value}"
+    return Response(wsdl(location), media_type="text/xml; charset=utf-8")
+
+
+@router.post("/{environment}")
+async def call(environment: str, request: Request, ctx: Ctx) -> Response:
+    env = _environment(environment)
+    try:
+        operation = read(await _body(request))
+        if isinstance(operation, ConnectivityTest):
+            return _soap(answer("connectivityTest", operation.echo_back))
+        try:
+            answered = await dx_messages.receive(
+                ctx,
+                env,
+                username=operation.username,
+                password=operation.password,
+                facility_id=operation.facility_id,
+                hl7_message=operation.hl7_message,
+            )
+        except dx_messages.SignOnRefused as refused:
+            raise SoapFault(FaultKind.SECURITY, str(refused), code=401) from None
+        except TooManyRequests as limited:
+            raise SoapFault(FaultKind.SECURITY, str(limited), code=429) from None
+        return _soap(answer("submitSingleMessage", answered.ack))
+    except SoapFault as error:
+        return _soap(fault(error), status=400 if error.sender else 500)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused as soon as it outgrows the envelope limit."""
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > MAX_ENVELOPE_BYTES:
+            raise SoapFault(
+                FaultKind.TOO_LARGE,
+                f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
+                code=413,
+                size=len(received),
+            )
+    return bytes(received)
+
+
+def _soap(content: bytes, *, status: int = 200) -> Response:
+    return Response(content, status_code=status, media_type=CONTENT_TYPE)

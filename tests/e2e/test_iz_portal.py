@@ -1,0 +1,306 @@
+"""The IZ Portal end to end on the running stack: a Data Exchange organization's representative
+registers sites through the API; a real SOAP client (zeep, reading the served WSDL) calls
+connectivityTest and submitSingleMessage on /iis/staging with the e-mailed credentials, valid and
+broken VXUs for site roles 1, 2 and 3; the onboarding workflow reaches review; staff approve;
+production credentials work on /iis/production only; the site goes live. Message bodies reach
+neither the database nor the workflow history."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+from zeep import Client
+from zeep.exceptions import Fault
+
+from cair.domain import ids
+from cair.store.models import CredentialRow, DxMessageRow, DxSiteRow
+from tests.api.conftest import staff_session
+from tests.conftest import Stack, eventually
+from tests.domain.test_vxu_rules import vxu
+from tests.e2e.test_account_management import enrolled
+from tests.support import EXAMPLES, body_text
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+DOMAIN = "iz-portal.example"
+REP = f"pnair@{DOMAIN}"
+EXCHANGE = f"tbecker@{DOMAIN}"
+BINDING = "{urn:cdc:iisb:2011}client_Binding_Soap12"
+PATIENTS = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")
+
+
+@dataclass
+class Portal:
+    stack: Stack
+    api: httpx.AsyncClient
+    provider_id: str
+    rep: dict[str, str]
+    staff: dict[str, str]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def portal(stack: Stack) -> AsyncIterator[Portal]:
+    ctx = stack.context()
+    try:
+        account = await enrolled(stack, ctx, "data-exchange", "IzPortal", email_domain=DOMAIN)
+        reviewer = await staff_session(stack, ctx, "rae.iz@cair.test", "reviewer")
+    finally:
+        await ctx.close()
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api:
+        yield Portal(
+            stack,
+            api,
+            account.provider_id,
+            {"Authorization": f"Bearer {account.session}"},
+            {"Authorization": f"Bearer {reviewer}"},
+        )
+
+
+def registration(name: str, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EXAMPLES / "dx-site-registration.json").read_text())
+    text = json.dumps(data).replace("@valleychc.example", f"@{DOMAIN}")
+    data = json.loads(text)
+    data["site_name"] = name
+    data.update(changes)
+    return data
+
+
+async def register(portal: Portal, name: str, **changes: Any) -> str:
+    answer = await portal.api.post(
+        f"/api/v1/organizations/{portal.provider_id}/dx-sites",
+        json=registration(name, **changes),
+        headers=portal.rep,
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["stage"] in ("registered", "staging_credentials_issued")
+    return str(answer.json()["site_id"])
+
+
+async def credentials(portal: Portal, site_id: str, environment: str) -> tuple[str, str]:
+    """The username and password of the e-mailed credentials, revealed once through the API."""
+    subject = f"{environment} credentials for site {site_id}"
+    mail = (await eventually(lambda: portal.stack.outbox.to(REP, subject), timeout=60))[-1]
+    assert EXCHANGE in str(mail["Cc"])  # the data exchange contact is told too
+    text = body_text(mail)
+    username = re.search(r"Username:\s+(\S+)", text)
+    token = re.search(r"/credentials/reveal/(\S+)", text)
+    assert username and token, text
+    shown = await portal.api.post("/api/v1/credentials/reveal", json={"token": token.group(1)})
+    assert shown.status_code == 200, shown.text
+    again = await portal.api.post("/api/v1/credentials/reveal", json={"token": token.group(1)})
+    assert again.status_code != 200  # shown once
+    assert shown.json()["username"] == username.group(1)
+    assert shown.json()["facility_id"] == site_id
+    return username.group(1), str(shown.json()["secret"])
+
+
+def soap(portal: Portal, environment: str) -> Any:
+    """zeep on the WSDL the stack serves, bound to the stack's address."""
+    url = f"{portal.stack.api_url}/iis/{environment}"
+    client = Client(f"{url}?wsdl")  # type: ignore[no-untyped-call]
+    return client.create_service(BINDING, url)  # type: ignore[no-untyped-call]
+
+
+async def submit(service: Any, username: str, password: str, facility: str, message: str) -> str:
+    return str(
+        await asyncio.to_thread(
+            service.submitSingleMessage,
+            username=username,
+            password=password,
+            facilityID=facility,
+            hl7Message=message,
+        )
+    )
+
+
+def msa(acknowledgement: str) -> str:
+    return acknowledgement.split("MSA|", 1)[1][:2]
+
+
+async def site(portal: Portal, site_id: str) -> dict[str, Any]:
+    answer = await portal.api.get(
+        f"/api/v1/organizations/{portal.provider_id}/dx-sites/{site_id}", headers=portal.rep
+    )
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def stage(portal: Portal, site_id: str, wanted: str) -> None:
+    async def reached() -> bool:
+        return bool((await site(portal, site_id))["stage"] == wanted)
+
+    await eventually(reached, timeout=60)
+
+
+async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> None:
+    site_id = await register(portal, "Oakland Direct")
+    username, password = await credentials(portal, site_id, "staging")
+    staging = soap(portal, "staging")
+    assert await asyncio.to_thread(staging.connectivityTest, echoBack="ping") == "ping"
+
+    def message(**fields: Any) -> str:
+        """A VXU of this site, with ``fields`` changed."""
+        given = {"facility": site_id, "responsible": site_id, "dose_site": site_id, **fields}
+        return vxu(**given).replace("S100234", site_id)
+
+    # Each rule broken on its own is answered with the field named; nothing is accepted.
+    broken = {
+        "INVALID PROCESSING ID. MUST BE 'P'": message(processing="T"),
+        "MESSAGE REJECTED - REQUIRED FIELD PID-3-5 MISSING": message(patient="CAIRTEST001"),
+        "INVALID VERSION ID. MUST BE '2.5.1'": message(version="2.3.1"),
+        "INVALID RECEIVING FACILITY. MUST BE 'CAIRBA'": message(region="CAIRLA"),
+        "INVALID SENDING FACILITY": message(facility="S999999"),
+        "ADMINISTERED-AT LOCATION": message(dose_site="S999999"),
+    }
+    for words, text in broken.items():
+        answer = await submit(staging, username, password, site_id, text)
+        assert msa(answer) == "AR" and words in answer, (words, answer)
+    warned = await submit(staging, username, password, site_id, message(npi="1234567890"))
+    assert msa(warned) == "AE" and "ORDERING PROVIDER NPI INVALID" in warned
+    await stage(portal, site_id, "testing")
+    assert (await site(portal, site_id))["still_needed"]
+
+    # The wrong environment's credentials, a wrong password, another facility: refused.
+    production = soap(portal, "production")
+    for service, user, secret, facility in (
+        (production, username, password, site_id),
+        (staging, username, password + "x", site_id),
+        (staging, username, password, "S999999"),
+    ):
+        with pytest.raises(Fault, match="not credentials of the"):
+            await submit(service, user, secret, facility, message())
+
+    # The test plan: ten accepted VXUs covering the three test patients, no AR in the last five.
+    for n in range(10):
+        patient = f"{PATIENTS[n % 3]}^^^{site_id}^MR"
+        answer = await submit(staging, username, password, site_id, message(patient=patient))
+        assert msa(answer) == "AA", answer
+    await stage(portal, site_id, "ready_for_review")
+    await eventually(
+        lambda: portal.stack.outbox.to("", f"Review for production: data exchange site {site_id}")
+    )
+
+    queue = await portal.api.get(
+        "/api/v1/staff/dx-sites", params={"stage": "ready_for_review"}, headers=portal.staff
+    )
+    assert site_id in [s["site_id"] for s in queue.json()]
+    refused = await portal.api.post(f"/api/v1/staff/dx-sites/{site_id}/approve", headers=portal.rep)
+    assert refused.status_code in (401, 403)
+    approved = await portal.api.post(
+        f"/api/v1/staff/dx-sites/{site_id}/approve", headers=portal.staff
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["stage"] == "production_credentials_issued"
+    again = await portal.api.post(f"/api/v1/staff/dx-sites/{site_id}/approve", headers=portal.staff)
+    assert again.status_code == 409 and "not ready for review" in again.json()["detail"]
+
+    live_user, live_password = await credentials(portal, site_id, "production")
+    with pytest.raises(Fault, match="not credentials of the"):
+        await submit(staging, live_user, live_password, site_id, message())
+    answer = await submit(production, live_user, live_password, site_id, message())
+    assert msa(answer) == "AA"
+    await stage(portal, site_id, "live")
+    await eventually(lambda: portal.stack.outbox.to(REP, f"site {site_id}") and
+                     portal.stack.outbox.to(REP, "is live"))  # fmt: skip
+
+    # What was kept: outcomes, never a message; the history knows counts, not patients.
+    ctx = portal.stack.context()
+    try:
+        async with ctx.db.sessions() as session:
+            row = await session.scalar(select(DxSiteRow).where(DxSiteRow.site_id == site_id))
+            assert row is not None
+            kept = (
+                await session.scalars(select(DxMessageRow).where(DxMessageRow.dx_site_id == row.id))
+            ).all()
+            creds = (
+                await session.scalars(
+                    select(CredentialRow).where(CredentialRow.dx_site_id == row.id)
+                )
+            ).all()
+        assert len(kept) == 6 + 1 + 10 + 1
+        assert {m.environment for m in kept} == {"staging", "production"}
+        assert "TESTPATIENT" not in json.dumps([m.findings for m in kept])
+        assert sorted((c.environment, c.active) for c in creds) == [
+            ("production", True), ("staging", True),
+        ]  # fmt: skip
+        assert all(c.sealed_secret is None for c in creds)  # both revealed, then wiped
+        history = (
+            await (await ctx.temporal())
+            .get_workflow_handle(ids.dx_onboarding_workflow_id(site_id))
+            .fetch_history()
+        )
+        dumped = history.to_json()
+        assert "TESTPATIENT" not in dumped and "CAIRTEST001" not in dumped
+        assert password not in dumped and live_password not in dumped
+    finally:
+        await ctx.close()
+
+
+async def test_a_sending_facility_sends_for_its_client_sites(portal: Portal) -> None:
+    facility = await register(portal, "Valley HIE Sending Facility", role=3)
+    assert re.fullmatch(r"SF-\d{6}", facility)
+    client = await register(portal, "Fresno Through the HIE", role=2, sending_facility_id=facility)
+    f_user, f_password = await credentials(portal, facility, "staging")
+    c_user, c_password = await credentials(portal, client, "staging")
+    staging = soap(portal, "staging")
+
+    def message(*, responsible: str, dose_site: str, sender: str) -> str:
+        return vxu(facility=sender, responsible=responsible, dose_site=dose_site)
+
+    # Role 3: MSH-4 is the facility, MSH-22 and RXA-11.4 a client site it sends for.
+    ok = message(sender=facility, responsible=client, dose_site=client)
+    assert msa(await submit(staging, f_user, f_password, facility, ok)) == "AA"
+    stranger = message(sender=facility, responsible="S999999", dose_site="S999999")
+    answer = await submit(staging, f_user, f_password, facility, stranger)
+    assert msa(answer) == "AR" and "CLIENT SITE OF THIS SENDING FACILITY" in answer
+    # Role 2: MSH-4 is its Sending Facility, MSH-22 and RXA-11.4 the site itself.
+    own = message(sender=facility, responsible=client, dose_site=client)
+    assert msa(await submit(staging, c_user, c_password, client, own)) == "AA"
+    wrong = message(sender=client, responsible=client, dose_site=client)
+    answer = await submit(staging, c_user, c_password, client, wrong)
+    assert msa(answer) == "AR" and f"MUST BE '{facility}'" in answer
+
+    # A role 2 site must name a registered Sending Facility.
+    unknown = await portal.api.post(
+        f"/api/v1/organizations/{portal.provider_id}/dx-sites",
+        json=registration("Nowhere", role=2, sending_facility_id="SF-999999"),
+        headers=portal.rep,
+    )
+    assert unknown.status_code == 422
+    assert "sending_facility_id" in unknown.text and "not a registered" in unknown.text
+
+
+async def test_staff_send_a_site_back_and_the_plan_counts_anew(portal: Portal) -> None:
+    site_id = await register(portal, "Oakland Send Back")
+    username, password = await credentials(portal, site_id, "staging")
+    staging = soap(portal, "staging")
+    for n in range(10):
+        patient = f"{PATIENTS[n % 3]}^^^{site_id}^MR"
+        text = vxu(facility=site_id, responsible=site_id, dose_site=site_id, patient=patient)
+        assert msa(await submit(staging, username, password, site_id, text)) == "AA"
+    await stage(portal, site_id, "ready_for_review")
+    empty = await portal.api.post(
+        f"/api/v1/staff/dx-sites/{site_id}/send-back", json={"message": " "}, headers=portal.staff
+    )
+    assert empty.status_code == 422
+    back = await portal.api.post(
+        f"/api/v1/staff/dx-sites/{site_id}/send-back",
+        json={"message": "Send doses with lot numbers (RXA-15)."},
+        headers=portal.staff,
+    )
+    assert back.status_code == 200, back.text
+    assert back.json()["stage"] == "testing"
+    mail = await eventually(lambda: portal.stack.outbox.to(REP, "needs more testing"))
+    assert "lot numbers" in body_text(mail[-1])
+    shown = await site(portal, site_id)
+    assert shown["stage_note"] == "Send doses with lot numbers (RXA-15)."
+    assert any("more accepted VXUs" in n for n in shown["still_needed"])
