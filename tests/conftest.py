@@ -138,7 +138,12 @@ class Stack:
         return process
 
     def cli(
-        self, *args: str, check: bool = True, config: Path | None = None, stdin: str | None = None
+        self,
+        *args: str,
+        check: bool = True,
+        config: Path | None = None,
+        stdin: str | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run the real ``cair`` command against this stack's API, as a person does: with a
         config folder of their own (their signed-in sessions)."""
@@ -146,6 +151,7 @@ class Stack:
             **self.env,
             "CAIR_API_URL": self.api_url,
             "CAIR_CONFIG_DIR": str(config or self.var_dir / "cli-anonymous"),
+            **(extra_env or {}),
         }
         result = subprocess.run(
             [str(BIN / "cair"), *args],

@@ -4,6 +4,7 @@ nothing changes: not a row in the store, not a workflow in Temporal."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from cair.store.models import (
 from cair.web.app import create_app
 from tests.api.conftest import Identities
 from tests.conftest import Stack
+from tests.support import EXAMPLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -45,6 +47,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "/training": {"kind": "webinar"},
     "/training-deadline": {"days": 5},
     "/incidents/retry": {"workflow_id": "enrollment-ENNOTREAL0"},
+    "/send-back": {"message": "test again"},
+    "/dx-sites": json.loads((EXAMPLES / "dx-site-registration.json").read_text()),
 }
 
 
@@ -63,6 +67,7 @@ def _fill(path: str, ids: Identities) -> str:
         .replace("{user_id}", ids.user_b)
         .replace("{enrollment_id}", ids.enrollment_b)
         .replace("{change_id}", "CHNOTREAL01")
+        .replace("{site_id}", "S100001")
     )
 
 

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,9 +25,9 @@ from zeep.exceptions import Fault
 from cair.domain import ids
 from cair.store.models import CredentialRow, DxMessageRow, DxSiteRow
 from tests.api.conftest import staff_session
-from tests.conftest import Stack, eventually
+from tests.conftest import REVEALED_SECRETS, Stack, eventually
 from tests.domain.test_vxu_rules import vxu
-from tests.e2e.test_account_management import enrolled
+from tests.e2e.test_account_management import enrolled, sign_in_token
 from tests.support import EXAMPLES, body_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -100,6 +101,7 @@ async def credentials(portal: Portal, site_id: str, environment: str) -> tuple[s
     assert again.status_code != 200  # shown once
     assert shown.json()["username"] == username.group(1)
     assert shown.json()["facility_id"] == site_id
+    REVEALED_SECRETS.append(shown.json()["secret"])
     return username.group(1), str(shown.json()["secret"])
 
 
@@ -304,3 +306,52 @@ async def test_staff_send_a_site_back_and_the_plan_counts_anew(portal: Portal) -
     shown = await site(portal, site_id)
     assert shown["stage_note"] == "Send doses with lot numbers (RXA-15)."
     assert any("more accepted VXUs" in n for n in shown["still_needed"])
+
+
+async def test_the_cli_registers_sends_and_reviews(
+    portal: Portal, staff_cli: Path, tmp_path: Path
+) -> None:
+    stack, rep = portal.stack, tmp_path / "rep"
+    ctx = stack.context()
+    try:
+        token = await sign_in_token(stack, ctx, portal.provider_id, REP)
+    finally:
+        await ctx.close()
+    stack.cli("account", "redeem", token, config=rep)
+    request = tmp_path / "site.json"
+    request.write_text(json.dumps(registration("Oakland From The CLI")))
+    shown = stack.cli("dx", "register", str(request), config=rep).stdout
+    found = re.match(r"(S\d{6})\s", shown)
+    assert found and "Staging credentials follow by e-mail" in shown, shown
+    site_id = found.group(1)
+    mail = await eventually(lambda: stack.outbox.to(REP, f"staging credentials for site {site_id}"))
+    link = re.search(r"/credentials/reveal/(\S+)", body_text(mail[-1]))
+    assert link
+    revealed = json.loads(stack.cli("credentials", "reveal", link.group(1)).stdout)
+    REVEALED_SECRETS.append(revealed["secret"])
+    good, bad = tmp_path / "vxu.hl7", tmp_path / "broken.hl7"
+    good.write_text(vxu(facility=site_id, responsible=site_id, dose_site=site_id))
+    bad.write_text(vxu(facility=site_id, responsible=site_id, dose_site=site_id, processing="T"))
+    sign_on = ["--username", revealed["username"], "--facility-id", site_id]
+    password = {"CAIR_DX_PASSWORD": revealed["secret"]}
+    accepted = stack.cli("dx", "send", str(good), *sign_on, extra_env=password)
+    assert "MSA|AA|MSG-00001" in accepted.stdout
+    rejected = stack.cli("dx", "send", str(bad), *sign_on, extra_env=password, check=False)
+    assert rejected.returncode == 1 and "INVALID PROCESSING ID" in rejected.stdout
+    wrong = stack.cli(
+        "dx", "send", str(good), *sign_on, extra_env={"CAIR_DX_PASSWORD": "guess"}, check=False
+    )
+    assert wrong.returncode == 1 and "not credentials of the staging environment" in wrong.stderr
+    production = stack.cli(
+        "dx", "send", str(good), *sign_on, "--env", "production", extra_env=password, check=False
+    )
+    assert production.returncode == 1 and "production environment" in production.stderr
+
+    listed = stack.cli("dx", "sites", config=rep).stdout
+    assert f"{site_id}  Oakland From The CLI" in listed and "still needed" in listed
+    queue = stack.cli("dx", "review", "--stage", "testing", config=staff_cli).stdout
+    assert site_id in queue
+    early = stack.cli("dx", "approve", site_id, config=staff_cli, check=False)
+    assert early.returncode == 1 and "not ready for review" in early.stderr
+    refused = stack.cli("dx", "review", config=rep, check=False)
+    assert refused.returncode == 1

@@ -27,6 +27,7 @@ def personal_data() -> set[str]:
     """Every e-mail, full name, long last name and phone number of the example requests.
     (Values shorter than six characters would turn up by chance in encrypted bytes.)"""
     found: set[str] = {"ray.vu@lakeshore-fm.example", "someone@elsewhere.example"}
+    found.add("TESTPATIENT")  # the patient's name in every VXU the IZ Portal tests send
     for name in ("clinic", "data-exchange", "school"):
         data = example(name)
         people = [c for c in data["contacts"].values() if c] + data["users"]

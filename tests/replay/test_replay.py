@@ -5,7 +5,8 @@ The histories in ``histories/`` were recorded by the end-to-end suite
 (``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key.
 ``OrganizationWorkflow-…-before_staff_mail`` holds a role raise recorded before the staff e-mail
 was added behind ``workflow.patched("staff-approval-mail")``, ``…-with_staff_mail`` one after:
-both must keep replaying.
+both must keep replaying. ``DataExchangeOnboardingWorkflow-dx-site-S100001`` went from
+registration to live; ``…-S100004`` was sent back to testing by staff.
 """
 
 from __future__ import annotations

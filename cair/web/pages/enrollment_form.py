@@ -184,7 +184,8 @@ def _yes_no(form: Mapping[str, Any], name: str) -> bool | None:
     return {"yes": True, "no": False}.get(str(form.get(name, "")))
 
 
-def _put(target: dict[str, Any], path: str, value: Any) -> None:
+def put_path(target: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted ``path`` of nested dicts, making the parents."""
     *parents, leaf = path.split(".")
     for part in parents:
         target = target.setdefault(part, {})
@@ -226,11 +227,11 @@ def parse(form: Any) -> Parsed:
             for f in section.fields:
                 value = _text(form, f.path)
                 if value is not None:
-                    _put(data, f.path, value)
+                    put_path(data, f.path, value)
             continue
         found = _section(form, section)  # a required part is always there, maybe empty
         if found is not None:
-            _put(data, section.path, found)
+            put_path(data, section.path, found)
     org = data.setdefault("organization", {})
     if kind := _text(form, "organization.type"):
         org["type"] = kind

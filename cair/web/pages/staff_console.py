@@ -160,7 +160,9 @@ async def record_training(user_id: str, staff: TrainerPage, request: Request) ->
             context_of(request), user_id, kind=body.kind, by=staff.email, on=body.date
         )
     except (ValidationError, OperationError) as refused:
-        return redirect(request, "/staff/training", notice=f"Not recorded: {_words(refused)}")
+        return redirect(
+            request, "/staff/training", notice=f"Not recorded: {refusal_words(refused)}"
+        )
     return redirect(request, "/staff/training",
                     notice=f"Training recorded for {user_id}: access opens now.")  # fmt: skip
 
@@ -172,7 +174,9 @@ async def extend_deadline(user_id: str, staff: TrainerPage, request: Request) ->
         body = ExtensionBody.model_validate({"days": str(form.get("days", ""))})
         await users.training_extend(context_of(request), user_id, days=body.days, by=staff.email)
     except (ValidationError, OperationError) as refused:
-        return redirect(request, "/staff/training", notice=f"Not extended: {_words(refused)}")
+        return redirect(
+            request, "/staff/training", notice=f"Not extended: {refusal_words(refused)}"
+        )
     return redirect(request, "/staff/training",
                     notice=f"Deadline of {user_id} extended by {body.days} days.")  # fmt: skip
 
@@ -197,7 +201,7 @@ async def decide_change(
             reason=body.reason, provider_id=provider_id,
         )  # fmt: skip
     except (ValidationError, OperationError) as refused:
-        return redirect(request, "/staff/changes", notice=f"Not decided: {_words(refused)}")
+        return redirect(request, "/staff/changes", notice=f"Not decided: {refusal_words(refused)}")
     return redirect(request, "/staff/changes", notice=f"{change_id}: {result.message}")
 
 
@@ -257,7 +261,8 @@ async def retry(staff: AdminPage, request: Request) -> Response:
     return redirect(request, "/staff/incidents", notice=message)
 
 
-def _words(error: Exception) -> str:
+def refusal_words(error: Exception) -> str:
+    """A refusal in one line for a notice: a form's problems by field, or the operation's."""
     if isinstance(error, ValidationError):
         return "; ".join(str(problem_from(e)) for e in error.errors())
     return str(error)

@@ -1,0 +1,111 @@
+"""The IZ Portal's pages: a Data Exchange organization's representative registers sites and
+follows each one (stage, what testing still needs, the last messages and ACKs); reviewers see
+every site and approve production or send a site back. The same operations as the API, so the
+rules and their words are the same."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from cair.domain.contracts.data_exchange import DX_STAGE_WORDS, DxStage
+from cair.domain.problems import InvalidRequest, Problem
+from cair.operations import data_exchange, regions
+from cair.operations.errors import OperationError
+from cair.security.tokens import new_token
+from cair.web.api.schemas import MessageBody
+from cair.web.pages.dx_site_form import LABELS, ROLE_CHOICES, SECTIONS, parse, values
+from cair.web.pages.form_fields import label_for
+from cair.web.pages.identity import RepresentativePage, ReviewerPage
+from cair.web.pages.rendering import context_of, redirect, render
+from cair.web.pages.staff_console import refusal_words
+
+router = APIRouter()
+STAGES = {stage.value: words for stage, words in DX_STAGE_WORDS.items()}
+
+
+@router.get("/account/{provider_id}/dx-sites", response_class=HTMLResponse)
+async def sites(provider_id: str, who: RepresentativePage, request: Request) -> Response:
+    found = await data_exchange.sites_of(context_of(request), provider_id)
+    return render(request, "account_dx_sites.html", title="Data exchange sites",
+                  provider_id=provider_id, sites=found)  # fmt: skip
+
+
+@router.get("/account/{provider_id}/dx-sites/new", response_class=HTMLResponse)
+async def new_site(provider_id: str, who: RepresentativePage, request: Request) -> Response:
+    return _form(request, provider_id, shown={"role": "1"})
+
+
+@router.post("/account/{provider_id}/dx-sites", response_class=HTMLResponse)
+async def register(provider_id: str, who: RepresentativePage, request: Request) -> Response:
+    form = await request.form()
+    data = parse(form)
+    key = str(form.get("form_id", ""))[:64] or None  # sent twice, one site
+    try:
+        site = await data_exchange.register(context_of(request), who, data, key=key)
+    except InvalidRequest as invalid:
+        return _form(request, provider_id, shown=values(data), problems=invalid.problems)
+    except OperationError as refused:
+        problem = Problem("", str(refused))
+        return _form(request, provider_id, shown=values(data), problems=[problem])
+    return redirect(request, f"/account/{provider_id}/dx-sites",
+                    notice=f"Site {site.site_id} registered: its staging credentials follow by "
+                    "e-mail.")  # fmt: skip
+
+
+def _form(
+    request: Request, provider_id: str, *, shown: dict[str, Any], problems: Sequence[Problem] = ()
+) -> Response:
+    errors: dict[str, str] = {}
+    summary: list[tuple[str, str, str]] = []
+    sections = {s.path for s in SECTIONS}
+    for p in problems:
+        errors.setdefault(p.path, p.message)
+        anchor = ("s-" if p.path in sections else "f-") + p.path.replace(".", "-")
+        summary.append((anchor, label_for(p.path, LABELS), p.message))
+    return render(
+        request, "account_dx_site_new.html", status=422 if problems else 200,
+        title=("Error: " if problems else "") + "Register a site for data exchange",
+        provider_id=provider_id, sec={s.path: s for s in SECTIONS}, values=shown,
+        errors=errors, summary=summary, counties=regions.counties(), roles=ROLE_CHOICES,
+        form_id=new_token()[:32],
+    )  # fmt: skip
+
+
+@router.get("/staff/dx-sites", response_class=HTMLResponse)
+async def review(
+    staff: ReviewerPage, request: Request, stage: str = DxStage.READY_FOR_REVIEW.value
+) -> Response:
+    ctx = context_of(request)
+    shown_stage = stage if stage in STAGES else None  # "all", or anything else: every stage
+    found = await data_exchange.all_sites(ctx, stage=shown_stage)
+    return render(
+        request, "staff_dx_sites.html", title="Data exchange sites", sites=found,
+        stage=shown_stage or "", stages=STAGES, section="dx",
+        workflow_url={s.site_id: ctx.settings.workflow_ui_url(s.workflow_id) for s in found},
+    )  # fmt: skip
+
+
+@router.post("/staff/dx-sites/{site_id}/{decision}", response_class=HTMLResponse)
+async def decide(site_id: str, decision: str, staff: ReviewerPage, request: Request) -> Response:
+    form = await request.form()
+    back = "/staff/dx-sites"
+    try:
+        if decision == "approve":
+            await data_exchange.decide(context_of(request), site_id, staff, approve=True)
+            notice = f"{site_id} approved: its production credentials are e-mailed."
+        elif decision == "send-back":
+            body = MessageBody.model_validate({"message": str(form.get("message", ""))})
+            await data_exchange.decide(
+                context_of(request), site_id, staff, approve=False, message=body.message
+            )
+            notice = f"{site_id} sent back to testing; its representative has the message."
+        else:
+            return redirect(request, back, notice="No such decision.")
+    except (ValidationError, OperationError) as refused:
+        return redirect(request, back, notice=f"Not done: {refusal_words(refused)}")
+    return redirect(request, back, notice=notice)
