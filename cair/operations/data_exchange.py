@@ -5,10 +5,16 @@ site's stage, its last messages and ACKs; staff approve production or send a sit
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from cair.domain import ids
 from cair.domain.access import AccessLevel
@@ -54,12 +60,9 @@ class SiteView:
 async def register(
     ctx: Context, who: Representative, data: object, *, key: str | None = None
 ) -> SiteView:
-    """Register a site and start its onboarding. The same Idempotency-Key registers it once."""
-    registration_key = (
-        "DX" + hashlib.sha256(f"{who.provider_id}/{key}".encode()).hexdigest()[:24]
-        if key
-        else "DX" + ids.new_nonce() + ids.new_nonce()
-    )
+    """Register a site and start its onboarding. The same Idempotency-Key — or, without one,
+    the same registration — registers it once; sent again, it also starts an onboarding that
+    could not start the first time (Temporal away), so nothing stays half-made."""
     async with ctx.db.sessions.begin() as session:
         org = await organizations.by_provider_id(session, who.provider_id)
         if org is None:
@@ -69,9 +72,11 @@ async def register(
                 f"{who.provider_id} is not a Data Exchange organization: its access level is "
                 f"{org.access_level.replace('_', ' ')}; enroll for data exchange first"
             )
-        existing = await dx_sites.by_key(session, registration_key)
-        if existing is not None:
-            return await _view(ctx, existing, who.provider_id)
+        if key:
+            registration_key = _registration_key(who.provider_id, f"key/{key}")
+            existing = await dx_sites.by_key(session, registration_key)
+            if existing is not None:
+                return await _started(ctx, existing, who.provider_id)
         own = await dx_sites.of_organization(session, org.id)
         registration = validate_registration(
             data,
@@ -80,6 +85,12 @@ async def register(
             own_sites={s.site_id for s in own if s.site_id},
             sending_facilities=await dx_sites.sending_facility_ids(session),
         )
+        if not key:
+            body = json.dumps(registration.model_dump(mode="json"), sort_keys=True)
+            registration_key = _registration_key(who.provider_id, f"body/{body}")
+            existing = await dx_sites.by_key(session, registration_key)
+            if existing is not None:
+                return await _started(ctx, existing, who.provider_id)
         county = canonical_county(registration.county) or registration.county
         region = region_map(ctx).region_for(county)
         row = DxSiteRow(
@@ -100,20 +111,29 @@ async def register(
         await dx_sites.add(session, row, site_id=minted)
         if registration.role == 3:
             row.sending_facility_id = row.site_id
-        site_id = str(row.site_id)
+    return await _started(ctx, row, who.provider_id)
+
+
+def _registration_key(provider_id: str, what: str) -> str:
+    return "DX" + hashlib.sha256(f"{provider_id}/{what}".encode()).hexdigest()[:40]
+
+
+async def _started(ctx: Context, site: DxSiteRow, provider_id: str) -> SiteView:
+    """The site's view once its onboarding runs (started now, or found running)."""
+    site_id = str(site.site_id)
     try:
-        await _start(ctx, site_id, who.provider_id, region.key)
+        await _start(ctx, site_id, provider_id, site.region)
+    except WorkflowAlreadyStartedError:
+        pass
     except Exception as error:
-        # Nothing half-made: without its workflow the registration is taken back.
-        async with ctx.db.sessions.begin() as session:
-            row_again = await dx_sites.by_site_id(session, site_id)
-            if row_again is not None:
-                await session.delete(row_again)
-        raise Unavailable(f"the site could not be registered now; try again ({error})") from error
+        raise Unavailable(
+            f"site {site_id} is registered but its onboarding could not start now; send the "
+            "same registration again in a few minutes to start it"
+        ) from error
     async with ctx.db.sessions() as session:
-        created = await dx_sites.by_site_id(session, site_id)
-        assert created is not None
-        return await _view(ctx, created, who.provider_id)
+        current = await dx_sites.by_site_id(session, site_id)
+    assert current is not None
+    return await _view(ctx, current, provider_id)
 
 
 async def _start(ctx: Context, site_id: str, provider_id: str, region_key: str) -> None:
@@ -128,6 +148,7 @@ async def _start(ctx: Context, site_id: str, provider_id: str, region_key: str) 
         ),
         id=ids.dx_onboarding_workflow_id(site_id),
         task_queue=ctx.settings.temporal_task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # a live site is not redone
         search_attributes=TypedSearchAttributes(
             [
                 SearchAttributePair(sa.PROVIDER_ID, provider_id),

@@ -48,11 +48,17 @@ async def sending_facility_ids(session: AsyncSession) -> set[str]:
     return {r for r in rows if r}
 
 
-async def client_sites(session: AsyncSession, sending_facility_id: str) -> set[str]:
-    """The sites that named this Sending Facility at registration."""
-    rows = await session.scalars(
-        select(DxSiteRow.site_id).where(DxSiteRow.sending_facility_id == sending_facility_id)
+async def client_sites(
+    session: AsyncSession, sending_facility_id: str, *, stages: tuple[str, ...] | None = None
+) -> set[str]:
+    """The sites that named this Sending Facility at registration (in ``stages``, if given)."""
+    query = select(DxSiteRow.site_id).where(
+        DxSiteRow.sending_facility_id == sending_facility_id,
+        DxSiteRow.site_id != sending_facility_id,
     )
+    if stages is not None:
+        query = query.where(DxSiteRow.stage.in_(stages))
+    rows = await session.scalars(query)
     return {r for r in rows if r}
 
 
@@ -83,9 +89,9 @@ async def listing(
     query = select(DxSiteRow, OrganizationRow.provider_id).join(
         OrganizationRow, OrganizationRow.id == DxSiteRow.organization_id
     )
-    if stage:
+    if stage is not None:
         query = query.where(DxSiteRow.stage == stage)
-    if provider_id:
+    if provider_id is not None:
         query = query.where(OrganizationRow.provider_id == provider_id)
     rows = await session.execute(query.order_by(DxSiteRow.stage_changed_at, DxSiteRow.id))
     return [(site, provider or "") for site, provider in rows.all()]

@@ -5,6 +5,8 @@ none. Faults are SOAP faults, never problem documents: the caller is an EHR's SO
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request, Response
 
 from cair.domain.contracts.data_exchange import DxEnvironment
@@ -23,6 +25,7 @@ from cair.web.iis_soap import (
     wsdl,
 )
 
+log = logging.getLogger("cair.iis")
 PREFIX = "/iis"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -46,25 +49,37 @@ async def description(environment: str, ctx: Ctx) -> Response:
 async def call(environment: str, request: Request, ctx: Ctx) -> Response:
     env = _environment(environment)
     try:
-        operation = read(await _body(request))
-        if isinstance(operation, ConnectivityTest):
-            return _soap(answer("connectivityTest", operation.echo_back))
-        try:
-            answered = await dx_messages.receive(
-                ctx,
-                env,
-                username=operation.username,
-                password=operation.password,
-                facility_id=operation.facility_id,
-                hl7_message=operation.hl7_message,
-            )
-        except dx_messages.SignOnRefused as refused:
-            raise SoapFault(FaultKind.SECURITY, str(refused), code=401) from None
-        except TooManyRequests as limited:
-            raise SoapFault(FaultKind.SECURITY, str(limited), code=429) from None
-        return _soap(answer("submitSingleMessage", answered.ack))
+        return await _answer(env, request, ctx)
     except SoapFault as error:
         return _soap(fault(error), status=400 if error.sender else 500)
+    except Exception as error:  # an EHR's SOAP stack reads faults, not problem documents
+        # The kind only: a traceback could quote what the message carried.
+        log.error("the data-exchange endpoint failed: %s", type(error).__name__)
+        failed = SoapFault(FaultKind.UNKNOWN, "CAIR could not answer now; send the message "
+                           "again later", code=500, sender=False)  # fmt: skip
+        return _soap(fault(failed), status=500)
+
+
+async def _answer(env: DxEnvironment, request: Request, ctx: Ctx) -> Response:
+    """The operation the envelope asks for, answered; faults raised as SoapFault."""
+    operation = read(await _body(request))
+    if isinstance(operation, ConnectivityTest):
+        return _soap(answer("connectivityTest", operation.echo_back))
+    try:
+        answered = await dx_messages.receive(
+            ctx,
+            env,
+            username=operation.username,
+            password=operation.password,
+            facility_id=operation.facility_id,
+            hl7_message=operation.hl7_message,
+            client=request.client.host if request.client else None,
+        )
+    except dx_messages.SignOnRefused as refused:
+        raise SoapFault(FaultKind.SECURITY, str(refused), code=401) from None
+    except TooManyRequests as limited:
+        raise SoapFault(FaultKind.SECURITY, str(limited), code=429) from None
+    return _soap(answer("submitSingleMessage", answered.ack))
 
 
 async def _body(request: Request) -> bytes:

@@ -176,7 +176,12 @@ class DataExchangeOnboardingWorkflow:
             wake = quiet_since + timedelta(days=self._input.reminder_days)
             if workflow.now() >= wake and self._reminders < self._input.max_reminders:
                 self._reminders += 1
-                await self._mail(Mail.DX_REMINDER, f"reminder-{self._reminders}")
+                phase = (
+                    "production"
+                    if self._environment() == DxEnvironment.PRODUCTION
+                    else (f"testing-{self._sent_back}")
+                )
+                await self._mail(Mail.DX_REMINDER, f"{phase}/reminder-{self._reminders}")
                 quiet_since = workflow.now()
                 continue
             every = timedelta(days=self._input.reminder_days)
@@ -212,7 +217,7 @@ class DataExchangeOnboardingWorkflow:
             self._sent_back += 1
             # Only messages after this one count for the next round of testing.
             self._after = (await self._read_progress()).last_message_id
-            self._progress = DxProgress()
+            self._progress = DxProgress(last_message_id=self._after)
             self._reminders = 0
             step = f"sent-back-{self._sent_back}"
             await self._set_stage(DxStage.TESTING, step, actor=decision.by, note=decision.message)

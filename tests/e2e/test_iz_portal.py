@@ -23,6 +23,9 @@ from zeep import Client
 from zeep.exceptions import Fault
 
 from cair.domain import ids
+from cair.domain.contracts.data_exchange import DxEnvironment
+from cair.operations import dx_messages
+from cair.operations.errors import TooManyRequests
 from cair.store.models import CredentialRow, DxMessageRow, DxSiteRow
 from tests.api.conftest import staff_session
 from tests.conftest import REVEALED_SECRETS, Stack, eventually
@@ -90,7 +93,7 @@ async def credentials(portal: Portal, site_id: str, environment: str) -> tuple[s
     """The username and password of the e-mailed credentials, revealed once through the API."""
     subject = f"{environment} credentials for site {site_id}"
     mail = (await eventually(lambda: portal.stack.outbox.to(REP, subject), timeout=60))[-1]
-    assert EXCHANGE in str(mail["Cc"])  # the data exchange contact is told too
+    assert not mail["Cc"]  # a password link goes to the representative alone
     text = body_text(mail)
     username = re.search(r"Username:\s+(\S+)", text)
     token = re.search(r"/credentials/reveal/(\S+)", text)
@@ -303,6 +306,7 @@ async def test_staff_send_a_site_back_and_the_plan_counts_anew(portal: Portal) -
     assert back.json()["stage"] == "testing"
     mail = await eventually(lambda: portal.stack.outbox.to(REP, "needs more testing"))
     assert "lot numbers" in body_text(mail[-1])
+    assert EXCHANGE in str(mail[-1]["Cc"])  # the data exchange contact hears of it too
     shown = await site(portal, site_id)
     assert shown["stage_note"] == "Send doses with lot numbers (RXA-15)."
     assert any("more accepted VXUs" in n for n in shown["still_needed"])
@@ -355,3 +359,34 @@ async def test_the_cli_registers_sends_and_reviews(
     assert early.returncode == 1 and "not ready for review" in early.stderr
     refused = stack.cli("dx", "review", config=rep, check=False)
     assert refused.returncode == 1
+
+
+async def test_failed_sign_ons_slow_their_sender_and_never_lock_a_site_out(portal: Portal) -> None:
+    """Usernames are predictable, so failures are counted per client: a client that keeps
+    guessing is refused even a right password for a while; the site itself, sending from its
+    own address, is not locked out."""
+    listed = await portal.api.get(
+        f"/api/v1/organizations/{portal.provider_id}/dx-sites", headers=portal.rep
+    )
+    main = listed.json()[0]["site_id"]  # five or more registered: the next goes under the main
+    site_id = await register(portal, "Oakland Guessed At", main_site_id=main)
+    username, password = await credentials(portal, site_id, "staging")
+    text = vxu(facility=site_id, responsible=site_id, dose_site=site_id)
+    ctx = portal.stack.context()
+    try:
+
+        async def send(secret: str, client: str) -> str:
+            answer = await dx_messages.receive(
+                ctx, DxEnvironment.STAGING, username=username, password=secret,
+                facility_id=site_id, hl7_message=text, client=client,
+            )  # fmt: skip
+            return answer.verdict.code.value
+
+        for _ in range(dx_messages.SIGN_ON_FAILURES):
+            with pytest.raises(dx_messages.SignOnRefused):
+                await send("a guess", "203.0.113.7")
+        with pytest.raises(TooManyRequests, match="too many failed sign-ons from this address"):
+            await send(password, "203.0.113.7")
+        assert await send(password, "198.51.100.9") == "AA"
+    finally:
+        await ctx.close()

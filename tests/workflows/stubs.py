@@ -21,6 +21,12 @@ from cair.domain.access import AccessLevel, Role
 from cair.domain.account_changes import ChangeStatus
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.credentials import CredentialIssue, Credentials
+from cair.domain.contracts.data_exchange import (
+    DxCredentialIssue,
+    DxProgress,
+    DxProgressQuery,
+    DxStageChange,
+)
 from cair.domain.contracts.enrollment import (
     AmendRecord,
     ProvisionedUser,
@@ -67,6 +73,7 @@ class Stubs:
     fail: dict[Activity, int] = field(default_factory=dict)
     calls: list[tuple[Activity, Any]] = field(default_factory=list)
     provider_ids: list[str] = field(default_factory=list)
+    progress: DxProgress = field(default_factory=DxProgress)  # what a site's messages show
 
     def _called(self, name: Activity, arg: Any) -> None:
         self.calls.append((name, arg))
@@ -143,6 +150,23 @@ class Stubs:
     @activity.defn(name=Activity.RECORD_INCIDENT)
     async def record_incident(self, incident: Incident) -> None:
         self._called(Activity.RECORD_INCIDENT, incident)
+
+    @activity.defn(name=Activity.RECORD_DX_STAGE)
+    async def record_dx_stage(self, change: DxStageChange) -> None:
+        self._called(Activity.RECORD_DX_STAGE, change)
+
+    @activity.defn(name=Activity.ISSUE_DX_CREDENTIALS)
+    async def issue_dx_credentials(self, order: DxCredentialIssue) -> Credentials:
+        self._called(Activity.ISSUE_DX_CREDENTIALS, order)
+        return Credentials(
+            username=f"{order.site_id.lower()}-{order.environment.value}",
+            facility_id=order.site_id,
+        )
+
+    @activity.defn(name=Activity.DX_PROGRESS)
+    async def dx_progress(self, query: DxProgressQuery) -> DxProgress:
+        self._called(Activity.DX_PROGRESS, query)
+        return self.progress
 
     def all(self) -> list[Callable[..., Any]]:
         return [getattr(self, name.value) for name in Activity]

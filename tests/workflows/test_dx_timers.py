@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from cair.domain import ids
 from cair.domain.contracts.data_exchange import DxEnvironment
+from cair.domain.staff_roles import StaffRole
 from cair.operations import credentials, data_exchange, dx_messages, enrollments
-from cair.operations.sessions import Representative
+from cair.operations.sessions import Representative, StaffMember
 from cair.store.models import OrganizationRow, RepresentativeRow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 from tests.conftest import eventually
@@ -79,6 +80,22 @@ async def send(skipping: Skipping, site_id: str, username: str, secret: str, pat
     return answer.verdict.code.value
 
 
+async def plan_met(skipping: Skipping, site_id: str, username: str, secret: str) -> None:
+    """The test plan's ten accepted VXUs over its three patients; then the site is in review."""
+    for n in range(10):
+        patient = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")[n % 3]
+        assert await send(skipping, site_id, username, secret, patient) == "AA"
+    handle = skipping.env.client.get_workflow_handle_for(
+        DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site_id)
+    )
+
+    async def in_review() -> bool:
+        status = await handle.query(DataExchangeOnboardingWorkflow.status)
+        return status.stage == "ready_for_review"
+
+    await eventually(in_review)
+
+
 async def test_a_quiet_site_is_reminded_weekly_at_most_three_times(skipping: Skipping) -> None:
     site_id, rep, username, secret = await registered(skipping, "DxQuiet")
     handle = skipping.env.client.get_workflow_handle_for(
@@ -116,18 +133,7 @@ async def test_a_quiet_site_is_reminded_weekly_at_most_three_times(skipping: Ski
 
 async def test_a_waiting_review_reminds_staff(skipping: Skipping) -> None:
     site_id, _rep, username, secret = await registered(skipping, "DxReview")
-    for n in range(10):
-        patient = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")[n % 3]
-        assert await send(skipping, site_id, username, secret, patient) == "AA"
-    handle = skipping.env.client.get_workflow_handle_for(
-        DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site_id)
-    )
-
-    async def in_review() -> bool:
-        status = await handle.query(DataExchangeOnboardingWorkflow.status)
-        return status.stage == "ready_for_review"
-
-    await eventually(in_review)
+    await plan_met(skipping, site_id, username, secret)
     staff = skipping.ctx.settings.staff_queue_email
 
     def asked() -> list[object]:
@@ -137,3 +143,23 @@ async def test_a_waiting_review_reminds_staff(skipping: Skipping) -> None:
     await skipping.env.sleep(timedelta(days=7, hours=1))
     await eventually(lambda: len(asked()) == 2)
     assert "reminder 1" in body_text(skipping.outbox.to(staff, f"site {site_id}")[-1])
+
+
+async def test_a_site_sent_back_is_reminded_again(skipping: Skipping) -> None:
+    """Each round of testing has reminders of its own: one sent before a send-back does not
+    stop the next round's (their e-mails are keyed by round)."""
+    site_id, rep, username, secret = await registered(skipping, "DxAgain")
+
+    def waiting() -> int:
+        return len(skipping.outbox.to(rep, "is waiting for you"))
+
+    await skipping.env.sleep(timedelta(days=7, hours=1))
+    await eventually(lambda: waiting() == 1)
+    await plan_met(skipping, site_id, username, secret)
+    reviewer = StaffMember(1, "rae@cair.test", "Rae", frozenset({StaffRole.REVIEWER}))
+    back = await data_exchange.decide(
+        skipping.ctx, site_id, reviewer, approve=False, message="Add lot numbers."
+    )
+    assert back.stage == "testing" and back.sent_back == 1
+    await skipping.env.sleep(timedelta(days=7, hours=1))
+    await eventually(lambda: waiting() == 2)

@@ -49,6 +49,10 @@ async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) 
         context["username"] = ids.dx_site_username_for(site.site_id or "", environment)
     if order.mail in TO_STAFF:
         return Envelope(to=[src.settings.staff_queue_email], cc=[], context=context)
+    if link is not None:
+        # A single-use link to a password goes to the representative alone: the contact's
+        # address was typed in a form, never confirmed.
+        return Envelope(to=[site.registered_by], cc=[], context=context)
     contact = str(site.registration.get("exchange_contact", {}).get("email", ""))
     cc = [contact] if contact and contact.lower() != site.registered_by.lower() else []
     return Envelope(to=[site.registered_by], cc=cc, context=context)
