@@ -31,7 +31,7 @@ from cair.settings import Settings, get_settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
 from cair.temporal.client import connect
-from cair.workflows.credentials import ReissueCredentialsWorkflow
+from cair.workflows.credentials import ReissueCredentialsWorkflow, ReissueSiteCredentialsWorkflow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 from cair.workflows.enrollment import EnrollmentWorkflow
 from cair.workflows.organization import OrganizationWorkflow
@@ -45,6 +45,7 @@ WORKFLOWS: Sequence[type] = (
     RepresentativeSignInWorkflow,
     ReissueCredentialsWorkflow,
     DataExchangeOnboardingWorkflow,
+    ReissueSiteCredentialsWorkflow,
 )
 
 log = logging.getLogger("cair.worker")

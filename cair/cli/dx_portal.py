@@ -140,3 +140,15 @@ def send_back(
     )
     print(f"{status['site_id']}: {status['stage'].replace('_', ' ')}")
     exit_now(0)
+
+
+@app.command("reissue")
+def reissue(site_id: str, env: Env = "staging") -> None:
+    """Staff (admin): new credentials of ENV for SITE_ID (a lost or expired link); the old
+    password stops working and the representative gets a new single-use link."""
+    api = Api()
+    issued = api.post(
+        f"/api/v1/staff/dx-sites/{site_id}/credentials/{env}", token=api.session_token("staff")
+    )
+    print(f"{site_id}: new {env} credentials for {issued['username']}; the link is e-mailed")
+    exit_now(0)

@@ -78,6 +78,10 @@ def dx_onboarding_workflow_id(site_id: str) -> str:
     return f"dx-site-{site_id}"
 
 
+def site_credentials_workflow_id(site_id: str, environment: str, issue_number: int) -> str:
+    return f"credentials-{site_id}-{environment}-{issue_number}"
+
+
 def organization_workflow_id(provider_id: str) -> str:
     return f"org-{provider_id}"
 

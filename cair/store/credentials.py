@@ -61,9 +61,18 @@ async def active_for(
     return found
 
 
-async def count_for(session: AsyncSession, organization_id: int) -> int:
+async def count_for(
+    session: AsyncSession,
+    organization_id: int,
+    *,
+    dx_site_id: int | None = None,
+    environment: str | None = None,
+) -> int:
+    """How many credentials the holder was ever issued (numbers the next re-issue)."""
     count = await session.scalar(
-        select(func.count()).select_from(CredentialRow).where(_holder(organization_id, None, None))
+        select(func.count())
+        .select_from(CredentialRow)
+        .where(_holder(organization_id, dx_site_id, environment))
     )
     return int(count or 0)
 

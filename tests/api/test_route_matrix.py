@@ -68,6 +68,7 @@ def _fill(path: str, ids: Identities) -> str:
         .replace("{enrollment_id}", ids.enrollment_b)
         .replace("{change_id}", "CHNOTREAL01")
         .replace("{site_id}", "S100001")
+        .replace("{environment}", "staging")
     )
 
 

@@ -52,6 +52,7 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
     try:
         account = await enrolled(site, ctx, "data-exchange", "IzPages", email_domain=DOMAIN)
         reviewer = await staff_session(site, ctx, "iz.pages@cair.test", "reviewer")
+        admin_session = await staff_session(site, ctx, "iz.admin@cair.test", "admin")
     finally:
         await ctx.close()
     provider_id = account.provider_id
@@ -133,4 +134,19 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
     await rep.page.reload()
     await expect(rep.page.get_by_role("region", name=re.compile(sid))).to_contain_text(
         "Production credentials issued"
+    )
+
+    # The representative lost the production link: an admin issues new credentials.
+    before = len(site.outbox.to(REP, f"production credentials for site {sid}"))
+    admin = await person(people, site, browser)
+    await admin.context.add_cookies(
+        [{"name": "cair_session", "value": admin_session, "url": site.api_url}]
+    )
+    await admin.open("/staff/dx-sites?stage=all")
+    row = admin.page.get_by_role("row", name=re.compile(sid))
+    await admin.check("staff-dx-sites-admin")
+    await row.get_by_role("button", name=re.compile("New production credentials")).click()
+    await expect(admin.page.locator(".notice")).to_contain_text("the old password no longer")
+    await eventually(
+        lambda: len(site.outbox.to(REP, f"production credentials for site {sid}")) > before
     )

@@ -200,6 +200,10 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
     assert site_id in [s["site_id"] for s in queue.json()]
     refused = await portal.api.post(f"/api/v1/staff/dx-sites/{site_id}/approve", headers=portal.rep)
     assert refused.status_code in (401, 403)
+    reissue = await portal.api.post(
+        f"/api/v1/staff/dx-sites/{site_id}/credentials/staging", headers=portal.staff
+    )
+    assert reissue.status_code == 403  # a reviewer decides; only an admin re-issues
     approved = await portal.api.post(
         f"/api/v1/staff/dx-sites/{site_id}/approve", headers=portal.staff
     )
@@ -359,6 +363,29 @@ async def test_the_cli_registers_sends_and_reviews(
     assert early.returncode == 1 and "not ready for review" in early.stderr
     refused = stack.cli("dx", "review", config=rep, check=False)
     assert refused.returncode == 1
+
+    # The link was lost: an admin issues new staging credentials; the old password stops.
+    before = len(stack.outbox.to(REP, f"staging credentials for site {site_id}"))
+    renewed = stack.cli("dx", "reissue", site_id, config=staff_cli).stdout
+    assert f"new staging credentials for {revealed['username']}" in renewed
+    mails = await eventually(
+        lambda: (
+            len(stack.outbox.to(REP, f"staging credentials for site {site_id}")) > before
+            and stack.outbox.to(REP, f"staging credentials for site {site_id}")
+        )
+    )
+    assert "issued them anew" in body_text(mails[-1])
+    link = re.search(r"/credentials/reveal/(\S+)", body_text(mails[-1]))
+    assert link
+    new = json.loads(stack.cli("credentials", "reveal", link.group(1)).stdout)
+    REVEALED_SECRETS.append(new["secret"])
+    old = stack.cli("dx", "send", str(good), *sign_on, extra_env=password, check=False)
+    assert old.returncode == 1 and "not credentials of the staging environment" in old.stderr
+    fresh = {"CAIR_DX_PASSWORD": new["secret"]}
+    assert "MSA|AA|" in stack.cli("dx", "send", str(good), *sign_on, extra_env=fresh).stdout
+    none_yet = stack.cli("dx", "reissue", site_id, "--env", "production", config=staff_cli,
+                         check=False)  # fmt: skip
+    assert none_yet.returncode == 1 and "has no production credentials yet" in none_yet.stderr
 
 
 async def test_failed_sign_ons_slow_their_sender_and_never_lock_a_site_out(portal: Portal) -> None:

@@ -86,6 +86,18 @@ class DxCredentialIssue:
 
 
 @dataclass(frozen=True)
+class SiteCredentialsReissue:
+    """Staff issue a site new credentials for one environment (a lost or expired link); the old
+    secret stops working and the representative gets a new single-use link."""
+
+    site_id: str
+    provider_id: str
+    environment: DxEnvironment
+    by: str
+    activity_timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class DxProgressQuery:
     site_id: str
     after_message_id: int = 0  # messages up to it (before a send-back) no longer count

@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
+from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import DxStatus
 from cair.domain.dx_registration import SiteRegistration
 from cair.domain.staff_roles import StaffRole
 from cair.operations import data_exchange
 from cair.operations.data_exchange import SiteView
 from cair.web.api.schemas import MessageBody
-from cair.web.identity import Ctx, RepresentativeOf, Reviewer, audience
+from cair.web.identity import Admin, Ctx, RepresentativeOf, Reviewer, audience
 
 router = APIRouter(prefix="/api/v1", tags=["data exchange"])
 REPRESENTATIVE = audience("representative")
@@ -52,6 +53,16 @@ async def all_sites(staff: Reviewer, ctx: Ctx, stage: str | None = None) -> list
 async def approve(site_id: str, staff: Reviewer, ctx: Ctx) -> DxStatus:
     """Production credentials are issued and e-mailed once the site met its test plan."""
     return await data_exchange.decide(ctx, site_id, staff, approve=True)
+
+
+@router.post(
+    "/staff/dx-sites/{site_id}/credentials/{environment}",
+    openapi_extra=audience("staff", StaffRole.ADMIN),
+)
+async def reissue(site_id: str, environment: str, staff: Admin, ctx: Ctx) -> Credentials:
+    """New credentials of one environment for a site that lost its link; the old secret stops
+    working and the representative gets a new single-use link."""
+    return await data_exchange.reissue(ctx, site_id, environment, staff)
 
 
 @router.post("/staff/dx-sites/{site_id}/send-back", openapi_extra=REVIEWER)

@@ -20,7 +20,7 @@ from cair.security.tokens import new_token
 from cair.web.api.schemas import MessageBody
 from cair.web.pages.dx_site_form import LABELS, ROLE_CHOICES, SECTIONS, parse, values
 from cair.web.pages.form_fields import label_for
-from cair.web.pages.identity import RepresentativePage, ReviewerPage
+from cair.web.pages.identity import AdminPage, RepresentativePage, ReviewerPage
 from cair.web.pages.rendering import context_of, redirect, render
 from cair.web.pages.staff_console import refusal_words
 
@@ -88,6 +88,20 @@ async def review(
         stage=shown_stage or "", stages=STAGES, section="dx",
         workflow_url={s.site_id: ctx.settings.workflow_ui_url(s.workflow_id) for s in found},
     )  # fmt: skip
+
+
+@router.post("/staff/dx-sites/{site_id}/credentials/{environment}", response_class=HTMLResponse)
+async def reissue(site_id: str, environment: str, staff: AdminPage, request: Request) -> Response:
+    back = "/staff/dx-sites?stage=all"
+    try:
+        await data_exchange.reissue(context_of(request), site_id, environment, staff)
+    except OperationError as refused:
+        return redirect(request, back, notice=f"Not done: {refusal_words(refused)}")
+    notice = (
+        f"New {environment} credentials for {site_id}: the old password no longer works; "
+        "the representative has a new link."
+    )
+    return redirect(request, back, notice=notice)
 
 
 @router.post("/staff/dx-sites/{site_id}/{decision}", response_class=HTMLResponse)
