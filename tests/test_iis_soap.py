@@ -138,6 +138,11 @@ def test_a_value_split_by_a_comment_is_read_whole_and_a_huge_message_is_a_fault(
     with pytest.raises(SoapFault) as raised:
         read(envelope("p", "M" * 200_001))
     assert raised.value.kind == FaultKind.TOO_LARGE
+    detail = fault(raised.value).decode()
+    assert "<Size>200001</Size><MaxSize>200000</MaxSize>" in detail  # the limit that was broken
+    without = envelope("p", "MSH").replace(b"<hl7Message>MSH</hl7Message>", b"")
+    with pytest.raises(SoapFault, match="the element hl7Message is missing"):
+        read(without)
 
 
 def test_answers_stay_well_formed_and_the_wsdl_takes_any_host() -> None:

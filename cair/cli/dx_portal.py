@@ -8,6 +8,7 @@ argument: arguments are visible to everyone on the machine."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -70,14 +71,17 @@ def send(
     env: Env = "staging",
 ) -> None:
     """Send FILE to CAIR's endpoint with submitSingleMessage and print the ACK; exit 1 if
-    CAIR rejected it (MSA-1 AR)."""
+    CAIR rejected it (MSA-1 AR). The password: CAIR_DX_PASSWORD, or asked for in a terminal."""
     if env not in ("staging", "production"):
         fail("env: must be staging or production")
     problems: list[str] = []
     message = read_message(file, problems)
     if problems:
         fail(*problems)
-    password = os.environ.get("CAIR_DX_PASSWORD") or typer.prompt("Password", hide_input=True)
+    password = os.environ.get("CAIR_DX_PASSWORD")
+    if not password and not sys.stdin.isatty():
+        fail("CAIR_DX_PASSWORD: set it to the environment's password (or run in a terminal)")
+    password = password or typer.prompt("Password", hide_input=True)
     envelope = request(
         "submitSingleMessage",
         {"username": username, "password": password, "facilityID": facility_id,

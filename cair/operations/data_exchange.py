@@ -29,7 +29,8 @@ from cair.domain.contracts.data_exchange import (
     SiteCredentialsReissue,
 )
 from cair.domain.counties import canonical_county
-from cair.domain.dx_registration import validate_registration
+from cair.domain.dx_registration import SiteRegistration, validate_registration
+from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.vxu_rules import staging_test_plan
 from cair.operations.context import Context
 from cair.operations.errors import Invalid, NotFound, Refused, Unavailable
@@ -89,6 +90,13 @@ async def register(
             own_sites={s.site_id for s in own if s.site_id},
             sending_facilities=await dx_sites.sending_facility_ids(session),
         )
+        same = next((s for s in own if _same_site(s, registration)), None)
+        if same is not None:
+            if not key and _same_body(same, registration):
+                return await _started(ctx, same, who.provider_id)  # sent again: the same site
+            raise InvalidRequest(
+                [Problem("site_name", f"this site is registered already, as {same.site_id}")]
+            )
         if not key:
             body = json.dumps(registration.model_dump(mode="json"), sort_keys=True)
             registration_key = _registration_key(who.provider_id, f"body/{body}")
@@ -116,6 +124,25 @@ async def register(
         if registration.role == 3:
             row.sending_facility_id = row.site_id
     return await _started(ctx, row, who.provider_id)
+
+
+def _same_site(row: DxSiteRow, registration: SiteRegistration) -> bool:
+    """One site under two registrations: the same name at the same street address."""
+
+    def words(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    address = row.registration.get("physical_address", {})
+    return (
+        words(row.site_name) == words(registration.site_name)
+        and words(str(address.get("line1", ""))) == words(registration.physical_address.line1)
+        and str(address.get("zip", "")) == registration.physical_address.zip
+    )
+
+
+def _same_body(row: DxSiteRow, registration: SiteRegistration) -> bool:
+    """The very registration sent again (a retry): answered with the site, not refused."""
+    return row.registration == registration.model_dump(mode="json")
 
 
 def _registration_key(provider_id: str, what: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Request, Response
+from starlette.requests import ClientDisconnect
 
 from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.operations import dx_messages
@@ -52,6 +53,9 @@ async def call(environment: str, request: Request, ctx: Ctx) -> Response:
         return await _answer(env, request, ctx)
     except SoapFault as error:
         return _soap(fault(error), status=400 if error.sender else 500)
+    except ClientDisconnect:  # the caller left before sending its whole request
+        log.info("a data-exchange caller left mid-request")
+        return Response(status_code=400)
     except Exception as error:  # an EHR's SOAP stack reads faults, not problem documents
         # The kind only: a traceback could quote what the message carried.
         log.error("the data-exchange endpoint failed: %s", type(error).__name__)
@@ -83,7 +87,16 @@ async def _answer(env: DxEnvironment, request: Request, ctx: Ctx) -> Response:
 
 
 async def _body(request: Request) -> bytes:
-    """The request body, refused as soon as it outgrows the envelope limit."""
+    """The request body, refused as soon as it outgrows the envelope limit (at once when its
+    declared length does)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_ENVELOPE_BYTES:
+        raise SoapFault(
+            FaultKind.TOO_LARGE,
+            f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
+            code=413,
+            size=int(declared),
+        )
     received = bytearray()
     async for chunk in request.stream():
         received += chunk

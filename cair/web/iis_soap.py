@@ -58,9 +58,11 @@ class SoapFault(Exception):
         code: int,
         sender: bool = True,
         size: int | None = None,
+        max_size: int = MAX_ENVELOPE_BYTES,
     ) -> None:
         super().__init__(reason)
         self.kind, self.reason, self.code, self.sender, self.size = kind, reason, code, sender, size
+        self.max_size = max_size
 
 
 _PARSER = etree.XMLParser(
@@ -105,8 +107,14 @@ def read(body: bytes) -> ConnectivityTest | SubmitSingleMessage:
         if len(message) > MAX_MESSAGE_CHARS:
             raise SoapFault(
                 FaultKind.TOO_LARGE, f"the HL7 message is longer than {MAX_MESSAGE_CHARS} "
-                "characters", code=413, size=len(message),
+                "characters", code=413, size=len(message), max_size=MAX_MESSAGE_CHARS,
             )  # fmt: skip
+        for name in ("username", "password", "facilityID", "hl7Message"):
+            if operation.find(f"{{{IIS}}}{name}") is None:
+                raise SoapFault(
+                    FaultKind.UNKNOWN, f"submitSingleMessage: the element {name} is missing",
+                    code=400,
+                )  # fmt: skip
         return SubmitSingleMessage(
             username=_child(operation, "username"),
             password=_child(operation, "password"),
@@ -139,7 +147,7 @@ def fault(error: SoapFault) -> bytes:
     side = "Sender" if error.sender else "Receiver"
     sizes = ""
     if error.kind == FaultKind.TOO_LARGE and error.size is not None:
-        sizes = f"<Size>{error.size}</Size><MaxSize>{MAX_ENVELOPE_BYTES}</MaxSize>"
+        sizes = f"<Size>{error.size}</Size><MaxSize>{error.max_size}</MaxSize>"
     reason = escape(error.reason)
     return _envelope(
         f"<soap:Fault><soap:Code><soap:Value>soap:{side}</soap:Value></soap:Code>"

@@ -278,6 +278,14 @@ async def test_a_sending_facility_sends_for_its_client_sites(portal: Portal) -> 
     answer = await submit(staging, c_user, c_password, client, wrong)
     assert msa(answer) == "AR" and f"MUST BE '{facility}'" in answer
 
+    # The same site twice (another request, same name and street address) is refused by name.
+    again = await portal.api.post(
+        f"/api/v1/organizations/{portal.provider_id}/dx-sites",
+        json=registration("Fresno Through the HIE", role=2, sending_facility_id=facility),
+        headers={**portal.rep, "Idempotency-Key": "another-request"},
+    )
+    assert again.status_code == 422 and f"registered already, as {client}" in again.text
+
     # A role 2 site must name a registered Sending Facility.
     unknown = await portal.api.post(
         f"/api/v1/organizations/{portal.provider_id}/dx-sites",
@@ -350,6 +358,8 @@ async def test_the_cli_registers_sends_and_reviews(
         "dx", "send", str(good), *sign_on, extra_env={"CAIR_DX_PASSWORD": "guess"}, check=False
     )
     assert wrong.returncode == 1 and "not credentials of the staging environment" in wrong.stderr
+    asked = stack.cli("dx", "send", str(good), *sign_on, check=False, stdin="")
+    assert asked.returncode == 1 and "CAIR_DX_PASSWORD: set it" in asked.stderr
     production = stack.cli(
         "dx", "send", str(good), *sign_on, "--env", "production", extra_env=password, check=False
     )

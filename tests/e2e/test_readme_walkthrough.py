@@ -23,6 +23,15 @@ README = ROOT / "README.md"
 IZ_PORTAL = "## The IZ Portal"
 
 
+def substituted(line: str, values: dict[str, str]) -> str:
+    """The README's example values replaced by the real ones in one pass: a real id may look
+    like another example (U1000001 may really be U1000003), and must not be replaced again."""
+    if not values:
+        return line
+    pattern = "|".join(re.escape(k) for k in sorted(values, key=len, reverse=True))
+    return re.sub(pattern, lambda found: values[found.group(0)], line)
+
+
 def _iz_section() -> str:
     text = README.read_text()
     start = text.index(IZ_PORTAL)
@@ -56,8 +65,7 @@ async def test_the_readme_walk_through_works_as_written(stack: Stack, tmp_path: 
     (tmp_path / "patch.json").write_text(json.dumps({"vfc_pin": "654321"}))
 
     def run(line: str) -> subprocess.CompletedProcess[str]:
-        for example, real in values.items():
-            line = line.replace(example, real)
+        line = substituted(line, values)
         args = line.split()[1:]
         args = [str(tmp_path / "patch.json") if a == "patch.json" else a for a in args]
         if args[0] == "submit":
@@ -150,8 +158,7 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
     contact = "pnair@valleychc.example"
 
     def run(line: str) -> str:
-        for example, real in values.items():
-            line = line.replace(example, real)
+        line = substituted(line, values)
         done = subprocess.run(
             ["bash", "-c", line], env=env, cwd=tmp_path, capture_output=True, text=True,
             timeout=300,
@@ -163,6 +170,7 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
         return words in run("cair dx sites")
 
     seen = 0
+    production_sent = False
     for line in lines:
         if line.startswith("export CAIR_DX_PASSWORD="):
             env["CAIR_DX_PASSWORD"] = secret
@@ -174,7 +182,7 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
             await _new_mail(stack, contact, seen)
         if line.startswith("cair dx review"):
             await eventually(lambda: sites_say("test plan met"), timeout=60)
-        if line == "cair dx sites" and "s100001-production" in values.get("done", ""):
+        if line == "cair dx sites" and production_sent:
             await eventually(lambda: sites_say("live"), timeout=60)
         shown = run(line)
         if line.startswith("cair submit"):
@@ -193,7 +201,7 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
             values["S100001"], values["s100001"] = site.group(1), site.group(1).lower()
         elif line.startswith("cair dx send") and "--env production" in line:
             assert "MSA|AA|" in shown
-            values["done"] = "s100001-production"
+            production_sent = True
     assert "live" in run("cair dx sites")
 
 

@@ -45,6 +45,7 @@ async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) 
     }
     if link is not None:
         context["reveal_url"] = link.url
+        context["token"] = link.token
         context["expires_on"] = long_date(link.expires_at)
         context["username"] = ids.dx_site_username_for(site.site_id or "", environment)
     if order.mail in TO_STAFF:
