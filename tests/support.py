@@ -63,3 +63,12 @@ def body_html(message: EmailMessage) -> str:
     assert part is not None
     content: str = part.get_content()
     return content
+
+
+def dependency_calls(dependant: Any) -> list[Any]:
+    """Every callable a FastAPI route depends on, however deep: what guards it."""
+    found = []
+    for sub in dependant.dependencies:
+        found.append(sub.call)
+        found += dependency_calls(sub)
+    return found

@@ -97,12 +97,9 @@ async def register(
             raise InvalidRequest(
                 [Problem("site_name", f"this site is registered already, as {same.site_id}")]
             )
-        if not key:
+        if not key:  # the same body sent again was answered above, as the same site
             body = json.dumps(registration.model_dump(mode="json"), sort_keys=True)
             registration_key = _registration_key(who.provider_id, f"body/{body}")
-            existing = await dx_sites.by_key(session, registration_key)
-            if existing is not None:
-                return await _started(ctx, existing, who.provider_id)
         county = canonical_county(registration.county) or registration.county
         region = region_map(ctx).region_for(county)
         row = DxSiteRow(
@@ -198,10 +195,12 @@ async def sites_of(ctx: Context, provider_id: str) -> list[SiteView]:
 
 
 async def site_of(ctx: Context, provider_id: str, site_id: str) -> SiteView:
-    for view in await sites_of(ctx, provider_id):
-        if view.site_id == site_id:
-            return view
-    raise NotFound(f"no data-exchange site {site_id} in {provider_id}")
+    async with ctx.db.sessions() as session:
+        rows = await dx_sites.listing(session, provider_id=provider_id, site_id=site_id)
+    if not rows:
+        raise NotFound(f"no data-exchange site {site_id} in {provider_id}")
+    site, provider = rows[0]
+    return await _view(ctx, site, provider)
 
 
 async def all_sites(ctx: Context, *, stage: str | None = None) -> list[SiteView]:

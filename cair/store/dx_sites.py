@@ -83,7 +83,11 @@ async def set_stage(
 
 
 async def listing(
-    session: AsyncSession, *, stage: str | None = None, provider_id: str | None = None
+    session: AsyncSession,
+    *,
+    stage: str | None = None,
+    provider_id: str | None = None,
+    site_id: str | None = None,
 ) -> list[tuple[DxSiteRow, str]]:
     """Sites with their organization's Provider ID, the longest waiting in their stage first."""
     query = select(DxSiteRow, OrganizationRow.provider_id).join(
@@ -93,6 +97,8 @@ async def listing(
         query = query.where(DxSiteRow.stage == stage)
     if provider_id is not None:
         query = query.where(OrganizationRow.provider_id == provider_id)
+    if site_id is not None:
+        query = query.where(DxSiteRow.site_id == site_id)
     rows = await session.execute(query.order_by(DxSiteRow.stage_changed_at, DxSiteRow.id))
     return [(site, provider or "") for site, provider in rows.all()]
 

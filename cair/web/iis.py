@@ -21,6 +21,7 @@ from cair.web.iis_soap import (
     FaultKind,
     SoapFault,
     answer,
+    envelope_too_large,
     fault,
     read,
     wsdl,
@@ -91,22 +92,12 @@ async def _body(request: Request) -> bytes:
     declared length does)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_ENVELOPE_BYTES:
-        raise SoapFault(
-            FaultKind.TOO_LARGE,
-            f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
-            code=413,
-            size=int(declared),
-        )
+        raise envelope_too_large(int(declared))
     received = bytearray()
     async for chunk in request.stream():
         received += chunk
         if len(received) > MAX_ENVELOPE_BYTES:
-            raise SoapFault(
-                FaultKind.TOO_LARGE,
-                f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
-                code=413,
-                size=len(received),
-            )
+            raise envelope_too_large(len(received))
     return bytes(received)
 
 

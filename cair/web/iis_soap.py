@@ -79,12 +79,7 @@ _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def read(body: bytes) -> ConnectivityTest | SubmitSingleMessage:
     """The operation a request envelope asks for, or a SoapFault saying what is wrong."""
     if len(body) > MAX_ENVELOPE_BYTES:
-        raise SoapFault(
-            FaultKind.TOO_LARGE,
-            f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
-            code=413,
-            size=len(body),
-        )
+        raise envelope_too_large(len(body))
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError:
@@ -125,6 +120,16 @@ def read(body: bytes) -> ConnectivityTest | SubmitSingleMessage:
         FaultKind.UNSUPPORTED, "this service answers connectivityTest and submitSingleMessage",
         code=501,
     )  # fmt: skip
+
+
+def envelope_too_large(size: int) -> SoapFault:
+    """The fault of a request over the envelope limit (``size``: as much as is known of it)."""
+    return SoapFault(
+        FaultKind.TOO_LARGE,
+        f"the request is larger than {MAX_ENVELOPE_BYTES} bytes",
+        code=413,
+        size=size,
+    )
 
 
 def _child(operation: etree._Element, name: str) -> str:

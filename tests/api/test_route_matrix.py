@@ -23,7 +23,7 @@ from cair.store.models import (
 from cair.web.app import create_app
 from tests.api.conftest import Identities
 from tests.conftest import Stack
-from tests.support import EXAMPLES
+from tests.support import EXAMPLES, dependency_calls
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -177,7 +177,7 @@ async def test_every_route_declares_its_audience_and_guards_it(stack: Stack) -> 
         assert audience, f"{route.path} declares no audience"
         if audience == "public":
             continue
-        calls = _dependency_calls(route.dependant)
+        calls = dependency_calls(route.dependant)
         if audience.startswith("staff:"):
             assert any(getattr(c, "__qualname__", "").startswith("staff_with") for c in calls), (
                 route.path
@@ -185,11 +185,3 @@ async def test_every_route_declares_its_audience_and_guards_it(stack: Stack) -> 
         else:
             assert guards[audience] in calls, route.path
     assert checked >= 35  # every API route was read (a vacuous pass would read none)
-
-
-def _dependency_calls(dependant: Any) -> list[Any]:
-    found = []
-    for sub in dependant.dependencies:
-        found.append(sub.call)
-        found += _dependency_calls(sub)
-    return found

@@ -11,17 +11,10 @@ from fastapi.routing import iter_route_contexts
 from cair.settings import Settings
 from cair.web.app import create_app
 from cair.web.pages import csrf, identity
+from tests.support import dependency_calls
 
 PUBLIC_STAFF_PATHS = {"/staff/sign-in", "/staff/sign-in/{token}"}
 PUBLIC_ACCOUNT_PATHS = {"/account", "/account/sign-in", "/account/sign-in/{token}"}
-
-
-def _calls(dependant: Any) -> list[Any]:
-    found = []
-    for sub in dependant.dependencies:
-        found.append(sub.call)
-        found += _calls(sub)
-    return found
 
 
 def test_every_page_route_is_guarded(tmp_path: Any) -> None:
@@ -34,7 +27,7 @@ def test_every_page_route_is_guarded(tmp_path: Any) -> None:
     assert len(pages) >= 30
     for route in pages:
         path, methods = str(route.path), set(route.methods or ())
-        calls = _calls(route.dependant)
+        calls = dependency_calls(route.dependant)
         names = {getattr(c, "__qualname__", "") for c in calls}
         assert csrf.check in calls, f"{path} has no CSRF check"
         if path.startswith("/account/") and path not in PUBLIC_ACCOUNT_PATHS:
