@@ -21,7 +21,12 @@ from cair.activities.users import UserActivities
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.domain.account_changes import ChangeKind
 from cair.domain.contracts.credentials import CredentialIssue
-from cair.domain.contracts.enrollment import RegisterEnrollment, StageChange
+from cair.domain.contracts.enrollment import (
+    ProvisionOrder,
+    RegisterEnrollment,
+    RegisterRequest,
+    StageChange,
+)
 from cair.domain.contracts.mail import Mail, MailOrder
 from cair.domain.contracts.organization import AccountChange, ApplyChange
 from cair.domain.contracts.user_activation import UserStateChange
@@ -142,3 +147,40 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
     async with registry.db.sessions() as session:
         keys = (await session.scalars(select(AuditRow.idempotency_key))).all()
     assert len(keys) == len(set(keys)) == 9
+
+
+async def test_the_lean_pipeline_steps_apply_once(registry: Registry) -> None:
+    """register_request and provision_account do in one step what five activities did, each
+    part keyed as before: run twice, everything exists once, and the stages are recorded."""
+    request = EnrollmentRequest.model_validate(example("data-exchange"))
+    registered = await twice(
+        registry.enrollments.register_request, RegisterRequest("ENLEAN0001", request)
+    )
+    assert registered.duplicate_of is None
+    assert registered.routing.access_level == "data_exchange"
+    account = await twice(
+        registry.provisioning.provision_account,
+        ProvisionOrder(
+            "ENLEAN0001",
+            StageChange("ENLEAN0001", Stage.PROVISIONING, "review-1/provisioning", "Dana"),
+            with_credentials=True,
+        ),
+    )
+    assert account.provider_id.startswith("CA") and len(account.users) == 2
+    assert await count(registry, OrganizationRow) == 1
+    assert await count(registry, UserRow) == 2
+    assert await count(registry, CredentialRow) == 1
+    async with registry.db.sessions() as session:
+        audit = (await session.execute(select(AuditRow.idempotency_key, AuditRow.action))).all()
+    keys = [key for key, _ in audit]
+    assert len(keys) == len(set(keys))
+    assert "ENLEAN0001/awaiting-review" in keys and "ENLEAN0001/review-1/provisioning" in keys
+
+    again = EnrollmentRequest.model_validate(example("data-exchange"))
+    refused = await twice(
+        registry.enrollments.register_request, RegisterRequest("ENLEAN0002", again)
+    )
+    assert refused.duplicate_of == "ENLEAN0001"
+    async with registry.db.sessions() as session:
+        stages = (await session.execute(select(AuditRow.idempotency_key))).scalars().all()
+    assert "ENLEAN0002/duplicate" in stages

@@ -11,6 +11,8 @@ from cair.domain.contracts.enrollment import (
     AmendRecord,
     RegisterEnrollment,
     RegisterOutcome,
+    RegisterRequest,
+    Registration,
     StageChange,
     ValidationOutcome,
 )
@@ -18,7 +20,7 @@ from cair.domain.duplicates import duplicate_keys
 from cair.domain.problems import InvalidRequest
 from cair.domain.region_source import RegionMapSource
 from cair.domain.request import EnrollmentRequest
-from cair.domain.stages import BLOCKING_STAGES, Stage
+from cair.domain.stages import BLOCKING_STAGES, Stage, duplicate_note
 from cair.domain.validation import validate_enrollment
 from cair.store import audit, enrollments
 from cair.store.database import Database, Session
@@ -35,6 +37,64 @@ class EnrollmentActivities:
     async def validate_request(self, request: EnrollmentRequest) -> ValidationOutcome:
         """Validate with today's rules and route with today's region map. An activity rather
         than workflow code, so a later rule or map change never alters a replayed history."""
+        return self._route(request)
+
+    @activity.defn(name=Activity.REGISTER_REQUEST)
+    @classify_failures
+    async def register_request(self, order: RegisterRequest) -> Registration:
+        """validate_request, register_enrollment and the first stage record as one step (the
+        lean pipeline): one round trip and one transaction before the acknowledgement. A
+        request for a local representative is routed by the workflow after its e-mails."""
+        routing = self._route(order.request)
+        if routing.problems:
+            return Registration(routing=routing)
+        assert routing.access_level is not None
+        registering = RegisterEnrollment(
+            enrollment_id=order.enrollment_id,
+            request=order.request,
+            access_level=routing.access_level,
+            county=routing.county,
+            region_key=routing.region_key,
+            region_map_version=routing.region_map_version or None,
+        )
+        async with self.db.sessions.begin() as session:
+            outcome = await _register(session, registering)
+            if outcome.duplicate_of:
+                await record_stage_change(
+                    session,
+                    StageChange(
+                        enrollment_id=order.enrollment_id,
+                        stage=Stage.REFUSED_DUPLICATE,
+                        step="duplicate",
+                        note=duplicate_note(outcome.duplicate_of),
+                    ),
+                )
+            elif routing.enrolls_online:
+                await record_stage_change(
+                    session,
+                    StageChange(
+                        enrollment_id=order.enrollment_id,
+                        stage=Stage.AWAITING_REVIEW,
+                        step="awaiting-review",
+                    ),
+                )
+        return Registration(routing=routing, duplicate_of=outcome.duplicate_of)
+
+    @activity.defn(name=Activity.REGISTER_ENROLLMENT)
+    @classify_failures
+    async def register_enrollment(self, order: RegisterEnrollment) -> RegisterOutcome:
+        """Store the request with its identity keys; refuse it if another live enrollment of the
+        same organization exists. Serialized by the unique row, so a retry finds its own row."""
+        async with self.db.sessions.begin() as session:
+            return await _register(session, order)
+
+    @activity.defn(name=Activity.RECORD_STAGE)
+    @classify_failures
+    async def record_stage(self, change: StageChange) -> None:
+        async with self.db.sessions.begin() as session:
+            await record_stage_change(session, change)
+
+    def _route(self, request: EnrollmentRequest) -> ValidationOutcome:
         try:
             valid = validate_enrollment(request.model_dump(mode="json"))
         except InvalidRequest as invalid:
@@ -50,68 +110,6 @@ class EnrollmentActivities:
             enrolls_online=region.enrolls_online,
             region_map_version=regions.version,
         )
-
-    @activity.defn(name=Activity.REGISTER_ENROLLMENT)
-    @classify_failures
-    async def register_enrollment(self, order: RegisterEnrollment) -> RegisterOutcome:
-        """Store the request with its identity keys; refuse it if another live enrollment of the
-        same organization exists. Serialized by the unique row, so a retry finds its own row."""
-        keys = duplicate_keys(order.request)
-        async with self.db.sessions.begin() as session:
-            row, new = await enrollments.register(
-                session,
-                enrollment_id=order.enrollment_id,
-                request=order.request.model_dump(mode="json"),
-                org_name=order.request.organization.name,
-                org_type=order.request.organization.type,
-                county=order.county,
-                region=order.region_key,
-                access_level=order.access_level.value,
-                keys=keys,
-                stage=Stage.VALIDATING.value,
-                region_map_version=order.region_map_version,
-            )
-            if new:
-                await audit.append(
-                    session,
-                    key=f"{order.enrollment_id}/submitted",
-                    actor="applicant",
-                    action="enrollment.submitted",
-                    subject_type="enrollment",
-                    subject_id=order.enrollment_id,
-                    new={"region": order.region_key, "access_level": order.access_level.value},
-                )
-            if row.duplicate_of:
-                return RegisterOutcome(duplicate_of=row.duplicate_of)
-            existing = await enrollments.earlier_live_with_keys(
-                session, row, keys, [s.value for s in BLOCKING_STAGES]
-            )
-            if existing is not None:
-                row.duplicate_of = existing
-            return RegisterOutcome(duplicate_of=existing)
-
-    @activity.defn(name=Activity.RECORD_STAGE)
-    @classify_failures
-    async def record_stage(self, change: StageChange) -> None:
-        async with self.db.sessions.begin() as session:
-            row = await _enrollment(session, change.enrollment_id)
-            old = row.stage
-            row.stage = change.stage.value
-            if change.actor != "system":
-                row.decided_by = change.actor
-            if change.note is not None:
-                row.decision_note = change.note
-            await audit.append(
-                session,
-                key=f"{change.enrollment_id}/{change.step}",
-                actor=change.actor,
-                action="enrollment.stage",
-                subject_type="enrollment",
-                subject_id=change.enrollment_id,
-                provider_id=row.provider_id,
-                old={"stage": old},
-                new={"stage": change.stage.value, "note": change.note},
-            )
 
     @activity.defn(name=Activity.RECORD_AMENDMENT)
     @classify_failures
@@ -142,3 +140,62 @@ async def _enrollment(session: Session, enrollment_id: str) -> EnrollmentRequest
     if row is None:
         raise MissingRecord(f"no enrollment {enrollment_id}")
     return row
+
+
+async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutcome:
+    """Store the request with its identity keys once; name an earlier live enrollment of the
+    same organization if there is one."""
+    keys = duplicate_keys(order.request)
+    row, new = await enrollments.register(
+        session,
+        enrollment_id=order.enrollment_id,
+        request=order.request.model_dump(mode="json"),
+        org_name=order.request.organization.name,
+        org_type=order.request.organization.type,
+        county=order.county,
+        region=order.region_key,
+        access_level=order.access_level.value,
+        keys=keys,
+        stage=Stage.VALIDATING.value,
+        region_map_version=order.region_map_version,
+    )
+    if new:
+        await audit.append(
+            session,
+            key=f"{order.enrollment_id}/submitted",
+            actor="applicant",
+            action="enrollment.submitted",
+            subject_type="enrollment",
+            subject_id=order.enrollment_id,
+            new={"region": order.region_key, "access_level": order.access_level.value},
+        )
+    if row.duplicate_of:
+        return RegisterOutcome(duplicate_of=row.duplicate_of)
+    existing = await enrollments.earlier_live_with_keys(
+        session, row, keys, [s.value for s in BLOCKING_STAGES]
+    )
+    if existing is not None:
+        row.duplicate_of = existing
+    return RegisterOutcome(duplicate_of=existing)
+
+
+async def record_stage_change(session: Session, change: StageChange) -> None:
+    """The enrollment's new stage and its audit entry, keyed by the step (a retry adds none)."""
+    row = await _enrollment(session, change.enrollment_id)
+    old = row.stage
+    row.stage = change.stage.value
+    if change.actor != "system":
+        row.decided_by = change.actor
+    if change.note is not None:
+        row.decision_note = change.note
+    await audit.append(
+        session,
+        key=f"{change.enrollment_id}/{change.step}",
+        actor=change.actor,
+        action="enrollment.stage",
+        subject_type="enrollment",
+        subject_id=change.enrollment_id,
+        provider_id=row.provider_id,
+        old={"stage": old},
+        new={"stage": change.stage.value, "note": change.note},
+    )

@@ -9,6 +9,7 @@ import secrets
 from pydantic import BaseModel
 from temporalio import activity
 
+from cair.activities.enrollments import record_stage_change
 from cair.activities.failures import MissingRecord, classify_failures
 from cair.activities.faults import pause_point
 from cair.domain import ids
@@ -16,7 +17,11 @@ from cair.domain.access import Role, needs_training
 from cair.domain.change_plans import RepresentativeSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.credentials import CredentialIssue, Credentials
-from cair.domain.contracts.enrollment import ProvisionedUser
+from cair.domain.contracts.enrollment import (
+    ProvisionedAccount,
+    ProvisionedUser,
+    ProvisionOrder,
+)
 from cair.domain.identifiers import normalize_email
 from cair.domain.request import EnrollmentRequest
 from cair.domain.user_states import UserState
@@ -36,6 +41,26 @@ class ProvisioningActivities:
     def __init__(self, db: Database, secrets_ring: KeyRing) -> None:
         self.db = db
         self.secrets_ring = secrets_ring
+
+    @activity.defn(name=Activity.PROVISION_ACCOUNT)
+    @classify_failures
+    async def provision_account(self, order: ProvisionOrder) -> ProvisionedAccount:
+        """The staff decision's stage record, the Provider ID, the users and (data exchange)
+        the credentials, in one step of the lean pipeline. Each part is keyed as when it was an
+        activity of its own, so a retry after a crash makes nothing twice."""
+        async with self.db.sessions.begin() as session:
+            await record_stage_change(session, order.decision)
+        provider_id = await self.provision_provider_id(order.enrollment_id)
+        created = await self.create_users(order.enrollment_id)
+        if order.with_credentials:
+            await self.issue_credentials(
+                CredentialIssue(
+                    provider_id=provider_id,
+                    issue_key=f"{order.enrollment_id}/credentials",
+                    by="enrollment",
+                )
+            )
+        return ProvisionedAccount(provider_id=provider_id, users=created)
 
     @activity.defn(name=Activity.PROVISION_PROVIDER_ID)
     @classify_failures

@@ -94,3 +94,8 @@ def cannot(action: str, enrollment_id: str, stage: Stage) -> str:
     """Why ``action`` cannot be taken on an enrollment in ``stage``, in the applicant's words."""
     explanation = STAGE_EXPLANATIONS.get(stage, f"is {stage}")
     return f"cannot {action} enrollment {enrollment_id}: it {explanation}"
+
+
+def duplicate_note(duplicate_of: str) -> str:
+    """Why an enrollment was refused as a duplicate, as staff and the applicant read it."""
+    return f"already enrolled or in progress as enrollment {duplicate_of}"

@@ -10,11 +10,14 @@ from typing import Any
 
 from temporalio.client import (
     Client,
+    WithStartWorkflowOperation,
     WorkflowFailureError,
     WorkflowHandle,
     WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -28,7 +31,6 @@ from cair.domain.contracts.enrollment import (
     Rejection,
     StaffDecision,
 )
-from cair.domain.request import EnrollmentRequest
 from cair.domain.stages import FOR_APPLICANTS, Stage, cannot
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
@@ -51,7 +53,8 @@ async def submit(
     enrollment_id: str | None = None,
 ) -> EnrollmentStatus:
     """Validate (raising InvalidRequest before anything starts), start the workflow, and wait
-    until it knows where the request goes (review, local representative, or duplicate).
+    until it knows where the request goes (review, local representative, or duplicate): one
+    Update-with-start, answered by the workflow once the request is registered.
     ``client`` (an address) is limited in how many enrollments it may start an hour. A caller
     that sends one request twice (a form posted twice) names it with ``enrollment_id``: the
     second time finds the first."""
@@ -72,36 +75,60 @@ async def submit(
             )
     enrollment_id = enrollment_id or ids.new_enrollment_id()
     temporal = await ctx.temporal()
+    start = EnrollmentInput(
+        enrollment_id=enrollment_id,
+        request=valid.request,
+        activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
+        org_history_threshold=ctx.settings.org_history_threshold,
+    )
     try:
-        handle = await _start(ctx, temporal, enrollment_id, valid.request)
+        return await asyncio.wait_for(
+            temporal.execute_update_with_start_workflow(
+                EnrollmentWorkflow.registered,
+                start_workflow_operation=WithStartWorkflowOperation(
+                    EnrollmentWorkflow.run,
+                    start,
+                    id=ids.enrollment_workflow_id(enrollment_id),
+                    task_queue=ctx.settings.temporal_task_queue,
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                    id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                ),
+            ),
+            wait_seconds,
+        )
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        return await _status_once_started(ctx, temporal, start, 0.0)  # no worker answered yet
     except WorkflowAlreadyStartedError:
-        handle = _handle(temporal, enrollment_id)
+        pass  # the same request sent again after the first had finished: its status below
+    except WorkflowUpdateFailedError:
+        pass  # a worker of an earlier release, without the update: ask as it was asked then
+    return await _status_once_started(ctx, temporal, start, wait_seconds)
+
+
+async def _status_once_started(
+    ctx: Context, temporal: Client, start: EnrollmentInput, wait_seconds: float
+) -> EnrollmentStatus:
+    """The fallback of ``submit``: make sure the workflow is started (whether the
+    Update-with-start reached the server is not known after a timeout), then ask its status
+    until it is routed or ``wait_seconds`` pass."""
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await temporal.start_workflow(
+            EnrollmentWorkflow.run,
+            start,
+            id=ids.enrollment_workflow_id(start.enrollment_id),
+            task_queue=ctx.settings.temporal_task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    handle = _handle(temporal, start.enrollment_id)
     deadline = asyncio.get_running_loop().time() + wait_seconds
-    status = EnrollmentStatus(id=enrollment_id, stage=Stage.VALIDATING)
+    status = EnrollmentStatus(id=start.enrollment_id, stage=Stage.VALIDATING)
     while True:
         # Until a worker has run the first task (starting, or restarting) the query fails.
         with contextlib.suppress(RPCError, WorkflowQueryFailedError):
             status = await handle.query(EnrollmentWorkflow.status)
-        if status.stage != Stage.VALIDATING or asyncio.get_running_loop().time() > deadline:
+        if status.stage != Stage.VALIDATING or asyncio.get_running_loop().time() >= deadline:
             return status
         await asyncio.sleep(0.1)
-
-
-async def _start(
-    ctx: Context, temporal: Client, enrollment_id: str, request: EnrollmentRequest
-) -> WorkflowHandle[EnrollmentWorkflow, EnrollmentStatus]:
-    return await temporal.start_workflow(
-        EnrollmentWorkflow.run,
-        EnrollmentInput(
-            enrollment_id=enrollment_id,
-            request=request,
-            activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
-            org_history_threshold=ctx.settings.org_history_threshold,
-        ),
-        id=ids.enrollment_workflow_id(enrollment_id),
-        task_queue=ctx.settings.temporal_task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-    )
 
 
 async def status(ctx: Context, enrollment_id: str) -> EnrollmentView:

@@ -40,7 +40,10 @@ with workflow.unsafe.imports_passed_through():
         ChangeRequest,
         EnrollmentInput,
         EnrollmentStatus,
+        ProvisionedUser,
+        ProvisionOrder,
         RegisterEnrollment,
+        RegisterRequest,
         Rejection,
         StaffDecision,
         StageChange,
@@ -52,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.organization import OrganizationInput
     from cair.domain.contracts.user_activation import UserActivationInput
     from cair.domain.request import EnrollmentRequest
-    from cair.domain.stages import STAGE_EXPLANATIONS, Stage
+    from cair.domain.stages import STAGE_EXPLANATIONS, Stage, duplicate_note
     from cair.domain.user_states import UserState
     from cair.temporal import search_attributes as sa
     from cair.workflows.holding import Holding, Subject
@@ -60,6 +63,11 @@ with workflow.unsafe.imports_passed_through():
     from cair.workflows.steps import Steps
     from cair.workflows.user_activation import UserActivationWorkflow
 
+# The lean pipeline (fewer round trips and history events): validation, registration and the
+# first stage record in one activity; the approval's stage record, Provider ID, users and
+# credentials in another; the account and the user gates started at once. Runs started before
+# it replay the steps they were started with.
+LEAN_PIPELINE = "lean-pipeline"
 REMINDER_BUSINESS_DAYS = 2
 REVIEW_EXPIRY = timedelta(days=30)
 
@@ -94,11 +102,21 @@ class EnrollmentWorkflow:
         self._expires_at: datetime | None = None
         self._review_rounds = 0
         self._holding = Holding(timeout_seconds=self._timeout, key_prefix=self._id)
+        self._lean = False
+        self._approval: StageChange | None = None
 
     # ---- the run --------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, start: EnrollmentInput) -> EnrollmentStatus:
+        if workflow.patched(LEAN_PIPELINE):
+            self._lean = True
+            if await self._register():
+                await self._mail(Mail.ACKNOWLEDGEMENT, "acknowledgement")
+                if await self._review():
+                    await self._provision_lean()
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            return self.status()
         self._routing = await self._steps.validate_request(start.request)
         if self._routing.problems:
             # Clients validate before starting; this catches rules that changed in between.
@@ -136,6 +154,34 @@ class EnrollmentWorkflow:
             await self._provision()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    async def _register(self) -> bool:
+        """Validate, register and route in one step; True when the request awaits review."""
+        assert self._request is not None
+        registration = await self._steps.register_request(
+            RegisterRequest(enrollment_id=self._id, request=self._request)
+        )
+        self._routing = registration.routing
+        if self._routing.problems:
+            # Clients validate before starting; this catches rules that changed in between.
+            self._stage = Stage.INVALID
+            self._note = "; ".join(self._routing.problems)
+            workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(self._stage.value)])
+            return False
+        if registration.duplicate_of:
+            self._stage = Stage.REFUSED_DUPLICATE
+            self._note = duplicate_note(registration.duplicate_of)
+            self._upsert_search_attributes()
+            return False
+        if not self._routing.enrolls_online:
+            self._upsert_search_attributes()
+            await self._mail(Mail.LOCAL_REP_APPLICANT, "local-rep-applicant")
+            await self._mail(Mail.LOCAL_REP_NOTICE, "local-rep-notice")
+            await self._set_stage(Stage.ROUTED_TO_LOCAL_REPRESENTATIVE, step="routed")
+            return False
+        self._open_review()  # recorded by register_request already
+        self._upsert_search_attributes()
+        return True
 
     async def _review(self) -> bool:
         """Wait for staff (and the applicant) until approval, rejection or expiry."""
@@ -179,6 +225,19 @@ class EnrollmentWorkflow:
         while self._decisions:
             decision = self._decisions.pop(0)
             step = f"review-{self._review_rounds}/{decision.stage.value}"
+            if self._lean and decision.stage == Stage.PROVISIONING:
+                # Recorded by provision_account, in the same step as what it starts.
+                self._approval = StageChange(
+                    enrollment_id=self._id,
+                    stage=decision.stage,
+                    step=step,
+                    actor=decision.by,
+                    note=decision.note,
+                )
+                workflow.upsert_search_attributes(
+                    [sa.ENROLLMENT_STAGE.value_set(decision.stage.value)]
+                )
+                continue
             await self._set_stage(decision.stage, step=step, actor=decision.by, note=decision.note)
             if decision.stage == Stage.REJECTED:
                 await self._mail(Mail.REJECTED, step, note=decision.note)
@@ -190,15 +249,7 @@ class EnrollmentWorkflow:
     async def _provision(self) -> None:
         self._provider_id = await self._steps.provision_provider_id(self._id)
         workflow.upsert_search_attributes([sa.PROVIDER_ID.value_set(self._provider_id)])
-        users = await self._steps.create_users(self._id)
-        self._users = [
-            UserStatus(
-                user_id=u.user_id,
-                role=u.role,
-                state=UserState.PENDING_TRAINING if needs_training(u.role) else UserState.ACTIVE,
-            )
-            for u in users
-        ]
+        self._users = _statuses(await self._steps.create_users(self._id))
         if self._routing.access_level == AccessLevel.DATA_EXCHANGE:
             await self._steps.issue_credentials(
                 CredentialIssue(
@@ -211,6 +262,35 @@ class EnrollmentWorkflow:
         await self._set_stage(Stage.AWAITING_TRAINING, step="awaiting-training")
         await self._open_account()
         await asyncio.gather(*(self._activate(user) for user in self._users))
+        await self._set_stage(Stage.COMPLETED, step="completed")
+
+    async def _provision_lean(self) -> None:
+        assert self._approval is not None
+        account = await self._steps.provision_account(
+            ProvisionOrder(
+                enrollment_id=self._id,
+                decision=self._approval,
+                with_credentials=self._routing.access_level == AccessLevel.DATA_EXCHANGE,
+            )
+        )
+        self._provider_id = account.provider_id
+        self._users = _statuses(account.users)
+        await self._mail(Mail.WELCOME, "welcome")
+        self._stage = Stage.AWAITING_TRAINING
+        workflow.upsert_search_attributes(
+            [
+                sa.PROVIDER_ID.value_set(self._provider_id),
+                sa.ENROLLMENT_STAGE.value_set(self._stage.value),
+            ]
+        )
+        # The stage record, the account and every user gate start in one workflow task.
+        await asyncio.gather(
+            self._steps.record_stage(
+                StageChange(enrollment_id=self._id, stage=self._stage, step="awaiting-training")
+            ),
+            self._open_account(),
+            *(self._activate(user) for user in self._users),
+        )
         await self._set_stage(Stage.COMPLETED, step="completed")
 
     async def _open_account(self) -> None:
@@ -361,6 +441,13 @@ class EnrollmentWorkflow:
         if refusal:
             raise ValueError(refusal)
 
+    @workflow.update
+    async def registered(self) -> EnrollmentStatus:
+        """Answers ``submit`` (an Update-with-start) once the request is registered and
+        routed, so the applicant learns where it went without polling."""
+        await workflow.wait_condition(lambda: self._stage != Stage.VALIDATING)
+        return self.status()
+
     @workflow.query
     def status(self) -> EnrollmentStatus:
         return EnrollmentStatus(
@@ -483,3 +570,15 @@ class EnrollmentWorkflow:
 def _require_name(by: str) -> None:
     if not by.strip():
         raise ValueError("by: name the staff member who takes this action")
+
+
+def _statuses(users: list[ProvisionedUser]) -> list[UserStatus]:
+    """Trainees wait for their gate; the others are active from the start."""
+    return [
+        UserStatus(
+            user_id=u.user_id,
+            role=u.role,
+            state=UserState.PENDING_TRAINING if needs_training(u.role) else UserState.ACTIVE,
+        )
+        for u in users
+    ]

@@ -28,9 +28,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from cair.domain.contracts.enrollment import (
         AmendRecord,
+        ProvisionedAccount,
         ProvisionedUser,
+        ProvisionOrder,
         RegisterEnrollment,
         RegisterOutcome,
+        RegisterRequest,
+        Registration,
         StageChange,
         ValidationOutcome,
     )
@@ -78,6 +82,8 @@ RETRY_POLICIES: dict[Activity, RetryPolicy] = {
     Activity.REGISTER_ENROLLMENT: _STORE,
     Activity.RECORD_STAGE: _STORE,
     Activity.RECORD_AMENDMENT: _STORE,
+    Activity.REGISTER_REQUEST: _STORE,
+    Activity.PROVISION_ACCOUNT: _STORE,
     Activity.PROVISION_PROVIDER_ID: _STORE,
     Activity.CREATE_USERS: _STORE,
     Activity.ISSUE_CREDENTIALS: _STORE,
@@ -111,6 +117,9 @@ class Steps:
     async def register_enrollment(self, order: RegisterEnrollment) -> RegisterOutcome:
         return await self._run(Activity.REGISTER_ENROLLMENT, order, RegisterOutcome)
 
+    async def register_request(self, order: RegisterRequest) -> Registration:
+        return await self._run(Activity.REGISTER_REQUEST, order, Registration)
+
     async def record_stage(self, change: StageChange) -> None:
         await self._run(Activity.RECORD_STAGE, change, type(None))
 
@@ -118,6 +127,9 @@ class Steps:
         await self._run(Activity.RECORD_AMENDMENT, amendment, type(None))
 
     # ---- provisioning ---------------------------------------------------------------------
+
+    async def provision_account(self, order: ProvisionOrder) -> ProvisionedAccount:
+        return await self._run(Activity.PROVISION_ACCOUNT, order, ProvisionedAccount)
 
     async def provision_provider_id(self, enrollment_id: str) -> str:
         return await self._run(Activity.PROVISION_PROVIDER_ID, enrollment_id, str)

@@ -46,7 +46,7 @@ async def test_bad_data_holds_the_enrollment_for_staff_until_they_retry(
         told = await eventually(
             lambda: stack.outbox.to("cair-enrollment-staff@cair.example", submitted.id)
         )
-        assert "provision_provider_id" in body_text(told[-1])
+        assert "provision_account" in body_text(told[-1])
         assert "cair retry" in body_text(told[-1])
         incidents = stack.cli("incidents", config=staff_cli).stdout
         assert ids.enrollment_workflow_id(submitted.id) in incidents
@@ -60,7 +60,7 @@ async def test_bad_data_holds_the_enrollment_for_staff_until_they_retry(
             assert row is not None
             row.request = good
         retried = stack.cli("retry", submitted.id, config=staff_cli)
-        assert "retrying provision_provider_id" in retried.stdout
+        assert "retrying provision_account" in retried.stdout
 
         async def completed() -> bool:
             return (await enrollments.status(ctx, submitted.id)).stage == "completed"

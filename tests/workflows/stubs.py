@@ -29,9 +29,13 @@ from cair.domain.contracts.data_exchange import (
 )
 from cair.domain.contracts.enrollment import (
     AmendRecord,
+    ProvisionedAccount,
     ProvisionedUser,
+    ProvisionOrder,
     RegisterEnrollment,
     RegisterOutcome,
+    RegisterRequest,
+    Registration,
     StageChange,
     ValidationOutcome,
 )
@@ -94,6 +98,13 @@ class Stubs:
         self._called(Activity.REGISTER_ENROLLMENT, order)
         return RegisterOutcome(duplicate_of=self.duplicate_of)
 
+    @activity.defn(name=Activity.REGISTER_REQUEST)
+    async def register_request(self, order: RegisterRequest) -> Registration:
+        self._called(Activity.REGISTER_REQUEST, order)
+        if self.routing.problems:
+            return Registration(routing=self.routing)
+        return Registration(routing=self.routing, duplicate_of=self.duplicate_of)
+
     @activity.defn(name=Activity.RECORD_STAGE)
     async def record_stage(self, change: StageChange) -> None:
         self._called(Activity.RECORD_STAGE, change)
@@ -101,6 +112,13 @@ class Stubs:
     @activity.defn(name=Activity.RECORD_AMENDMENT)
     async def record_amendment(self, amendment: AmendRecord) -> None:
         self._called(Activity.RECORD_AMENDMENT, amendment)
+
+    @activity.defn(name=Activity.PROVISION_ACCOUNT)
+    async def provision_account(self, order: ProvisionOrder) -> ProvisionedAccount:
+        self._called(Activity.PROVISION_ACCOUNT, order)
+        if not self.provider_ids:
+            self.provider_ids.append(f"CA{uuid.uuid4().int % 900000 + 100000}")
+        return ProvisionedAccount(provider_id=self.provider_ids[0], users=self.users)
 
     @activity.defn(name=Activity.PROVISION_PROVIDER_ID)
     async def provision_provider_id(self, enrollment_id: str) -> str:

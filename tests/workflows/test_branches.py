@@ -77,7 +77,7 @@ async def test_invalid_request_ends_without_touching_the_store(
     async with stub_worker(stub_env.client, stubs) as queue:
         result = await (await start_enrollment(stub_env.client, queue)).result()
     assert result.stage == Stage.INVALID and "not eligible" in (result.note or "")
-    assert [name for name, _ in stubs.calls] == [Activity.VALIDATE_REQUEST]
+    assert [name for name, _ in stubs.calls] == [Activity.REGISTER_REQUEST]
 
 
 async def test_duplicate_is_refused_naming_the_first(
@@ -87,7 +87,8 @@ async def test_duplicate_is_refused_naming_the_first(
     async with stub_worker(stub_env.client, stubs) as queue:
         result = await (await start_enrollment(stub_env.client, queue)).result()
     assert result.stage == Stage.REFUSED_DUPLICATE and "ENFIRST0001" in (result.note or "")
-    assert [c.stage for c in stubs.args(Activity.RECORD_STAGE)] == [Stage.REFUSED_DUPLICATE]
+    # register_request recorded the refusal in the same step; nothing more ran.
+    assert [name for name, _ in stubs.calls] == [Activity.REGISTER_REQUEST]
     assert mails(stubs) == []
 
 
@@ -130,10 +131,13 @@ async def test_approval_provisions_credentials_users_and_gates(
         result = await handle.result()
     assert result.stage == Stage.COMPLETED
     assert {u.state for u in result.users} == {UserState.ACTIVE}
-    assert len(stubs.args(Activity.ISSUE_CREDENTIALS)) == 1
+    [provisioned] = stubs.args(Activity.PROVISION_ACCOUNT)
+    assert provisioned.with_credentials
+    assert provisioned.decision.stage == Stage.PROVISIONING
+    assert provisioned.decision.actor == "Dana Staff"
     assert mails(stubs).count(Mail.WELCOME) == 1 and mails(stubs).count(Mail.ACCESS_READY) == 2
     stages = [c.stage for c in stubs.args(Activity.RECORD_STAGE)]
-    assert stages[-3:] == [Stage.PROVISIONING, Stage.AWAITING_TRAINING, Stage.COMPLETED]
+    assert stages == [Stage.AWAITING_TRAINING, Stage.COMPLETED]
 
 
 async def test_request_changes_then_amend_returns_to_review_then_reject(
@@ -168,7 +172,7 @@ async def test_a_step_that_fails_for_good_holds_the_enrollment_for_staff(
 ) -> None:
     """Bad data in provisioning: not retried forever and not a failed workflow, but a stage
     staff see, an incident, an e-mail to staff, and a retry that carries on."""
-    stubs = Stubs(fail={Activity.PROVISION_PROVIDER_ID: 1})
+    stubs = Stubs(fail={Activity.PROVISION_ACCOUNT: 1})
     client = stub_env.client
     async with stub_worker(client, stubs) as queue:
         handle = await start_enrollment(client, queue)
@@ -176,9 +180,9 @@ async def test_a_step_that_fails_for_good_holds_the_enrollment_for_staff(
         await handle.execute_update(EnrollmentWorkflow.approve, StaffDecision(by="Dana Staff"))
         await eventually(lambda: stage_is(handle, Stage.NEEDS_ATTENTION))
         held = await handle.query(EnrollmentWorkflow.status)
-        assert "provision_provider_id" in (held.note or "")
+        assert "provision_account" in (held.note or "")
         [incident] = stubs.args(Activity.RECORD_INCIDENT)
-        assert incident.step == Activity.PROVISION_PROVIDER_ID.value
+        assert incident.step == Activity.PROVISION_ACCOUNT.value
         assert incident.enrollment_id == held.id and "stub" in incident.reason
         assert Mail.STAFF_INCIDENT in mails(stubs)
         with pytest.raises(WorkflowUpdateFailedError):
@@ -189,7 +193,7 @@ async def test_a_step_that_fails_for_good_holds_the_enrollment_for_staff(
             await handle.execute_update(EnrollmentWorkflow.retry, StaffRetry(by="Dana Staff"))
         result = await handle.result()
     assert result.stage == Stage.COMPLETED
-    assert len(stubs.args(Activity.PROVISION_PROVIDER_ID)) == 2
+    assert len(stubs.args(Activity.PROVISION_ACCOUNT)) == 2
     retried = [c for c in stubs.args(Activity.RECORD_STAGE) if c.step.endswith("/retry")]
     assert len(retried) == 1 and retried[0].actor == "Dana Staff"
 

@@ -12,10 +12,12 @@ class Activity(StrEnum):
     REGISTER_ENROLLMENT = "register_enrollment"
     RECORD_STAGE = "record_stage"
     RECORD_AMENDMENT = "record_amendment"
+    REGISTER_REQUEST = "register_request"  # validate + register + stage, in one step
     # provisioning
     PROVISION_PROVIDER_ID = "provision_provider_id"
     CREATE_USERS = "create_users"
     ISSUE_CREDENTIALS = "issue_credentials"
+    PROVISION_ACCOUNT = "provision_account"  # stage + Provider ID + users + credentials
     # users and accounts
     SET_USER_STATE = "set_user_state"
     APPLY_ACCOUNT_CHANGE = "apply_account_change"

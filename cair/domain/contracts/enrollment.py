@@ -77,6 +77,38 @@ class ProvisionedUser:
     role: Role
 
 
+@dataclass(frozen=True)
+class RegisterRequest:
+    """The lean pipeline's first step: validate, route, register and record where it goes."""
+
+    enrollment_id: str
+    request: EnrollmentRequest
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What ``register_request`` found: the routing (problems, if any) and a duplicate."""
+
+    routing: ValidationOutcome
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class ProvisionOrder:
+    """The lean pipeline's provisioning, after approval: the staff decision's stage record, the
+    Provider ID, the users and (data exchange) the credentials, in one activity."""
+
+    enrollment_id: str
+    decision: StageChange
+    with_credentials: bool
+
+
+@dataclass(frozen=True)
+class ProvisionedAccount:
+    provider_id: str
+    users: list[ProvisionedUser]
+
+
 # ---- updates ----------------------------------------------------------------------------------
 
 
