@@ -283,15 +283,17 @@ class EnrollmentWorkflow:
                 sa.ENROLLMENT_STAGE.value_set(self._stage.value),
             ]
         )
-        # The stage record, the account and every user gate start in one workflow task.
+        # The stage record, the account and every user gate start in one workflow task; the
+        # two stage records run in the workflow task itself (local activities).
         await asyncio.gather(
             self._steps.record_stage(
-                StageChange(enrollment_id=self._id, stage=self._stage, step="awaiting-training")
+                StageChange(enrollment_id=self._id, stage=self._stage, step="awaiting-training"),
+                local=True,
             ),
             self._open_account(),
             *(self._activate(user) for user in self._users),
         )
-        await self._set_stage(Stage.COMPLETED, step="completed")
+        await self._set_stage(Stage.COMPLETED, step="completed", local=True)
 
     async def _open_account(self) -> None:
         """Start the organization's account workflow as soon as the account exists, so its
@@ -520,7 +522,13 @@ class EnrollmentWorkflow:
         self._review_rounds += 1
 
     async def _set_stage(
-        self, stage: Stage, *, step: str, actor: str = "system", note: str | None = None
+        self,
+        stage: Stage,
+        *,
+        step: str,
+        actor: str = "system",
+        note: str | None = None,
+        local: bool = False,
     ) -> None:
         # Staff decisions set the stage in their handler already; recording one later must not
         # overwrite a newer decision (request changes, then reject, both queued).
@@ -528,7 +536,8 @@ class EnrollmentWorkflow:
             self._stage = stage
         workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(stage.value)])
         await self._steps.record_stage(
-            StageChange(enrollment_id=self._id, stage=stage, step=step, actor=actor, note=note)
+            StageChange(enrollment_id=self._id, stage=stage, step=step, actor=actor, note=note),
+            local=local,
         )
 
     def _upsert_search_attributes(self) -> None:

@@ -120,8 +120,10 @@ class Steps:
     async def register_request(self, order: RegisterRequest) -> Registration:
         return await self._run(Activity.REGISTER_REQUEST, order, Registration)
 
-    async def record_stage(self, change: StageChange) -> None:
-        await self._run(Activity.RECORD_STAGE, change, type(None))
+    async def record_stage(self, change: StageChange, *, local: bool = False) -> None:
+        """``local``: run inside the workflow task (one marker event instead of an activity
+        task and a workflow task), for a stage record nothing else waits on."""
+        await self._run(Activity.RECORD_STAGE, change, type(None), local=local)
 
     async def record_amendment(self, amendment: AmendRecord) -> None:
         await self._run(Activity.RECORD_AMENDMENT, amendment, type(None))
@@ -176,9 +178,19 @@ class Steps:
 
     # ---- running --------------------------------------------------------------------------
 
-    async def _run(self, name: Activity, arg: Any, result_type: type[T], *, step: str = "") -> T:
+    async def _run(
+        self,
+        name: Activity,
+        arg: Any,
+        result_type: type[T],
+        *,
+        step: str = "",
+        local: bool = False,
+    ) -> T:
         while True:
             try:
+                if local:
+                    return await self._execute_locally(name, arg, result_type)
                 return await self._execute(name, arg, result_type)
             except ActivityError as failed:
                 if self._on_failure is None:
@@ -187,6 +199,16 @@ class Steps:
 
     async def _execute(self, name: Activity, arg: Any, result_type: type[T]) -> T:
         result: T = await workflow.execute_activity(
+            name.value,
+            arg,
+            start_to_close_timeout=self._timeout,
+            retry_policy=RETRY_POLICIES[name],
+            result_type=result_type,
+        )
+        return result
+
+    async def _execute_locally(self, name: Activity, arg: Any, result_type: type[T]) -> T:
+        result: T = await workflow.execute_local_activity(
             name.value,
             arg,
             start_to_close_timeout=self._timeout,

@@ -6,7 +6,11 @@ The histories in ``histories/`` were recorded by the end-to-end suite
 ``OrganizationWorkflow-…-before_staff_mail`` holds a role raise recorded before the staff e-mail
 was added behind ``workflow.patched("staff-approval-mail")``, ``…-with_staff_mail`` one after:
 both must keep replaying. ``DataExchangeOnboardingWorkflow-dx-site-S100001`` went from
-registration to live; ``…-S100004`` was sent back to testing by staff.
+registration to live; ``…-S100004`` was sent back to testing by staff. The two older
+``EnrollmentWorkflow`` histories ran before the lean pipeline
+(``workflow.patched("lean-pipeline")``) and must keep replaying the steps they ran;
+``…-lean_clinic`` (approved, three users trained), ``…-lean_amended`` (changes requested,
+amended, approved) and ``…-lean_local_rep`` (routed to a local representative) ran it.
 """
 
 from __future__ import annotations
