@@ -184,3 +184,30 @@ async def test_the_lean_pipeline_steps_apply_once(registry: Registry) -> None:
     async with registry.db.sessions() as session:
         stages = (await session.execute(select(AuditRow.idempotency_key))).scalars().all()
     assert "ENLEAN0002/duplicate" in stages
+
+
+async def test_an_email_the_relay_took_before_a_crash_is_recorded_not_resent(
+    registry: Registry,
+) -> None:
+    """The worker died after the relay's "250" and before the store said "sent": the mark on
+    disk makes the retry record the sending instead of repeating it."""
+    order = MailOrder(
+        "ENCRASHED1/acknowledgement", Mail.ACKNOWLEDGEMENT, enrollment_id="ENLEAN0001"
+    )
+    request = EnrollmentRequest.model_validate(example("clinic"))
+    await ActivityEnvironment().run(
+        registry.enrollments.register_request, RegisterRequest("ENLEAN0001", request)
+    )
+    first = await ActivityEnvironment().run(registry.mail.send_mail, order)
+    assert len(registry.outbox.messages()) == 1
+    async with registry.db.sessions.begin() as session:  # as if the crash came before "sent"
+        row = await session.scalar(select(EmailRow).where(EmailRow.idempotency_key == order.key))
+        assert row is not None and row.status == "sent"
+        row.status = "pending"
+    registry.mail.marks.mark(order.key)
+    again = await ActivityEnvironment().run(registry.mail.send_mail, order)
+    assert again == first and len(registry.outbox.messages()) == 1
+    async with registry.db.sessions() as session:
+        row = await session.scalar(select(EmailRow).where(EmailRow.idempotency_key == order.key))
+    assert row is not None and row.status == "sent"
+    assert not registry.mail.marks.marked(order.key)

@@ -1,8 +1,9 @@
 """The ``send_mail`` activity: issue the e-mail's link, build and render it, send it once.
 
 Exactly-once around SMTP: the row keyed by the order's key is claimed first; a retry finds it
-``sent`` and does nothing. The only window left is a crash after the relay accepted the message
-and before the row is marked, which SMTP itself cannot close.
+``sent`` and does nothing. A crash after the relay accepted the message and before the row is
+marked is covered by a mark on the worker's disk (``sent_marks``), written the instant the relay
+answers; what is left is the instant between the relay's answer and that file write.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cair.activities.failures import classify_failures
 from cair.activities.faults import pause_point
 from cair.activities.mail.kinds import MAIL_KINDS
 from cair.activities.mail.mailer import Mailer, message_id_for
+from cair.activities.mail.sent_marks import SentMarks
 from cair.activities.mail.sources import Sources
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.mail import MailOrder
@@ -31,6 +33,7 @@ class MailActivities:
         self.settings = settings
         self.regions = regions
         self.mailer = Mailer(settings)
+        self.marks = SentMarks(settings.var_dir / "mail-sent")
 
     @activity.defn(name=Activity.SEND_MAIL)
     @classify_failures
@@ -42,29 +45,43 @@ class MailActivities:
             if row is not None and row.status == emails.SENT:
                 activity.logger.info("mail %s already sent; nothing to do", order.key)
                 return row.message_id
-            src = Sources(session=session, settings=self.settings, regions=self.regions.in_effect())
-            link = await kind.link.issue(src, order) if kind.link else None
-            envelope = await kind.build(src, order, link)
-            rendered = self.mailer.render(order.mail.value, envelope.context)
-            message_id = message_id_for(order.key, self.settings.sender)
-            await emails.claim(
-                session,
-                key=order.key,
-                template=order.mail.value,
-                recipients=envelope.to + envelope.cc,
-                subject=rendered.subject,
-                message_id=message_id,
-            )
+            sent_before_crash = row is not None and self.marks.marked(order.key)
+            if row is not None and sent_before_crash:
+                # The relay took it just before a crash: record it rather than send it again.
+                await emails.mark_sent(session, order.key)
+                message_id = row.message_id
+            else:
+                src = Sources(
+                    session=session, settings=self.settings, regions=self.regions.in_effect()
+                )
+                link = await kind.link.issue(src, order) if kind.link else None
+                envelope = await kind.build(src, order, link)
+                rendered = self.mailer.render(order.mail.value, envelope.context)
+                message_id = message_id_for(order.key, self.settings.sender)
+                await emails.claim(
+                    session,
+                    key=order.key,
+                    template=order.mail.value,
+                    recipients=envelope.to + envelope.cc,
+                    subject=rendered.subject,
+                    message_id=message_id,
+                )
+        if sent_before_crash:
+            self.marks.clear(order.key)
+            activity.logger.info("mail %s was sent before a crash; recorded", order.key)
+            return message_id
         # The link is committed before the message that carries it goes out.
         await pause_point(f"mail.{order.mail.value}")
 
         async def record_sent() -> None:
-            """The relay has the message: record it, riding out a store that is briefly away
-            (a restart), rather than fail and send it again."""
+            """The relay has the message: mark it on disk at once, then record it in the store,
+            riding out a store that is briefly away (a restart), rather than send it again."""
+            self.marks.mark(order.key)
             for pause in (0.2, 0.5, 1, 2, 4, 8, 15, 30):
                 try:
                     async with self.db.sessions.begin() as session:
                         await emails.mark_sent(session, order.key)
+                    self.marks.clear(order.key)
                     return
                 except Exception as error:  # noqa: BLE001 - only an absent store is waited for
                     if unavailable_reason(error) is None:
