@@ -123,7 +123,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
     if settings.migrate_on_start:
         await migrate_database(settings)
     client = await connect(settings)
-    db = Database(settings)
+    db = Database(settings, queue_sqlite=True)
     try:
         async with build_worker(client, db, settings):
             log.info("worker polling task queue %s", settings.temporal_task_queue)

@@ -91,7 +91,11 @@ def test_each_step_has_the_types_of_its_activity(tmp_path: Path) -> None:
         step = getattr(Steps, name)
         step_hints = get_type_hints(step)
         implementation_hints = get_type_hints(implementation)
-        step_params = [p for p in inspect.signature(step).parameters if p != "self"]
+        step_params = [  # keyword-only options (``local``) say how to run it, not what
+            name
+            for name, p in inspect.signature(step).parameters.items()
+            if name != "self" and p.kind != inspect.Parameter.KEYWORD_ONLY
+        ]
         implementation_params = list(inspect.signature(implementation).parameters)
         assert len(step_params) == len(implementation_params) == 1, name
         assert step_hints[step_params[0]] == implementation_hints[implementation_params[0]], name

@@ -18,12 +18,19 @@ from cair.settings import Settings
 Session = AsyncSession
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
-    """Bound parameters are hidden from error messages: they hold names and addresses."""
+def create_engine(settings: Settings, *, queue_sqlite: bool = False) -> AsyncEngine:
+    """Bound parameters are hidden from error messages: they hold names and addresses.
+
+    ``queue_sqlite``: the process's SQLite work goes through one connection, so its sessions
+    queue in order instead of retrying SQLite's busy lock with growing sleeps.
+    """
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        queued = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120} if queue_sqlite else {}
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, hide_parameters=True, **queued
+        )
         _sqlite_pragmas(engine.sync_engine)
         return engine
     return create_async_engine(
@@ -50,8 +57,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
 class Database:
     """The engine and its session factory, created once per process."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.engine = create_engine(settings)
+    def __init__(self, settings: Settings, *, queue_sqlite: bool = False) -> None:
+        self.engine = create_engine(settings, queue_sqlite=queue_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def dispose(self) -> None:

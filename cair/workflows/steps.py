@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, FailureError
+from temporalio.exceptions import ActivityError, CancelledError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.activities import Activity
@@ -118,7 +118,8 @@ class Steps:
         return await self._run(Activity.REGISTER_ENROLLMENT, order, RegisterOutcome)
 
     async def register_request(self, order: RegisterRequest) -> Registration:
-        return await self._run(Activity.REGISTER_REQUEST, order, Registration)
+        """Local: the applicant waits on it, and it is idempotent like every activity here."""
+        return await self._run(Activity.REGISTER_REQUEST, order, Registration, local=True)
 
     async def record_stage(self, change: StageChange, *, local: bool = False) -> None:
         """``local``: run inside the workflow task (one marker event instead of an activity
@@ -131,7 +132,8 @@ class Steps:
     # ---- provisioning ---------------------------------------------------------------------
 
     async def provision_account(self, order: ProvisionOrder) -> ProvisionedAccount:
-        return await self._run(Activity.PROVISION_ACCOUNT, order, ProvisionedAccount)
+        """Local: staff and the welcome e-mail wait on it; every part is keyed."""
+        return await self._run(Activity.PROVISION_ACCOUNT, order, ProvisionedAccount, local=True)
 
     async def provision_provider_id(self, enrollment_id: str) -> str:
         return await self._run(Activity.PROVISION_PROVIDER_ID, enrollment_id, str)
@@ -144,8 +146,8 @@ class Steps:
 
     # ---- users and accounts ---------------------------------------------------------------
 
-    async def set_user_state(self, change: UserStateChange) -> None:
-        await self._run(Activity.SET_USER_STATE, change, type(None))
+    async def set_user_state(self, change: UserStateChange, *, local: bool = False) -> None:
+        await self._run(Activity.SET_USER_STATE, change, type(None), local=local)
 
     async def apply_account_change(self, order: ApplyChange) -> ChangeOutcome:
         return await self._run(Activity.APPLY_ACCOUNT_CHANGE, order, ChangeOutcome)
@@ -208,13 +210,27 @@ class Steps:
         return result
 
     async def _execute_locally(self, name: Activity, arg: Any, result_type: type[T]) -> T:
-        result: T = await workflow.execute_local_activity(
-            name.value,
-            arg,
-            start_to_close_timeout=self._timeout,
-            retry_policy=RETRY_POLICIES[name],
-            result_type=result_type,
-        )
+        try:
+            result: T = await workflow.execute_local_activity(
+                name.value,
+                arg,
+                start_to_close_timeout=self._timeout,
+                retry_policy=RETRY_POLICIES[name],
+                result_type=result_type,
+            )
+        except (ActivityError, CancelledError):
+            raise
+        except FailureError as failed:
+            # A local activity's final failure arrives unwrapped; held like any other step.
+            raise ActivityError(
+                str(failed),
+                scheduled_event_id=0,
+                started_event_id=0,
+                identity="",
+                activity_type=name.value,
+                activity_id="",
+                retry_state=None,
+            ) from failed
         return result
 
 

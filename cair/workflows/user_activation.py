@@ -30,6 +30,10 @@ with workflow.unsafe.imports_passed_through():
     from cair.workflows.steps import Steps
 
 REMINDER_DAYS = (7, 14)
+# The user's state is recorded by a local activity, inside the workflow task that changes it
+# (one marker event instead of an activity task and a workflow task); gates started before
+# record it as they did.
+LOCAL_STATE_RECORDS = "local-state-records"
 MAX_EXTENSION_DAYS = 365
 
 
@@ -47,6 +51,7 @@ class UserActivationWorkflow:
             else None
         )
         self._training: TrainingCompleted | None = None
+        self._local_states = False
         self._extensions: list[DeadlineExtension] = []
         self._reminders = 0
         self._extension_count = 0
@@ -58,6 +63,7 @@ class UserActivationWorkflow:
 
     @workflow.run
     async def run(self, start: UserActivationInput) -> UserState:
+        self._local_states = workflow.patched(LOCAL_STATE_RECORDS)
         if not needs_training(start.role):
             await self._set_state(UserState.ACTIVE, "active")
             await self._mail(Mail.ACCESS_READY, "access-ready")
@@ -198,7 +204,8 @@ class UserActivationWorkflow:
                 actor=training.by if training else actor,
                 deadline=self._deadline.isoformat() if self._deadline else None,
                 training=training,
-            )
+            ),
+            local=self._local_states,
         )
 
     async def _mail(self, mail: Mail, step: str, *, deadline: datetime | None = None) -> None:

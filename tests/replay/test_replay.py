@@ -11,6 +11,8 @@ registration to live; ``…-S100004`` was sent back to testing by staff. The two
 (``workflow.patched("lean-pipeline")``) and must keep replaying the steps they ran;
 ``…-lean_clinic`` (approved, three users trained), ``…-lean_amended`` (changes requested,
 amended, approved) and ``…-lean_local_rep`` (routed to a local representative) ran it.
+``UserActivationWorkflow-…-local_states`` records its user's states by local activities
+(``workflow.patched("local-state-records")``); the two older gate histories do not.
 """
 
 from __future__ import annotations
