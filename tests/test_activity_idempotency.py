@@ -41,6 +41,7 @@ from cair.store.models import (
     AuditRow,
     CredentialRow,
     EmailRow,
+    EnrollmentRequestRow,
     OrganizationRow,
     RepresentativeRow,
     UserRow,
@@ -211,3 +212,42 @@ async def test_an_email_the_relay_took_before_a_crash_is_recorded_not_resent(
         row = await session.scalar(select(EmailRow).where(EmailRow.idempotency_key == order.key))
     assert row is not None and row.status == "sent"
     assert not registry.mail.marks.marked(order.key)
+
+
+async def test_a_step_run_again_does_not_undo_what_came_after(registry: Registry) -> None:
+    """A local activity runs again when its worker dies before the workflow task completes;
+    meanwhile the user may have been inactivated, or the enrollment moved on."""
+    request = EnrollmentRequest.model_validate(example("clinic"))
+    await ActivityEnvironment().run(
+        registry.enrollments.register_request, RegisterRequest("ENAGAIN001", request)
+    )
+    account = await ActivityEnvironment().run(
+        registry.provisioning.provision_account,
+        ProvisionOrder(
+            "ENAGAIN001",
+            StageChange("ENAGAIN001", Stage.PROVISIONING, "review-1/provisioning", "Dana"),
+            with_credentials=False,
+        ),
+    )
+    user_id = account.users[0].user_id
+    activated = UserStateChange(user_id, UserState.ACTIVE, "enrollment/trained")
+    await ActivityEnvironment().run(registry.users.set_user_state, activated)
+    await ActivityEnvironment().run(
+        registry.users.set_user_state,
+        UserStateChange(user_id, UserState.INACTIVE, "change/CHAGAIN001", "Rep"),
+    )
+    await ActivityEnvironment().run(registry.users.set_user_state, activated)  # run again
+    completed = StageChange("ENAGAIN001", Stage.COMPLETED, "completed")
+    await ActivityEnvironment().run(registry.enrollments.record_stage, completed)
+    await ActivityEnvironment().run(
+        registry.enrollments.record_stage,
+        StageChange("ENAGAIN001", Stage.NEEDS_ATTENTION, "hold-1/held"),
+    )
+    await ActivityEnvironment().run(registry.enrollments.record_stage, completed)  # again
+    async with registry.db.sessions() as session:
+        user = await session.scalar(select(UserRow).where(UserRow.user_id == user_id))
+        stage = await session.scalar(
+            select(EnrollmentRequestRow.stage).where(EnrollmentRequestRow.id == "ENAGAIN001")
+        )
+    assert user is not None and user.state == UserState.INACTIVE
+    assert stage == Stage.NEEDS_ATTENTION

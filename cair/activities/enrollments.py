@@ -6,6 +6,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from cair.activities.failures import MissingRecord, classify_failures
+from cair.domain.access import AccessLevel
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.enrollment import (
     AmendRecord,
@@ -46,6 +47,14 @@ class EnrollmentActivities:
         lean pipeline): one round trip and one transaction before the acknowledgement. A
         request for a local representative is routed by the workflow after its e-mails."""
         routing = self._route(order.request)
+        async with self.db.sessions.begin() as session:
+            earlier = await enrollments.get(session, order.enrollment_id)
+        if earlier is not None:
+            # Run again (a retry, a local activity after a crash): answer as the first run
+            # found it, even if the rules or the region map changed in between.
+            return Registration(
+                routing=self._routing_of(earlier), duplicate_of=earlier.duplicate_of
+            )
         if routing.problems:
             return Registration(routing=routing)
         assert routing.access_level is not None
@@ -93,6 +102,20 @@ class EnrollmentActivities:
     async def record_stage(self, change: StageChange) -> None:
         async with self.db.sessions.begin() as session:
             await record_stage_change(session, change)
+
+    def _routing_of(self, row: EnrollmentRequestRow) -> ValidationOutcome:
+        """The routing a registered request was given: a request for a local representative
+        is the one register_request left in ``validating``."""
+        region = self.regions.in_effect().region_for(row.county)
+        return ValidationOutcome(
+            problems=[],
+            access_level=AccessLevel(row.access_level),
+            county=row.county,
+            region_key=row.region,
+            region_name=region.name if region.key == row.region else row.region,
+            enrolls_online=row.stage != Stage.VALIDATING.value,
+            region_map_version=row.region_map_version or "",
+        )
 
     def _route(self, request: EnrollmentRequest) -> ValidationOutcome:
         try:
@@ -180,7 +203,11 @@ async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutc
 
 
 async def record_stage_change(session: Session, change: StageChange) -> None:
-    """The enrollment's new stage and its audit entry, keyed by the step (a retry adds none)."""
+    """The enrollment's new stage and its audit entry, keyed by the step: a step run again
+    (a retry, a local activity after a crash) changes nothing, not even a newer stage."""
+    key = f"{change.enrollment_id}/{change.step}"
+    if await audit.recorded(session, key):
+        return
     row = await _enrollment(session, change.enrollment_id)
     old = row.stage
     row.stage = change.stage.value
@@ -190,7 +217,7 @@ async def record_stage_change(session: Session, change: StageChange) -> None:
         row.decision_note = change.note
     await audit.append(
         session,
-        key=f"{change.enrollment_id}/{change.step}",
+        key=key,
         actor=change.actor,
         action="enrollment.stage",
         subject_type="enrollment",

@@ -22,7 +22,10 @@ class UserActivities:
     @activity.defn(name=Activity.SET_USER_STATE)
     @classify_failures
     async def set_user_state(self, change: UserStateChange) -> None:
+        key = f"{user_gate_workflow_id(change.user_id)}/{change.step}"
         async with self.db.sessions.begin() as session:
+            if await audit.recorded(session, key):
+                return  # run again after a crash: the state may have changed since
             user = await users.by_user_id(session, change.user_id)
             if user is None:
                 raise MissingRecord(f"no user {change.user_id}")
@@ -44,7 +47,7 @@ class UserActivities:
                 new["training"] = {"kind": change.training.kind.value, "date": change.training.date}
             await audit.append(
                 session,
-                key=f"{user_gate_workflow_id(change.user_id)}/{change.step}",
+                key=key,
                 actor=change.actor,
                 action="user.state",
                 subject_type="user",

@@ -22,6 +22,14 @@ class AuditEntry:
     new: dict[str, Any] | None
 
 
+async def recorded(session: AsyncSession, key: str) -> bool:
+    """Whether the step keyed ``key`` has its entry already: a step run again (a local
+    activity after a crash) must not write over what happened since."""
+    return (
+        await session.scalar(select(AuditRow.id).where(AuditRow.idempotency_key == key)) is not None
+    )
+
+
 async def append(
     session: AsyncSession,
     *,
@@ -34,8 +42,7 @@ async def append(
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
 ) -> None:
-    exists = await session.scalar(select(AuditRow.id).where(AuditRow.idempotency_key == key))
-    if exists is not None:
+    if await recorded(session, key):
         return
     session.add(
         AuditRow(

@@ -9,6 +9,7 @@ answers; what is left is the instant between the relay's answer and that file wr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from temporalio import activity
 
@@ -67,7 +68,8 @@ class MailActivities:
                     message_id=message_id,
                 )
         if sent_before_crash:
-            self.marks.clear(order.key)
+            with contextlib.suppress(OSError):
+                self.marks.clear(order.key)
             activity.logger.info("mail %s was sent before a crash; recorded", order.key)
             return message_id
         # The link is committed before the message that carries it goes out.
@@ -76,19 +78,24 @@ class MailActivities:
         async def record_sent() -> None:
             """The relay has the message: mark it on disk at once, then record it in the store,
             riding out a store that is briefly away (a restart), rather than send it again."""
-            self.marks.mark(order.key)
+            try:
+                self.marks.mark(order.key)
+            except OSError as error:  # the store's record below still settles it
+                activity.logger.warning("mail %s: no mark on disk (%s)", order.key, error)
             for pause in (0.2, 0.5, 1, 2, 4, 8, 15, 30):
                 try:
                     async with self.db.sessions.begin() as session:
                         await emails.mark_sent(session, order.key)
-                    self.marks.clear(order.key)
-                    return
+                    break
                 except Exception as error:  # noqa: BLE001 - only an absent store is waited for
                     if unavailable_reason(error) is None:
                         raise
                     activity.logger.warning("mail %s sent; the store is away, waiting", order.key)
                     await asyncio.sleep(pause)
-            raise RuntimeError(f"mail {order.key} was sent but could not be recorded")
+            else:
+                raise RuntimeError(f"mail {order.key} was sent but could not be recorded")
+            with contextlib.suppress(OSError):  # a mark left behind is only an empty file
+                self.marks.clear(order.key)
 
         await self.mailer.send(
             to=envelope.to,
