@@ -26,9 +26,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import os
 import platform
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,7 +121,8 @@ class Rig:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
-        self.smtp.stop()
+        if self.smtp is not None:
+            self.smtp.stop()
         self.server.stop()
 
 
@@ -237,10 +240,16 @@ async def start_rig(var: Path, database_url: str) -> Rig:
     rig.smtp = OutboxSmtpServer(
         settings.resolved_outbox_dir(), port=settings.smtp_port, on_message=rig.arrived
     )
-    rig.smtp.start()
-    await migrate_database(settings)
-    rig.start_worker()
-    rig.start_worker("bench.baseline_worker")
+    try:
+        rig.smtp.start()
+        await migrate_database(settings)
+        rig.start_worker()
+        rig.start_worker("bench.baseline_worker")
+    except BaseException:
+        # A database that does not exist (say) must not leave the server and relay running.
+        with contextlib.suppress(Exception):
+            rig.stop()
+        raise
     await asyncio.sleep(2)  # both workers polling
     return rig
 
@@ -260,7 +269,11 @@ async def main(arguments: argparse.Namespace) -> None:
     database_url = arguments.database or f"sqlite:///{var / 'cair.db'}"
     worker_counts = [int(n) for n in arguments.workers.split(",")]
     run = secrets.token_hex(3)  # names differ from any earlier run in the same database
-    rig = await start_rig(var, database_url)
+    try:
+        rig = await start_rig(var, database_url)
+    except BaseException:
+        shutil.rmtree(var, ignore_errors=True)
+        raise
     store = "PostgreSQL" if arguments.database else "SQLite"
     try:
         with Progress(
@@ -322,6 +335,7 @@ async def main(arguments: argparse.Namespace) -> None:
     finally:
         rig.stop()
         await rig.ctx.close()
+        shutil.rmtree(var, ignore_errors=True)  # its databases and outbox; the figures follow
 
     out.print(
         f"\n[bold]cair-onboarding benchmark[/bold]  {time.strftime('%Y-%m-%d %H:%M')}  "
