@@ -46,47 +46,32 @@ class EnrollmentActivities:
         """validate_request, register_enrollment and the first stage record as one step (the
         lean pipeline): one round trip and one transaction before the acknowledgement. A
         request for a local representative is routed by the workflow after its e-mails."""
-        routing = self._route(order.request)
+        routing = self._route(order.request)  # pure: not inside the transaction
         async with self.db.sessions.begin() as session:
             earlier = await enrollments.get(session, order.enrollment_id)
-        if earlier is not None:
-            # Run again (a retry, a local activity after a crash): answer as the first run
-            # found it, even if the rules or the region map changed in between.
-            return Registration(
-                routing=self._routing_of(earlier), duplicate_of=earlier.duplicate_of
+            if earlier is not None:
+                # Run again (a retry, a local activity after a crash): answer as the first run
+                # found it, even if the rules or the region map changed in between.
+                return Registration(
+                    routing=self._routing_of(earlier), duplicate_of=earlier.duplicate_of
+                )
+            if routing.problems:
+                return Registration(routing=routing)
+            assert routing.access_level is not None
+            outcome = await _register(
+                session,
+                RegisterEnrollment(
+                    enrollment_id=order.enrollment_id,
+                    request=order.request,
+                    access_level=routing.access_level,
+                    county=routing.county,
+                    region_key=routing.region_key,
+                    region_map_version=routing.region_map_version or None,
+                ),
             )
-        if routing.problems:
-            return Registration(routing=routing)
-        assert routing.access_level is not None
-        registering = RegisterEnrollment(
-            enrollment_id=order.enrollment_id,
-            request=order.request,
-            access_level=routing.access_level,
-            county=routing.county,
-            region_key=routing.region_key,
-            region_map_version=routing.region_map_version or None,
-        )
-        async with self.db.sessions.begin() as session:
-            outcome = await _register(session, registering)
-            if outcome.duplicate_of:
-                await record_stage_change(
-                    session,
-                    StageChange(
-                        enrollment_id=order.enrollment_id,
-                        stage=Stage.REFUSED_DUPLICATE,
-                        step="duplicate",
-                        note=duplicate_note(outcome.duplicate_of),
-                    ),
-                )
-            elif routing.enrolls_online:
-                await record_stage_change(
-                    session,
-                    StageChange(
-                        enrollment_id=order.enrollment_id,
-                        stage=Stage.AWAITING_REVIEW,
-                        step="awaiting-review",
-                    ),
-                )
+            first = _first_stage(order.enrollment_id, outcome, online=routing.enrolls_online)
+            if first is not None:
+                await record_stage_change(session, first)
         return Registration(routing=routing, duplicate_of=outcome.duplicate_of)
 
     @activity.defn(name=Activity.REGISTER_ENROLLMENT)
@@ -165,6 +150,25 @@ async def _enrollment(session: Session, enrollment_id: str) -> EnrollmentRequest
     return row
 
 
+def _first_stage(
+    enrollment_id: str, outcome: RegisterOutcome, *, online: bool
+) -> StageChange | None:
+    """Where a registered request goes: refused as a duplicate, or to staff review; a request
+    for a local representative stays ``validating`` until the workflow has sent its e-mails."""
+    if outcome.duplicate_of:
+        return StageChange(
+            enrollment_id=enrollment_id,
+            stage=Stage.REFUSED_DUPLICATE,
+            step="duplicate",
+            note=duplicate_note(outcome.duplicate_of),
+        )
+    if online:
+        return StageChange(
+            enrollment_id=enrollment_id, stage=Stage.AWAITING_REVIEW, step="awaiting-review"
+        )
+    return None
+
+
 async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutcome:
     """Store the request with its identity keys once; name an earlier live enrollment of the
     same organization if there is one."""
@@ -205,24 +209,22 @@ async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutc
 async def record_stage_change(session: Session, change: StageChange) -> None:
     """The enrollment's new stage and its audit entry, keyed by the step: a step run again
     (a retry, a local activity after a crash) changes nothing, not even a newer stage."""
-    key = f"{change.enrollment_id}/{change.step}"
-    if await audit.recorded(session, key):
-        return
     row = await _enrollment(session, change.enrollment_id)
-    old = row.stage
-    row.stage = change.stage.value
-    if change.actor != "system":
-        row.decided_by = change.actor
-    if change.note is not None:
-        row.decision_note = change.note
-    await audit.append(
+    added = await audit.append(
         session,
-        key=key,
+        key=f"{change.enrollment_id}/{change.step}",
         actor=change.actor,
         action="enrollment.stage",
         subject_type="enrollment",
         subject_id=change.enrollment_id,
         provider_id=row.provider_id,
-        old={"stage": old},
+        old={"stage": row.stage},
         new={"stage": change.stage.value, "note": change.note},
     )
+    if not added:
+        return
+    row.stage = change.stage.value
+    if change.actor != "system":
+        row.decided_by = change.actor
+    if change.note is not None:
+        row.decision_note = change.note

@@ -22,15 +22,29 @@ class UserActivities:
     @activity.defn(name=Activity.SET_USER_STATE)
     @classify_failures
     async def set_user_state(self, change: UserStateChange) -> None:
-        key = f"{user_gate_workflow_id(change.user_id)}/{change.step}"
         async with self.db.sessions.begin() as session:
-            if await audit.recorded(session, key):
-                return  # run again after a crash: the state may have changed since
             user = await users.by_user_id(session, change.user_id)
             if user is None:
                 raise MissingRecord(f"no user {change.user_id}")
             org = await organizations.get(session, user.organization_id)
-            old = {"state": user.state}
+            new: dict[str, object] = {"state": change.state.value}
+            if change.deadline:
+                new["training_deadline"] = change.deadline
+            if change.training:
+                new["training"] = {"kind": change.training.kind.value, "date": change.training.date}
+            added = await audit.append(
+                session,
+                key=f"{user_gate_workflow_id(change.user_id)}/{change.step}",
+                actor=change.actor,
+                action="user.state",
+                subject_type="user",
+                subject_id=change.user_id,
+                provider_id=org.provider_id if org else None,
+                old={"state": user.state},
+                new=new,
+            )
+            if not added:
+                return  # run again after a crash: the state may have changed since
             user.state = change.state.value
             if change.deadline is not None:
                 user.training_deadline = datetime.fromisoformat(change.deadline)
@@ -40,19 +54,3 @@ class UserActivities:
                 user.trained_by = change.training.by
             if change.state == UserState.ACTIVE and user.activated_at is None:
                 user.activated_at = datetime.now(UTC)
-            new: dict[str, object] = {"state": change.state.value}
-            if change.deadline:
-                new["training_deadline"] = change.deadline
-            if change.training:
-                new["training"] = {"kind": change.training.kind.value, "date": change.training.date}
-            await audit.append(
-                session,
-                key=key,
-                actor=change.actor,
-                action="user.state",
-                subject_type="user",
-                subject_id=change.user_id,
-                provider_id=org.provider_id if org else None,
-                old=old,
-                new=new,
-            )

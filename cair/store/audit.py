@@ -22,14 +22,6 @@ class AuditEntry:
     new: dict[str, Any] | None
 
 
-async def recorded(session: AsyncSession, key: str) -> bool:
-    """Whether the step keyed ``key`` has its entry already: a step run again (a local
-    activity after a crash) must not write over what happened since."""
-    return (
-        await session.scalar(select(AuditRow.id).where(AuditRow.idempotency_key == key)) is not None
-    )
-
-
 async def append(
     session: AsyncSession,
     *,
@@ -41,9 +33,11 @@ async def append(
     provider_id: str | None = None,
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
-) -> None:
-    if await recorded(session, key):
-        return
+) -> bool:
+    """Add the entry once per ``key``; False when it was there already, so a step run again
+    (a retry, a local activity after a crash) knows not to write over what happened since."""
+    if await session.scalar(select(AuditRow.id).where(AuditRow.idempotency_key == key)):
+        return False
     session.add(
         AuditRow(
             idempotency_key=key,
@@ -56,6 +50,7 @@ async def append(
             new_value=new,
         )
     )
+    return True
 
 
 async def of_organization(session: AsyncSession, provider_id: str) -> list[AuditEntry]:

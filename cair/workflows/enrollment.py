@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
@@ -276,19 +279,14 @@ class EnrollmentWorkflow:
         self._provider_id = account.provider_id
         self._users = _statuses(account.users)
         await self._mail(Mail.WELCOME, "welcome")
-        self._stage = Stage.AWAITING_TRAINING
-        workflow.upsert_search_attributes(
-            [
-                sa.PROVIDER_ID.value_set(self._provider_id),
-                sa.ENROLLMENT_STAGE.value_set(self._stage.value),
-            ]
-        )
         # The stage record, the account and every user gate start in one workflow task; the
         # two stage records run in the workflow task itself (local activities).
         await asyncio.gather(
-            self._steps.record_stage(
-                StageChange(enrollment_id=self._id, stage=self._stage, step="awaiting-training"),
+            self._set_stage(
+                Stage.AWAITING_TRAINING,
+                step="awaiting-training",
                 local=True,
+                attributes=[sa.PROVIDER_ID.value_set(self._provider_id)],
             ),
             self._open_account(),
             *(self._activate(user) for user in self._users),
@@ -529,12 +527,14 @@ class EnrollmentWorkflow:
         actor: str = "system",
         note: str | None = None,
         local: bool = False,
+        attributes: Sequence[SearchAttributeUpdate[Any]] = (),
     ) -> None:
+        """Record ``stage``; ``attributes`` ride in the same search-attribute upsert."""
         # Staff decisions set the stage in their handler already; recording one later must not
         # overwrite a newer decision (request changes, then reject, both queued).
         if stage not in (Stage.PROVISIONING, Stage.REJECTED, Stage.CHANGES_REQUESTED):
             self._stage = stage
-        workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(stage.value)])
+        workflow.upsert_search_attributes([*attributes, sa.ENROLLMENT_STAGE.value_set(stage.value)])
         await self._steps.record_stage(
             StageChange(enrollment_id=self._id, stage=stage, step=step, actor=actor, note=note),
             local=local,

@@ -191,27 +191,18 @@ class Steps:
     ) -> T:
         while True:
             try:
-                if local:
-                    return await self._execute_locally(name, arg, result_type)
-                return await self._execute(name, arg, result_type)
+                return await self._execute(name, arg, result_type, local=local)
             except ActivityError as failed:
                 if self._on_failure is None:
                     raise
                 await self._on_failure(step or name.value, failed)
 
-    async def _execute(self, name: Activity, arg: Any, result_type: type[T]) -> T:
-        result: T = await workflow.execute_activity(
-            name.value,
-            arg,
-            start_to_close_timeout=self._timeout,
-            retry_policy=RETRY_POLICIES[name],
-            result_type=result_type,
-        )
-        return result
-
-    async def _execute_locally(self, name: Activity, arg: Any, result_type: type[T]) -> T:
+    async def _execute(
+        self, name: Activity, arg: Any, result_type: type[T], *, local: bool = False
+    ) -> T:
+        run = workflow.execute_local_activity if local else workflow.execute_activity
         try:
-            result: T = await workflow.execute_local_activity(
+            result: T = await run(
                 name.value,
                 arg,
                 start_to_close_timeout=self._timeout,
@@ -221,6 +212,8 @@ class Steps:
         except (ActivityError, CancelledError):
             raise
         except FailureError as failed:
+            if not local:
+                raise
             # A local activity's final failure arrives unwrapped; held like any other step.
             raise ActivityError(
                 str(failed),
