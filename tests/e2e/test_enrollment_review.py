@@ -55,7 +55,8 @@ async def test_cair7_request_acknowledged_listed_and_approved_through_the_cli(
     assert enrollment_id.startswith("EN") and "awaiting_review" in submitted.stderr
     assert "status page: http://cair.test/status/" in submitted.stderr
 
-    ack = stack.outbox.about(enrollment_id)
+    # submit answers once the request is registered; the acknowledgement follows it.
+    ack = await eventually(lambda: stack.outbox.about(enrollment_id))
     assert len(stack.outbox.to("sam.okafor@lakeshore-fm.example", "received")) >= 1
     assert any("Bay Area" in body_text(m) for m in ack)
     mine = json.loads(stack.cli("status", enrollment_id, config=applicant).stdout)
