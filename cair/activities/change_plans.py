@@ -23,7 +23,7 @@ from cair.domain.change_plans import (
     UserFacts,
 )
 from cair.domain.field_rules import vfc_provider
-from cair.domain.identifiers import normalize_email
+from cair.domain.identifier_checks import normalize_email
 from cair.domain.user_states import UserState
 from cair.store import links, organizations, representatives, users
 from cair.store.database import Session

@@ -9,9 +9,9 @@ import secrets
 from pydantic import BaseModel
 from temporalio import activity
 
+from cair.activities.crash_points import pause_point
 from cair.activities.enrollments import record_stage_change
 from cair.activities.failures import MissingRecord, classify_failures
-from cair.activities.faults import pause_point
 from cair.domain import ids
 from cair.domain.access import Role, needs_training
 from cair.domain.change_plans import RepresentativeSource
@@ -22,7 +22,7 @@ from cair.domain.contracts.enrollment import (
     ProvisionedUser,
     ProvisionOrder,
 )
-from cair.domain.identifiers import normalize_email
+from cair.domain.identifier_checks import normalize_email
 from cair.domain.request import EnrollmentRequest
 from cair.domain.user_states import UserState
 from cair.security.keyring import KeyRing

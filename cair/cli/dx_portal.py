@@ -17,7 +17,7 @@ import typer
 
 from cair.cli.api import Api, api_url
 from cair.cli.common import exit_now, fail, print_json, read_json
-from cair.cli.dx import printable, read_message
+from cair.cli.dx_check import printable, read_message
 from cair.cli.root import dx_app as app
 from cair.web.iis_soap import CONTENT_TYPE, SoapFault, read_answer, request
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from cair.cli import (  # noqa: F401 - their commands
     account,
     applicant,
-    dx,
+    dx_check,
     dx_portal,
     links,
     operator,

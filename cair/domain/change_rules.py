@@ -32,7 +32,7 @@ from cair.domain.change_plans import (
     Write,
 )
 from cair.domain.field_rules import check_address, check_contacts, check_new_user, vfc_pin_problems
-from cair.domain.identifiers import is_email, normalize_email
+from cair.domain.identifier_checks import is_email, normalize_email
 from cair.domain.problems import Problem
 from cair.domain.request import RequestedUser
 from cair.domain.text import quoted

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cair.domain.access import ACCESS_LEVEL_LABELS, AccessLevel, Role, role_allowed
-from cair.domain.identifiers import (
+from cair.domain.identifier_checks import (
     is_california_zip,
     is_email,
     is_us_phone,

@@ -22,7 +22,7 @@ from cair.domain.field_rules import (
     required,
     vfc_pin_problems,
 )
-from cair.domain.identifiers import normalize_email, npi_has_shape, npi_is_valid
+from cair.domain.identifier_checks import normalize_email, npi_has_shape, npi_is_valid
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.request import (
     ORG_TYPES,

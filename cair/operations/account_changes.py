@@ -14,7 +14,7 @@ from cair.domain.request import RequestedUser
 from cair.operations.context import Context
 from cair.operations.errors import Invalid, OperationError, Refused
 from cair.operations.sessions import Representative
-from cair.operations.updates import send_update
+from cair.operations.workflow_updates import send_update
 from cair.store import changes
 from cair.workflows.organization import OrganizationWorkflow
 

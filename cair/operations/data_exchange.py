@@ -36,7 +36,7 @@ from cair.operations.context import Context
 from cair.operations.errors import Invalid, NotFound, Refused, Unavailable
 from cair.operations.regions import region_map
 from cair.operations.sessions import Representative, StaffMember
-from cair.operations.updates import send_update
+from cair.operations.workflow_updates import send_update
 from cair.store import credentials, dx_sites, organizations
 from cair.store.models import DxSiteRow, as_utc
 from cair.temporal import search_attributes as sa

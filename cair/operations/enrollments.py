@@ -36,7 +36,7 @@ from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, Invalid, NotFound, OperationError
 from cair.operations.rate_limits import Limit, check_and_count
-from cair.operations.updates import send_update
+from cair.operations.workflow_updates import send_update
 from cair.store import audit, enrollments, links
 from cair.store.audit import AuditEntry
 from cair.store.enrollments import DuplicateHint, EnrollmentView

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cair.domain.contracts.failures import StaffRetry
 from cair.operations.context import Context
 from cair.operations.errors import OperationError
-from cair.operations.updates import send_update
+from cair.operations.workflow_updates import send_update
 from cair.store import incidents
 from cair.store.incidents import IncidentView
 from cair.workflows.enrollment import EnrollmentWorkflow

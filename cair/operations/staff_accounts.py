@@ -3,7 +3,7 @@ straight against the store, like migrations: the API has no door to make staff."
 
 from __future__ import annotations
 
-from cair.domain.identifiers import is_email, normalize_email
+from cair.domain.identifier_checks import is_email, normalize_email
 from cair.domain.staff_roles import StaffRole
 from cair.operations.context import Context
 from cair.operations.errors import Invalid

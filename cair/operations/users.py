@@ -18,7 +18,7 @@ from cair.domain.contracts.user_activation import (
 from cair.domain.user_states import TrainingKind, UserState
 from cair.operations.context import Context
 from cair.operations.errors import OperationError
-from cair.operations.updates import send_update
+from cair.operations.workflow_updates import send_update
 from cair.store import users
 from cair.store.users import UserListing
 from cair.workflows.user_activation import UserActivationWorkflow

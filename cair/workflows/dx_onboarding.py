@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.mail import Mail, MailOrder
     from cair.domain.limits import STAFF_TEXT
     from cair.temporal import search_attributes as sa
-    from cair.workflows.holding import Holding, Subject
+    from cair.workflows.held_steps import Holding, Subject
     from cair.workflows.steps import Steps
 
 WAITING_FOR_THE_SITE = (

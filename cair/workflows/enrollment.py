@@ -61,7 +61,7 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.stages import STAGE_EXPLANATIONS, Stage, duplicate_note
     from cair.domain.user_states import UserState
     from cair.temporal import search_attributes as sa
-    from cair.workflows.holding import Holding, Subject
+    from cair.workflows.held_steps import Holding, Subject
     from cair.workflows.organization import OrganizationWorkflow
     from cair.workflows.steps import Steps
     from cair.workflows.user_activation import UserActivationWorkflow

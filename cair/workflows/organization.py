@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from cair.domain.contracts.user_activation import UserActivationInput
     from cair.temporal import search_attributes as sa
-    from cair.workflows.holding import Holding, Subject
+    from cair.workflows.incident_reports import IncidentReports, Subject
     from cair.workflows.steps import Steps, failure_reason
     from cair.workflows.user_activation import UserActivationWorkflow
 
@@ -49,9 +49,7 @@ class OrganizationWorkflow:
         self._results: dict[str, ChangeResult] = dict(start.results)
         # Not held: a failed change is reported and the account keeps serving the next one.
         self._steps = Steps(timeout_seconds=start.activity_timeout_seconds)
-        self._incidents = Holding(
-            timeout_seconds=start.activity_timeout_seconds, key_prefix=start.provider_id
-        )
+        self._incidents = IncidentReports(timeout_seconds=start.activity_timeout_seconds)
 
     @workflow.run
     async def run(self, start: OrganizationInput) -> None:

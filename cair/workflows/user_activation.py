@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         UserStateChange,
     )
     from cair.domain.user_states import TrainingKind, UserState
-    from cair.workflows.holding import Holding, Subject
+    from cair.workflows.held_steps import Holding, Subject
     from cair.workflows.steps import Steps
 
 REMINDER_DAYS = (7, 14)

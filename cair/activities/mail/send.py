@@ -13,8 +13,8 @@ import contextlib
 
 from temporalio import activity
 
+from cair.activities.crash_points import pause_point
 from cair.activities.failures import classify_failures
-from cair.activities.faults import pause_point
 from cair.activities.mail.kinds import MAIL_KINDS
 from cair.activities.mail.mailer import Mailer, message_id_for
 from cair.activities.mail.sent_marks import SentMarks

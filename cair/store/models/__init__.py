@@ -1,32 +1,32 @@
-"""Tables of the registry database, in two modules — the registry's own rows and the rows of
-access — gathered here for the query modules and Alembic.
+"""Tables of the registry database, one module per aggregate, gathered here for the query
+modules and Alembic: ``enrollment`` (requests), ``organization`` (organizations, sites, users,
+representatives, credentials, account changes), ``data_exchange`` (IZ Portal sites and their
+messages), ``records`` (e-mails, audit, incidents) and ``access`` (links, sessions, staff,
+rate-limit attempts, idempotency keys).
 
 Rows are keyed so that every activity can be retried: a natural or idempotency key is unique, and
 writers look it up before inserting.
 """
 
-from cair.store.access_rows import (
+from cair.store.models.access import (
     AttemptRow,
     IdempotencyRow,
     LinkTokenRow,
     SessionRow,
     StaffAccountRow,
 )
-from cair.store.dx_rows import DxMessageRow, DxSiteRow
-from cair.store.model_base import NAMING, Base, as_utc, utcnow
-from cair.store.registry_rows import (
+from cair.store.models.base import NAMING, Base, as_utc, utcnow
+from cair.store.models.data_exchange import DxMessageRow, DxSiteRow
+from cair.store.models.enrollment import EnrollmentKeyRow, EnrollmentRequestRow
+from cair.store.models.organization import (
     AccountChangeRow,
-    AuditRow,
     CredentialRow,
-    EmailRow,
-    EnrollmentKeyRow,
-    EnrollmentRequestRow,
-    IncidentRow,
     OrganizationRow,
     RepresentativeRow,
     SiteRow,
     UserRow,
 )
+from cair.store.models.records import AuditRow, EmailRow, IncidentRow
 
 __all__ = [
     "AccountChangeRow",

@@ -1,5 +1,5 @@
-"""Rows of the registry: enrollments, organizations and their sites, users, credentials,
-representatives, account changes, e-mails, the audit log, incidents."""
+"""Rows of an enrolled organization: the organization, its sites, users, representatives,
+data-exchange credentials and the account changes asked of it."""
 
 from __future__ import annotations
 
@@ -9,43 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cair.store.model_base import Base, utcnow
-
-
-class EnrollmentRequestRow(Base):
-    """One online enrollment request and where it stands."""
-
-    __tablename__ = "enrollment_requests"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    stage: Mapped[str] = mapped_column(String(40), index=True)
-    org_name: Mapped[str] = mapped_column(String(200))
-    org_type: Mapped[str] = mapped_column(String(40))
-    county: Mapped[str] = mapped_column(String(40))
-    region: Mapped[str] = mapped_column(String(40))
-    access_level: Mapped[str] = mapped_column(String(40))
-    request: Mapped[dict[str, Any]] = mapped_column(JSON)
-    provider_id: Mapped[str | None] = mapped_column(String(20), default=None)
-    duplicate_of: Mapped[str | None] = mapped_column(String(32), default=None)
-    decided_by: Mapped[str | None] = mapped_column(String(254), default=None)
-    decision_note: Mapped[str | None] = mapped_column(Text, default=None)
-    region_map_version: Mapped[str | None] = mapped_column(String(40), default=None)
-    # The contacts before the latest amendment, so staff see who changed before approving.
-    previous_contacts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class EnrollmentKeyRow(Base):
-    """Normalized identity keys of a request, for the duplicate check."""
-
-    __tablename__ = "enrollment_keys"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollment_requests.id"), index=True)
-    key: Mapped[str] = mapped_column(String(400), index=True)
-
-    __table_args__ = (UniqueConstraint("enrollment_id", "key"),)
+from cair.store.models.base import Base, utcnow
 
 
 class OrganizationRow(Base):
@@ -110,6 +74,27 @@ class UserRow(Base):
     __table_args__ = (Index("ix_users_org_email", "organization_id", "email"),)
 
 
+class RepresentativeRow(Base):
+    """An authorized representative of an organization: may sign in and change its account.
+    The primary contact is the first; never fewer than one active."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(20), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    named_by: Mapped[str] = mapped_column(String(254))
+    # "primary_contact": made from the primary contact, and replaced with it; "named": by a change
+    source: Mapped[str] = mapped_column(String(20), default="named")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (UniqueConstraint("organization_id", "email"),)
+
+
 class CredentialRow(Base):
     """Data-exchange credentials. The secret is stored only as an Argon2id hash, plus a sealed
     copy (encrypted with the server key) that the single-use reveal link opens once and wipes."""
@@ -134,60 +119,6 @@ class CredentialRow(Base):
     environment: Mapped[str | None] = mapped_column(String(12), default=None)
 
 
-class EmailRow(Base):
-    """Every e-mail the service sends, keyed so a retried activity never sends twice."""
-
-    __tablename__ = "emails"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    template: Mapped[str] = mapped_column(String(60))
-    recipients: Mapped[str] = mapped_column(Text)
-    subject: Mapped[str] = mapped_column(String(300))
-    message_id: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(default=None)
-
-
-class AuditRow(Base):
-    """Append-only audit log: who did what, to what, when; old and new values, never a secret."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(60))
-    subject_type: Mapped[str] = mapped_column(String(30))
-    subject_id: Mapped[str] = mapped_column(String(60), index=True)
-    provider_id: Mapped[str | None] = mapped_column(String(20), index=True, default=None)
-    old_value: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-
-
-class RepresentativeRow(Base):
-    """An authorized representative of an organization: may sign in and change its account.
-    The primary contact is the first; never fewer than one active."""
-
-    __tablename__ = "representatives"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254))
-    name: Mapped[str] = mapped_column(String(200))
-    user_id: Mapped[str | None] = mapped_column(String(20), default=None)
-    active: Mapped[bool] = mapped_column(default=True)
-    named_by: Mapped[str] = mapped_column(String(254))
-    # "primary_contact": made from the primary contact, and replaced with it; "named": by a change
-    source: Mapped[str] = mapped_column(String(20), default="named")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    removed_at: Mapped[datetime | None] = mapped_column(default=None)
-
-    __table_args__ = (UniqueConstraint("organization_id", "email"),)
-
-
 class AccountChangeRow(Base):
     """One requested account change, its place in the queue and its outcome."""
 
@@ -208,22 +139,3 @@ class AccountChangeRow(Base):
 
     # A change id is the representative's retry key within one organization, never across.
     __table_args__ = (UniqueConstraint("provider_id", "change_id"),)
-
-
-class IncidentRow(Base):
-    """A workflow step that failed for good: what staff must look at. No personal data."""
-
-    __tablename__ = "incidents"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    workflow_id: Mapped[str] = mapped_column(String(120), index=True)
-    step: Mapped[str] = mapped_column(String(120))
-    reason: Mapped[str] = mapped_column(Text)
-    enrollment_id: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
-    provider_id: Mapped[str | None] = mapped_column(String(20), index=True, default=None)
-    user_id: Mapped[str | None] = mapped_column(String(20), default=None)
-    change_id: Mapped[str | None] = mapped_column(String(40), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
-    resolved_by: Mapped[str | None] = mapped_column(String(254), default=None)

@@ -3,31 +3,20 @@ and waits for them to ask for a retry, instead of failing and refusing everythin
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
-
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.contracts.failures import Incident, StaffRetry
-    from cair.domain.contracts.mail import Mail, MailOrder
-    from cair.workflows.steps import Steps, failure_reason
+    from cair.domain.contracts.failures import StaffRetry
+    from cair.workflows.incident_reports import IncidentReports, Subject
+    from cair.workflows.steps import failure_reason
 
-
-@dataclass(frozen=True)
-class Subject:
-    """What the held workflow is about, for the incident record and staff's e-mail."""
-
-    enrollment_id: str | None = None
-    provider_id: str | None = None
-    user_id: str | None = None
-    change_id: str | None = None
+__all__ = ["Holding", "Subject"]
 
 
 class Holding:
     def __init__(self, *, timeout_seconds: float, key_prefix: str) -> None:
-        self._steps = Steps(timeout_seconds=timeout_seconds)
+        self._incidents = IncidentReports(timeout_seconds=timeout_seconds)
         self._prefix = key_prefix
         self.count = 0
         self.step: str | None = None
@@ -60,36 +49,11 @@ class Holding:
         """Record the failure, tell staff, and wait; returns the staff member's retry."""
         self.count += 1
         self.step, self.reason = step, failure_reason(failure)
-        await self.report(f"{self._prefix}/hold-{self.count}", step, self.reason, subject)
+        await self._incidents.report(
+            f"{self._prefix}/hold-{self.count}", step, self.reason, subject
+        )
         await workflow.wait_condition(lambda: self._retry is not None)
         retry = self._retry
         assert retry is not None
         self.step = self.reason = self._retry = None
         return retry
-
-    async def report(self, key: str, step: str, reason: str, subject: Subject) -> None:
-        """Record an incident once per ``key`` and tell staff, without waiting."""
-        await self._steps.record_incident(
-            Incident(
-                key=key,
-                workflow_id=workflow.info().workflow_id,
-                step=step,
-                reason=reason,
-                enrollment_id=subject.enrollment_id,
-                provider_id=subject.provider_id,
-                user_id=subject.user_id,
-                change_id=subject.change_id,
-            )
-        )
-        with contextlib.suppress(ActivityError):  # the incident is recorded even if mail is down
-            await self._steps.send_mail(
-                MailOrder(
-                    key=key,
-                    mail=Mail.STAFF_INCIDENT,
-                    enrollment_id=subject.enrollment_id,
-                    provider_id=subject.provider_id,
-                    user_id=subject.user_id,
-                    change_id=subject.change_id,
-                    incident_key=key,
-                )
-            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cair.domain.counties import CALIFORNIA_COUNTIES, canonical_county
-from cair.domain.identifiers import is_california_zip, is_email, normalize_email, npi_is_valid
+from cair.domain.identifier_checks import is_california_zip, is_email, normalize_email, npi_is_valid
 
 
 @pytest.mark.parametrize("npi", ["1234567893", "1558598797", "2000000002"])

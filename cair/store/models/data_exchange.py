@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cair.store.model_base import Base, utcnow
+from cair.store.models.base import Base, utcnow
 
 
 class DxSiteRow(Base):

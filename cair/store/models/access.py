@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cair.store.model_base import Base, utcnow
+from cair.store.models.base import Base, utcnow
 
 
 class LinkTokenRow(Base):
