@@ -82,6 +82,8 @@ class DataExchangeOnboardingWorkflow:
                 await self._wait_for_the_site(lambda: self._progress.production_accepted > 0)
                 await self._set_stage(DxStage.LIVE, "live")
                 await self._mail(Mail.DX_LIVE, "live")
+        # Staff's decision may still be answering when the site goes live in the same task.
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self._stage
 
     # ---- staff and the endpoint ---------------------------------------------------------------
@@ -201,10 +203,8 @@ class DataExchangeOnboardingWorkflow:
             wake = asked + timedelta(days=self._input.reminder_days * (nudges + 1))
             if workflow.now() >= wake and nudges < self._input.max_reminders:
                 nudges += 1
-                await self._mail(
-                    Mail.DX_READY_FOR_REVIEW, f"review-{self._sent_back}/reminder-{nudges}",
-                    reminder=nudges,
-                )  # fmt: skip
+                step = f"review-{self._sent_back}/reminder-{nudges}"
+                await self._mail(Mail.DX_READY_FOR_REVIEW, step, reminder=nudges)
                 continue
             timeout = wake - workflow.now() if nudges < self._input.max_reminders else None
             with contextlib.suppress(TimeoutError):

@@ -1,10 +1,11 @@
 """EnrollmentWorkflow (id ``enrollment-<request id>``): one organization's way from an online
 request to an account.
 
-validate → duplicate check → route (local representative: tell both, end) → acknowledge → staff
-review (approve / reject / request changes; the applicant amends) with reminders every two
-business days and expiry after 30 days → provision → welcome e-mail → one
-UserActivationWorkflow per user → completed.
+register (validate, check for duplicates and route in one step; a local representative's county:
+tell both, end) → acknowledge → staff review (approve / reject / request changes; the applicant
+amends) with reminders every two business days and expiry after 30 days → provision the account
+(Provider ID, users, credentials in one step) → welcome e-mail → the account's workflow and one
+UserActivationWorkflow per user, started together → completed.
 
 A step that fails for good holds the enrollment in ``needs_attention``: staff are told, and the
 step runs again when they ask (the ``retry`` update).
@@ -36,7 +37,6 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain import ids
     from cair.domain.access import AccessLevel, needs_training
     from cair.domain.business_days import add_business_days
-    from cair.domain.contracts.credentials import CredentialIssue
     from cair.domain.contracts.enrollment import (
         Amendment,
         AmendRecord,
@@ -45,7 +45,6 @@ with workflow.unsafe.imports_passed_through():
         EnrollmentStatus,
         ProvisionedUser,
         ProvisionOrder,
-        RegisterEnrollment,
         RegisterRequest,
         Rejection,
         StaffDecision,
@@ -66,11 +65,6 @@ with workflow.unsafe.imports_passed_through():
     from cair.workflows.steps import Steps
     from cair.workflows.user_activation import UserActivationWorkflow
 
-# The lean pipeline (fewer round trips and history events): validation, registration and the
-# first stage record in one activity; the approval's stage record, Provider ID, users and
-# credentials in another; the account and the user gates started at once. Runs started before
-# it replay the steps they were started with.
-LEAN_PIPELINE = "lean-pipeline"
 REMINDER_BUSINESS_DAYS = 2
 REVIEW_EXPIRY = timedelta(days=30)
 
@@ -105,56 +99,17 @@ class EnrollmentWorkflow:
         self._expires_at: datetime | None = None
         self._review_rounds = 0
         self._holding = Holding(timeout_seconds=self._timeout, key_prefix=self._id)
-        self._lean = False
         self._approval: StageChange | None = None
 
     # ---- the run --------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, start: EnrollmentInput) -> EnrollmentStatus:
-        if workflow.patched(LEAN_PIPELINE):
-            self._lean = True
-            if await self._register():
-                await self._mail(Mail.ACKNOWLEDGEMENT, "acknowledgement")
-                if await self._review():
-                    await self._provision_lean()
-            await workflow.wait_condition(workflow.all_handlers_finished)
-            return self.status()
-        self._routing = await self._steps.validate_request(start.request)
-        if self._routing.problems:
-            # Clients validate before starting; this catches rules that changed in between.
-            self._stage = Stage.INVALID
-            self._note = "; ".join(self._routing.problems)
-            workflow.upsert_search_attributes([sa.ENROLLMENT_STAGE.value_set(self._stage.value)])
-            return self.status()
-        self._upsert_search_attributes()
-        assert self._routing.access_level is not None
-        registered = await self._steps.register_enrollment(
-            RegisterEnrollment(
-                enrollment_id=self._id,
-                request=start.request,
-                access_level=self._routing.access_level,
-                county=self._routing.county,
-                region_key=self._routing.region_key,
-                region_map_version=self._routing.region_map_version or None,
-            )
-        )
-        if registered.duplicate_of:
-            self._note = f"already enrolled or in progress as enrollment {registered.duplicate_of}"
-            await self._set_stage(Stage.REFUSED_DUPLICATE, step="duplicate", note=self._note)
-            return self.status()
-
-        if not self._routing.enrolls_online:
-            await self._mail(Mail.LOCAL_REP_APPLICANT, "local-rep-applicant")
-            await self._mail(Mail.LOCAL_REP_NOTICE, "local-rep-notice")
-            await self._set_stage(Stage.ROUTED_TO_LOCAL_REPRESENTATIVE, step="routed")
-            return self.status()
-
-        self._open_review()
-        await self._set_stage(Stage.AWAITING_REVIEW, step="awaiting-review")
-        await self._mail(Mail.ACKNOWLEDGEMENT, "acknowledgement")
-        if await self._review():
-            await self._provision()
+        workflow.deprecate_patch("lean-pipeline")
+        if await self._register():
+            await self._mail(Mail.ACKNOWLEDGEMENT, "acknowledgement")
+            if await self._review():
+                await self._provision()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
 
@@ -228,7 +183,7 @@ class EnrollmentWorkflow:
         while self._decisions:
             decision = self._decisions.pop(0)
             step = f"review-{self._review_rounds}/{decision.stage.value}"
-            if self._lean and decision.stage == Stage.PROVISIONING:
+            if decision.stage == Stage.PROVISIONING:
                 # Recorded by provision_account, in the same step as what it starts.
                 self._approval = StageChange(
                     enrollment_id=self._id,
@@ -250,24 +205,6 @@ class EnrollmentWorkflow:
                 )
 
     async def _provision(self) -> None:
-        self._provider_id = await self._steps.provision_provider_id(self._id)
-        workflow.upsert_search_attributes([sa.PROVIDER_ID.value_set(self._provider_id)])
-        self._users = _statuses(await self._steps.create_users(self._id))
-        if self._routing.access_level == AccessLevel.DATA_EXCHANGE:
-            await self._steps.issue_credentials(
-                CredentialIssue(
-                    provider_id=self._provider_id,
-                    issue_key=f"{self._id}/credentials",
-                    by="enrollment",
-                )
-            )
-        await self._mail(Mail.WELCOME, "welcome")
-        await self._set_stage(Stage.AWAITING_TRAINING, step="awaiting-training")
-        await self._open_account()
-        await asyncio.gather(*(self._activate(user) for user in self._users))
-        await self._set_stage(Stage.COMPLETED, step="completed")
-
-    async def _provision_lean(self) -> None:
         assert self._approval is not None
         account = await self._steps.provision_account(
             ProvisionOrder(
@@ -436,10 +373,7 @@ class EnrollmentWorkflow:
 
     @retry.validator
     def _validate_retry(self, retry: StaffRetry) -> None:
-        _require_name(retry.by)
-        refusal = self._holding.refusal(f"retry enrollment {self._id}")
-        if refusal:
-            raise ValueError(refusal)
+        self._holding.validate_retry(retry, f"retry enrollment {self._id}")
 
     @workflow.update
     async def registered(self) -> EnrollmentStatus:

@@ -33,7 +33,6 @@ with workflow.unsafe.imports_passed_through():
     from cair.workflows.user_activation import UserActivationWorkflow
 
 RESULTS_KEPT = 200  # recent results carried across continue-as-new, for idempotent retries
-STAFF_APPROVAL_MAIL = "staff-approval-mail"  # patch: staff are e-mailed when a raise waits
 
 
 @workflow.defn
@@ -163,10 +162,9 @@ class OrganizationWorkflow:
         await self._follow_up(outcome)
         if outcome.result.status == ChangeStatus.AWAITING_APPROVAL:
             self._awaiting[change.change_id] = change
-            # Added after the first release: staff learn of the change by e-mail, not only by
-            # looking. Histories recorded before it replay without the extra activity.
-            if workflow.patched(STAFF_APPROVAL_MAIL):
-                await self._mail(Mail.STAFF_CHANGE_APPROVAL, outcome.result, "staff")
+            # Staff learn of the change by e-mail, not only by looking.
+            workflow.deprecate_patch("staff-approval-mail")
+            await self._mail(Mail.STAFF_CHANGE_APPROVAL, outcome.result, "staff")
         return outcome.result
 
     async def _decide(self, decision: ChangeDecision) -> None:

@@ -30,10 +30,6 @@ with workflow.unsafe.imports_passed_through():
     from cair.workflows.steps import Steps
 
 REMINDER_DAYS = (7, 14)
-# The user's state is recorded by a local activity, inside the workflow task that changes it
-# (one marker event instead of an activity task and a workflow task); gates started before
-# record it as they did.
-LOCAL_STATE_RECORDS = "local-state-records"
 MAX_EXTENSION_DAYS = 365
 
 
@@ -51,7 +47,6 @@ class UserActivationWorkflow:
             else None
         )
         self._training: TrainingCompleted | None = None
-        self._local_states = False
         self._extensions: list[DeadlineExtension] = []
         self._reminders = 0
         self._extension_count = 0
@@ -63,7 +58,13 @@ class UserActivationWorkflow:
 
     @workflow.run
     async def run(self, start: UserActivationInput) -> UserState:
-        self._local_states = workflow.patched(LOCAL_STATE_RECORDS)
+        workflow.deprecate_patch("local-state-records")
+        state = await self._gate(start)
+        # An update answered in the same task (training recorded) finishes before the gate does.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return state
+
+    async def _gate(self, start: UserActivationInput) -> UserState:
         if not needs_training(start.role):
             await self._set_state(UserState.ACTIVE, "active")
             await self._mail(Mail.ACCESS_READY, "access-ready")
@@ -205,7 +206,9 @@ class UserActivationWorkflow:
                 deadline=self._deadline.isoformat() if self._deadline else None,
                 training=training,
             ),
-            local=self._local_states,
+            # Recorded inside the workflow task that changes it: one marker event instead of
+            # an activity task and another workflow task.
+            local=True,
         )
 
     async def _mail(self, mail: Mail, step: str, *, deadline: datetime | None = None) -> None:
