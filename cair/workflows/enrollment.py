@@ -105,7 +105,6 @@ class EnrollmentWorkflow:
 
     @workflow.run
     async def run(self, start: EnrollmentInput) -> EnrollmentStatus:
-        workflow.deprecate_patch("lean-pipeline")
         if await self._register():
             await self._mail(Mail.ACKNOWLEDGEMENT, "acknowledgement")
             if await self._review():

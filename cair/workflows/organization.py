@@ -163,7 +163,6 @@ class OrganizationWorkflow:
         if outcome.result.status == ChangeStatus.AWAITING_APPROVAL:
             self._awaiting[change.change_id] = change
             # Staff learn of the change by e-mail, not only by looking.
-            workflow.deprecate_patch("staff-approval-mail")
             await self._mail(Mail.STAFF_CHANGE_APPROVAL, outcome.result, "staff")
         return outcome.result
 

@@ -58,7 +58,6 @@ class UserActivationWorkflow:
 
     @workflow.run
     async def run(self, start: UserActivationInput) -> UserState:
-        workflow.deprecate_patch("local-state-records")
         state = await self._gate(start)
         # An update answered in the same task (training recorded) finishes before the gate does.
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -1,18 +1,15 @@
 """Replay recorded histories against today's workflow code: a change that would break a running
-workflow fails here and must go behind ``workflow.patched``.
+workflow fails here and must go through patching (docs/deployment.md, "Changing a released
+workflow").
 
 The histories in ``histories/`` were recorded by the end-to-end suite
-(``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key.
-``OrganizationWorkflow-…-before_staff_mail`` holds a role raise recorded before the staff e-mail
-was added behind ``workflow.patched("staff-approval-mail")``, ``…-with_staff_mail`` one after:
-both must keep replaying. ``DataExchangeOnboardingWorkflow-dx-site-S100001`` went from
-registration to live; ``…-S100004`` was sent back to testing by staff. The two older
-``EnrollmentWorkflow`` histories ran before the lean pipeline
-(``workflow.patched("lean-pipeline")``) and must keep replaying the steps they ran;
-``…-lean_clinic`` (approved, three users trained), ``…-lean_amended`` (changes requested,
-amended, approved) and ``…-lean_local_rep`` (routed to a local representative) ran it.
-``UserActivationWorkflow-…-local_states`` records its user's states by local activities
-(``workflow.patched("local-state-records")``); the two older gate histories do not.
+(``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key;
+no workflow carries a patch. Enrollments: a clinic approved and its users trained
+(``clinic_trained``), changes requested and amended (``amended``), a step held for staff and
+retried (``held_and_retried``), ``rejected``, and one routed to a local representative
+(``local_rep``). The account: a role raise decided by staff (``raise_decided``) and two runs
+that continued as new. User gates: one trained, one cancelled by an account change. Site
+onboarding: ``S100001`` went from registration to live, ``S100004`` was sent back to testing.
 """
 
 from __future__ import annotations
