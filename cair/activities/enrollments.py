@@ -43,8 +43,8 @@ class EnrollmentActivities:
     @activity.defn(name=Activity.REGISTER_REQUEST)
     @classify_failures
     async def register_request(self, order: RegisterRequest) -> Registration:
-        """validate_request, register_enrollment and the first stage record as one step (the
-        lean pipeline): one round trip and one transaction before the acknowledgement. A
+        """validate_request, register_enrollment and the first stage record as one step: one
+        round trip and one transaction before the acknowledgement. A
         request for a local representative is routed by the workflow after its e-mails."""
         routing = self._route(order.request)  # pure: not inside the transaction
         async with self.db.sessions.begin() as session:

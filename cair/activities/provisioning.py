@@ -46,8 +46,8 @@ class ProvisioningActivities:
     @classify_failures
     async def provision_account(self, order: ProvisionOrder) -> ProvisionedAccount:
         """The staff decision's stage record, the Provider ID, the users and (data exchange)
-        the credentials, in one step of the lean pipeline. Each part is keyed as when it was an
-        activity of its own, so a retry after a crash makes nothing twice."""
+        the credentials, in one step: one round trip before the welcome e-mail. Each part is
+        keyed on its own, so a retry after a crash makes nothing twice."""
         async with self.db.sessions.begin() as session:
             await record_stage_change(session, order.decision)
         provider_id = await self.provision_provider_id(order.enrollment_id)

@@ -13,7 +13,7 @@ from cair.domain.limits import MAX_REQUEST_BYTES
 
 
 def exit_now(code: int) -> NoReturn:
-    """Flush and leave at once: the SDK can abort at interpreter exit (DESIGN §5)."""
+    """Flush and leave at once: the Temporal SDK can abort at interpreter exit."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -57,7 +57,13 @@ def run(operation: Callable[[Context], Awaitable[T]]) -> T:
 @app.command()
 def dev() -> None:
     """Run the whole local stack: Temporal + UI, SMTP outbox, codec endpoint, worker, web."""
-    from cair.devstack.stack import run_dev
+    try:
+        from cair.devstack.stack import run_dev
+    except ModuleNotFoundError as missing:  # a production install has no dev stack
+        fail(
+            f"error: cair dev needs the 'stack' extra ({missing.name} is not installed): "
+            "pip install -e '.[stack]' (make run does)"
+        )
 
     exit_now(run_dev(settings()))
 

@@ -1,4 +1,4 @@
-"""Access levels, user roles and the training each role needs (DESIGN §1)."""
+"""Access levels, user roles and the training each role needs (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Contracts of data-exchange credentials: issued at enrollment, re-issued by staff through the
-ReissueCredentialsWorkflow."""
+"""Contracts of data-exchange credentials: an organization's, issued at enrollment and re-issued
+by staff through ReissueCredentialsWorkflow (an IZ Portal site's are in ``data_exchange``)."""
 
 from __future__ import annotations
 

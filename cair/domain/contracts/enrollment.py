@@ -79,7 +79,7 @@ class ProvisionedUser:
 
 @dataclass(frozen=True)
 class RegisterRequest:
-    """The lean pipeline's first step: validate, route, register and record where it goes."""
+    """The enrollment's first step: validate, route, register and record where it goes."""
 
     enrollment_id: str
     request: EnrollmentRequest
@@ -95,7 +95,7 @@ class Registration:
 
 @dataclass(frozen=True)
 class ProvisionOrder:
-    """The lean pipeline's provisioning, after approval: the staff decision's stage record, the
+    """Provisioning, after approval: the staff decision's stage record, the
     Provider ID, the users and (data exchange) the credentials, in one activity."""
 
     enrollment_id: str
