@@ -26,7 +26,7 @@ def check_file(
         typer.Option(
             help="1 sends directly, 2 through a Sending Facility, 3 is a Sending Facility."
         ),
-    ] = 1,  # fmt: skip
+    ] = 1,
     sending_facility: Annotated[
         str | None, typer.Option(help="Role 2: the facility you send through; role 3: yours.")
     ] = None,
@@ -56,8 +56,9 @@ def check_file(
         client_sites=frozenset(client or ()),
     )
     verdict = check(text, sender)
-    answer = ack(verdict, receiving_facility=codes[region], control_id="CHECK",
-                 now=datetime.now(UTC))  # fmt: skip
+    answer = ack(
+        verdict, receiving_facility=codes[region], control_id="CHECK", now=datetime.now(UTC)
+    )
     print(printable(answer.replace("\r", "\n")), end="")
     exit_now(0 if verdict.accepted else 1)
 

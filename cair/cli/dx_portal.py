@@ -84,9 +84,13 @@ def send(
     password = password or typer.prompt("Password", hide_input=True)
     envelope = request(
         "submitSingleMessage",
-        {"username": username, "password": password, "facilityID": facility_id,
-         "hl7Message": message},
-    )  # fmt: skip
+        {
+            "username": username,
+            "password": password,
+            "facilityID": facility_id,
+            "hl7Message": message,
+        },
+    )
     try:
         answer = httpx.post(
             f"{api_url()}/iis/{env}",

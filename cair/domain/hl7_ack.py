@@ -31,10 +31,20 @@ def ack(verdict: Verdict, *, receiving_facility: str, control_id: str, now: date
     ``control_id`` is the ACK's own MSH-10; MSA-2 echoes the message's."""
     header = "|".join(
         [
-            "MSH", "^~\\&", "CAIR", receiving_facility or "CAIR", "", "",
-            now.strftime("%Y%m%d%H%M%S%z"), "", "ACK^V04^ACK", control_id, "P", "2.5.1",
+            "MSH",
+            "^~\\&",  # MSH-2: encoding characters
+            "CAIR",  # MSH-3: sending application
+            receiving_facility or "CAIR",  # MSH-4: sending facility
+            "",  # MSH-5: receiving application
+            "",  # MSH-6: receiving facility
+            now.strftime("%Y%m%d%H%M%S%z"),  # MSH-7: date/time of message
+            "",  # MSH-8: security
+            "ACK^V04^ACK",  # MSH-9: message type
+            control_id,  # MSH-10: message control id
+            "P",  # MSH-11: processing id
+            "2.5.1",  # MSH-12: version id
         ]
-    )  # fmt: skip
+    )
     lines = [header, f"MSA|{verdict.code.value}|{verdict.control_id}"]
     lines += [_err(finding) for finding in verdict.findings]
     return "\r".join(lines) + "\r"
@@ -43,9 +53,18 @@ def ack(verdict: Verdict, *, receiving_facility: str, control_id: str, now: date
 def _err(finding: Finding) -> str:
     name = _ERRORS.get(finding.code, "Application error")
     return "|".join(
-        ["ERR", "", _location(finding.location), f"{finding.code}^{name}^HL70357",
-         finding.severity.value, "", "", "", _text(finding.text)]
-    )  # fmt: skip
+        [
+            "ERR",
+            "",  # ERR-1: error code and location (backward compatibility only)
+            _location(finding.location),  # ERR-2: error location
+            f"{finding.code}^{name}^HL70357",  # ERR-3: HL7 error code
+            finding.severity.value,  # ERR-4: severity
+            "",  # ERR-5: application error code
+            "",  # ERR-6: application error parameter
+            "",  # ERR-7: diagnostic information
+            _text(finding.text),  # ERR-8: user message
+        ]
+    )
 
 
 def _text(text: str) -> str:

@@ -6,9 +6,16 @@ from __future__ import annotations
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 _COMMON = {
-    "password1234", "passwordpassword", "123456789012", "qwertyuiopas", "iloveyou1234",
-    "welcome12345", "cairpassword", "immunization", "vaccination1",
-}  # fmt: skip
+    "password1234",
+    "passwordpassword",
+    "123456789012",
+    "qwertyuiopas",
+    "iloveyou1234",
+    "welcome12345",
+    "cairpassword",
+    "immunization",
+    "vaccination1",
+}
 
 
 def password_problems(password: str, *, user_id: str, email: str) -> list[str]:

@@ -172,15 +172,16 @@ def _control(control_id: str) -> list[Finding]:
     echoed safely is refused rather than altered."""
     if control_id:
         return []
-    return [_reject("MSH-10", "102", "MESSAGE CONTROL ID MUST BE 1 TO 50 LETTERS, DIGITS, '.', "
-                    "'_' OR '-'")]  # fmt: skip
+    return [
+        _reject(
+            "MSH-10", "102", "MESSAGE CONTROL ID MUST BE 1 TO 50 LETTERS, DIGITS, '.', '_' OR '-'"
+        )
+    ]
 
 
 def _header(message: Message, sender: Sender, rules: MessageRules) -> list[Finding]:
     found: list[Finding] = []
-    kind = "^".join(
-        hl7_fields.value(message, "MSH", 9, component=c) for c in (1, 2, 3)
-    ).rstrip("^")  # fmt: skip
+    kind = "^".join(hl7_fields.value(message, "MSH", 9, component=c) for c in (1, 2, 3)).rstrip("^")
     if kind != rules.message_type:
         found.append(
             _reject("MSH-9", "200", f"INVALID MESSAGE TYPE. MUST BE '{rules.message_type}'")
@@ -208,7 +209,7 @@ def _header(message: Message, sender: Sender, rules: MessageRules) -> list[Findi
                     "103",
                     "SENDING RESPONSIBLE ORGANIZATION MUST BE A CLIENT SITE "
                     "OF THIS SENDING FACILITY",
-                )  # fmt: skip
+                )
             )
     elif responsible != sender.site_id:
         found.append(
@@ -251,16 +252,14 @@ def _doses(message: Message, sender: Sender, rules: MessageRules) -> list[Findin
                     "103",
                     Severity.WARNING,
                     f"A NEW DOSE MUST CARRY RXA-9 '{rules.new_record_action}'",
-                )  # fmt: skip
+                )
             )
     orders = hl7_fields.segments(message, "ORC")
     for number, order in enumerate(orders, start=1):
         npi = hl7_fields.field(order, 12, component=1)
         where = f"ORC[{number}]-12" if len(orders) > 1 else "ORC-12"
         if not npi:
-            found.append(
-                Finding(where, "101", Severity.WARNING, "ORDERING PROVIDER NPI MISSING")
-            )  # fmt: skip
+            found.append(Finding(where, "101", Severity.WARNING, "ORDERING PROVIDER NPI MISSING"))
         elif not is_npi(npi):
             found.append(Finding(where, "102", Severity.WARNING, "ORDERING PROVIDER NPI INVALID"))
     return found

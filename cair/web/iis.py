@@ -60,8 +60,12 @@ async def call(environment: str, request: Request, ctx: Ctx) -> Response:
     except Exception as error:  # an EHR's SOAP stack reads faults, not problem documents
         # The kind only: a traceback could quote what the message carried.
         log.error("the data-exchange endpoint failed: %s", type(error).__name__)
-        failed = SoapFault(FaultKind.UNKNOWN, "CAIR could not answer now; send the message "
-                           "again later", code=500, sender=False)  # fmt: skip
+        failed = SoapFault(
+            FaultKind.UNKNOWN,
+            "CAIR could not answer now; send the message again later",
+            code=500,
+            sender=False,
+        )
         return _soap(fault(failed), status=500)
 
 

@@ -101,15 +101,19 @@ def read(body: bytes) -> ConnectivityTest | SubmitSingleMessage:
         message = _child(operation, "hl7Message")
         if len(message) > MAX_MESSAGE_CHARS:
             raise SoapFault(
-                FaultKind.TOO_LARGE, f"the HL7 message is longer than {MAX_MESSAGE_CHARS} "
-                "characters", code=413, size=len(message), max_size=MAX_MESSAGE_CHARS,
-            )  # fmt: skip
+                FaultKind.TOO_LARGE,
+                f"the HL7 message is longer than {MAX_MESSAGE_CHARS} characters",
+                code=413,
+                size=len(message),
+                max_size=MAX_MESSAGE_CHARS,
+            )
         for name in ("username", "password", "facilityID", "hl7Message"):
             if operation.find(f"{{{IIS}}}{name}") is None:
                 raise SoapFault(
-                    FaultKind.UNKNOWN, f"submitSingleMessage: the element {name} is missing",
+                    FaultKind.UNKNOWN,
+                    f"submitSingleMessage: the element {name} is missing",
                     code=400,
-                )  # fmt: skip
+                )
         return SubmitSingleMessage(
             username=_child(operation, "username"),
             password=_child(operation, "password"),
@@ -117,9 +121,10 @@ def read(body: bytes) -> ConnectivityTest | SubmitSingleMessage:
             hl7_message=message,
         )
     raise SoapFault(
-        FaultKind.UNSUPPORTED, "this service answers connectivityTest and submitSingleMessage",
+        FaultKind.UNSUPPORTED,
+        "this service answers connectivityTest and submitSingleMessage",
         code=501,
-    )  # fmt: skip
+    )
 
 
 def envelope_too_large(size: int) -> SoapFault:

@@ -18,8 +18,15 @@ access_log = logging.getLogger("cair.access")
 
 
 async def send_problem(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": TITLES[status], "status": status,
-                       "detail": detail, "errors": []}).encode()  # fmt: skip
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": TITLES[status],
+            "status": status,
+            "detail": detail,
+            "errors": [],
+        }
+    ).encode()
     await send(
         {
             "type": "http.response.start",

@@ -5,6 +5,7 @@ Each form carries a one-time id: sent twice (a double click, a reload), it is on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +24,7 @@ from cair.security.tokens import new_token
 from cair.web.api.representatives import change_id
 from cair.web.pages import account_form, csrf
 from cair.web.pages.enrollment_form import ROLE_HELP, ROLE_OPTIONS
+from cair.web.pages.form_fields import Section
 from cair.web.pages.identity import RepresentativePage, session_token
 from cair.web.pages.rendering import context_of, redirect, render
 
@@ -40,15 +42,27 @@ async def my_account(request: Request) -> Response:
     return redirect(request, f"/account/{who.provider_id}")
 
 
+@dataclass(frozen=True)
+class AccountPage:
+    """What account.html reads: the account with its pending changes and recent history, and
+    who is looking (a representative may not remove themselves)."""
+
+    account: dict[str, Any]
+    pending: dict[str, Any]
+    history: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    role_labels: dict[str, str]
+    region_names: dict[str, str]
+    me: Representative
+    form_id: str
+
+
 @router.get("/account/{provider_id}", response_class=HTMLResponse)
 async def account(provider_id: str, who: RepresentativePage, request: Request) -> Response:
     ctx = context_of(request)
     shown = await account_views.show(ctx, provider_id)
     pending = await account_views.changes(ctx, provider_id)
-    return render(
-        request,
-        "account.html",
-        title=f"{shown['name']} ({provider_id})",
+    page = AccountPage(
         account=shown,
         pending=pending,
         history=list(reversed(pending["history"]))[:50],
@@ -58,6 +72,7 @@ async def account(provider_id: str, who: RepresentativePage, request: Request) -
         me=who,
         form_id=new_token()[:32],
     )
+    return render(request, "account.html", page, title=f"{shown['name']} ({provider_id})")
 
 
 @router.get("/account/{provider_id}/info", response_class=HTMLResponse)
@@ -115,13 +130,7 @@ async def user_page(
 ) -> Response:
     shown = await account_views.show(context_of(request), provider_id)
     user = _user_of(shown, user_id)
-    first, _, last = user["name"].partition(" ")
-    return render(
-        request, "account_user.html", title=f"{user['name']} ({user_id})", account=shown,
-        user=user, values={"first_name": first, "last_name": last, "email": user["email"]},
-        errors={}, role_options=ROLE_OPTIONS, role_help=ROLE_HELP, form_id=new_token()[:32],
-        is_representative=any(r["user_id"] == user_id for r in shown["representatives"]),
-    )  # fmt: skip
+    return _user_details_page(request, shown, user, values=_details_of(user))
 
 
 @router.post("/account/{provider_id}/users/{user_id}/details", response_class=HTMLResponse)
@@ -132,8 +141,7 @@ async def correct_user(
     form = await request.form()
     shown = await account_views.show(ctx, provider_id)
     user = _user_of(shown, user_id)
-    first, _, last = user["name"].partition(" ")
-    before = {"first_name": first, "last_name": last, "email": user["email"]}
+    before = _details_of(user)
     values = {k: str(form.get(k, "")).strip() for k in before}
     changed = {k: v for k, v in values.items() if v and v != before[k]}
     errors: dict[str, str] = {}
@@ -143,16 +151,15 @@ async def correct_user(
     except ValidationError as invalid:
         errors = {p.path or "": p.message for p in map(problem_from, invalid.errors())}
     if update is None:
-        return render(
-            request, "account_user.html", status=422, title=f"Error: {user['name']} ({user_id})",
-            account=shown, user=user, values=values, errors=errors, role_options=ROLE_OPTIONS,
-            role_help=ROLE_HELP, form_id=new_token()[:32],
-            is_representative=any(r["user_id"] == user_id for r in shown["representatives"]),
-        )  # fmt: skip
+        return _user_details_page(request, shown, user, values=values, errors=errors, status=422)
     result = await account_changes.user_change(
-        ctx, who, ChangeKind.UPDATE_USER, user_id, user_update=update,
+        ctx,
+        who,
+        ChangeKind.UPDATE_USER,
+        user_id,
+        user_update=update,
         change_id=await _change_id(request, who),
-    )  # fmt: skip
+    )
     return _done(request, provider_id, result)
 
 
@@ -238,6 +245,19 @@ def _field_paths() -> set[str]:
     return {f.path for s in account_form.SECTIONS for f in s.fields}
 
 
+@dataclass(frozen=True)
+class AccountInfoPage:
+    """What account_info.html reads: the site-information form, filled with today's values or
+    with what was sent back."""
+
+    account: dict[str, Any]
+    sections: tuple[Section, ...]
+    values: dict[str, str]
+    errors: dict[str, str]
+    labels: dict[str, str]
+    form_id: str
+
+
 def _info_page(
     request: Request,
     shown: dict[str, Any],
@@ -246,12 +266,75 @@ def _info_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    return render(
-        request, "account_info.html", status=status,
-        title=("Error: " if errors else "") + f"Site information of {shown['name']}",
-        account=shown, sections=account_form.SECTIONS, values=values, errors=errors or {},
-        labels=account_form.LABELS, form_id=new_token()[:32],
-    )  # fmt: skip
+    page = AccountInfoPage(
+        account=shown,
+        sections=account_form.SECTIONS,
+        values=values,
+        errors=errors or {},
+        labels=account_form.LABELS,
+        form_id=new_token()[:32],
+    )
+    title = ("Error: " if errors else "") + f"Site information of {shown['name']}"
+    return render(request, "account_info.html", page, status=status, title=title)
+
+
+@dataclass(frozen=True)
+class AccountUserPage:
+    """What account_user.html reads: one user of the account, with the forms that correct
+    their details and change their role or state."""
+
+    account: dict[str, Any]
+    user: dict[str, Any]
+    values: dict[str, str]
+    errors: dict[str, str]
+    role_options: tuple[tuple[str, str], ...]
+    role_help: dict[Role, str]
+    form_id: str
+    is_representative: bool
+
+
+def _user_details_page(
+    request: Request,
+    shown: dict[str, Any],
+    user: dict[str, Any],
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    user_id = user["user_id"]
+    page = AccountUserPage(
+        account=shown,
+        user=user,
+        values=values,
+        errors=errors or {},
+        role_options=ROLE_OPTIONS,
+        role_help=ROLE_HELP,
+        form_id=new_token()[:32],
+        is_representative=any(r["user_id"] == user_id for r in shown["representatives"]),
+    )
+    title = ("Error: " if errors else "") + f"{user['name']} ({user_id})"
+    return render(request, "account_user.html", page, status=status, title=title)
+
+
+def _details_of(user: dict[str, Any]) -> dict[str, str]:
+    """A user's details as the correction form shows them (the name split at its first space)."""
+    first, _, last = user["name"].partition(" ")
+    return {"first_name": first, "last_name": last, "email": user["email"]}
+
+
+@dataclass(frozen=True)
+class NewUserPage:
+    """What account_new_user.html reads: the add-a-user form, blank or sent back with its
+    problems, or with the reason the change was refused."""
+
+    provider_id: str
+    values: dict[str, str]
+    errors: dict[str, str]
+    refused: str | None
+    role_options: tuple[tuple[str, str], ...]
+    role_help: dict[Role, str]
+    form_id: str
 
 
 def _user_page(
@@ -263,9 +346,14 @@ def _user_page(
     refused: str | None = None,
     status: int = 200,
 ) -> Response:
-    return render(
-        request, "account_new_user.html", status=status,
-        title=("Error: " if errors or refused else "") + "Add a user",
-        provider_id=provider_id, values=values, errors=errors or {}, refused=refused,
-        role_options=ROLE_OPTIONS, role_help=ROLE_HELP, form_id=new_token()[:32],
-    )  # fmt: skip
+    page = NewUserPage(
+        provider_id=provider_id,
+        values=values,
+        errors=errors or {},
+        refused=refused,
+        role_options=ROLE_OPTIONS,
+        role_help=ROLE_HELP,
+        form_id=new_token()[:32],
+    )
+    title = ("Error: " if errors or refused else "") + "Add a user"
+    return render(request, "account_new_user.html", page, status=status, title=title)

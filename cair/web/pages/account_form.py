@@ -13,20 +13,40 @@ from cair.web.pages.form_fields import Field, Section, address, contact, labels
 CONTACT_KINDS = ("primary", "vaccine_coordinator", "technical", "other")
 ADDRESSES = ("physical_address", "mailing_address", "vaccine_delivery_address")
 
+VFC_PIN = Section(
+    "vfc_pin",
+    "State-supplied vaccine",
+    (
+        Field(
+            "vfc_pin",
+            "VFC PIN",
+            max_length=limits.VFC_PIN,
+            width="short",
+            hint="Six digits; VFC providers only.",
+        ),
+    ),
+    optional=True,
+)
 SECTIONS: tuple[Section, ...] = (
     address("physical_address", "Street address of the site"),
-    address("mailing_address", "Mailing address", optional=True,
-            hint="Leave blank if it is the street address."),
-    address("vaccine_delivery_address", "Vaccine delivery address", optional=True,
-            hint="Leave blank if vaccine is delivered to the street address."),
-    Section("vfc_pin", "State-supplied vaccine",
-            (Field("vfc_pin", "VFC PIN", max_length=limits.VFC_PIN, width="short",
-                   hint="Six digits; VFC providers only."),), optional=True),
+    address(
+        "mailing_address",
+        "Mailing address",
+        optional=True,
+        hint="Leave blank if it is the street address.",
+    ),
+    address(
+        "vaccine_delivery_address",
+        "Vaccine delivery address",
+        optional=True,
+        hint="Leave blank if vaccine is delivered to the street address.",
+    ),
+    VFC_PIN,
     contact("contacts.primary", "Primary contact"),
     contact("contacts.vaccine_coordinator", "Vaccine coordinator", optional=True),
     contact("contacts.technical", "Technical contact", optional=True),
     contact("contacts.other", "Other contact", optional=True),
-)  # fmt: skip
+)
 LABELS = labels(SECTIONS)
 
 

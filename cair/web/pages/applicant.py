@@ -6,27 +6,35 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cair.domain import ids
-from cair.domain.access import ACCESS_LEVEL_LABELS, derive_access_level
+from cair.domain.access import ACCESS_LEVEL_LABELS, AccessLevel, derive_access_level
 from cair.domain.counties import canonical_county
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.request import AccessAnswers
 from cair.operations import applicant_links, enrollments, regions
+from cair.operations.regions import CountyCheck
 from cair.security.tokens import new_token
 from cair.web.pages import csrf, enrollment_form
 from cair.web.pages.enrollment_form import LABELS, QUESTIONS, user_label
-from cair.web.pages.form_fields import label_for
+from cair.web.pages.form_fields import Section, label_for
 from cair.web.pages.identity import visitor
 from cair.web.pages.rendering import context_of, redirect, render
 
 router = APIRouter()
 
+ENROLL_TITLE = "Enroll your organization in CAIR"
 STRAY_ROWS = Problem("users", "the form carried a user row it never showed; reload the form")
+# The enrollment form's folded parts, by the paths each holds (see _any_under).
+FOLDED = {
+    "addresses": ("organization.mailing_address", "organization.vaccine_delivery_address"),
+    "contacts": ("contacts.vaccine_coordinator", "contacts.technical", "contacts.other"),
+}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -35,12 +43,33 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", title="Enroll in CAIR and manage your account")
 
 
+@dataclass(frozen=True)
+class EnrollStartPage:
+    """What enroll_start.html reads: the county and the access questions, blank or sent back
+    with the answers given and what is missing."""
+
+    values: dict[str, Any]
+    errors: dict[str, str]
+    questions: tuple[tuple[str, str], ...]
+    counties: tuple[str, ...]
+
+
 @router.get("/enroll", response_class=HTMLResponse)
 async def start(request: Request) -> Response:
     await visitor(request)
-    return render(
-        request, "enroll_start.html", title="Enroll your organization in CAIR", **_check_form({})
-    )
+    return render(request, "enroll_start.html", _check_form({}), title=ENROLL_TITLE)
+
+
+@dataclass(frozen=True)
+class EnrollCheckPage:
+    """What enroll_check.html reads: where the organization enrolls, at which access level and
+    with which roles, and the answers to carry on to the form (its query string)."""
+
+    where: CountyCheck
+    level: AccessLevel | None
+    level_label: str | None
+    roles: list[tuple[str, str, str]]
+    form_query: str
 
 
 @router.get("/enroll/check", response_class=HTMLResponse)
@@ -57,24 +86,20 @@ async def check(request: Request) -> Response:
         if answers[key] not in ("yes", "no"):
             errors[key] = f"answer yes or no: {text}"
     if errors:
-        return render(
-            request, "enroll_start.html", status=422, title="Enroll your organization in CAIR",
-            **_check_form({"county": county, **answers}, errors),
-        )  # fmt: skip
+        page = _check_form({"county": county, **answers}, errors)
+        return render(request, "enroll_start.html", page, status=422, title=ENROLL_TITLE)
     where = regions.county_check(context_of(request), county)
     level = derive_access_level(
         AccessAnswers(**{key: answers[key] == "yes" for key, _ in QUESTIONS})
     )
-    return render(
-        request,
-        "enroll_check.html",
-        title="Where and how you enroll",
+    checked = EnrollCheckPage(
         where=where,
         level=level,
         level_label=ACCESS_LEVEL_LABELS[level] if level else None,
         roles=enrollment_form.roles_allowed(level),
         form_query=request.url.query,
     )
+    return render(request, "enroll_check.html", checked, title="Where and how you enroll")
 
 
 @router.get("/enroll/form", response_class=HTMLResponse)
@@ -140,16 +165,24 @@ async def amend(token: str, request: Request) -> Response:
         return _edited(request, parsed, amending=found.enrollment_id, message=found.message)
     if parsed.stray_rows:
         return _form_page(
-            request, data=parsed.data, problems=[STRAY_ROWS], status=422,
-            amending=found.enrollment_id, staff_message=found.message,
-        )  # fmt: skip
+            request,
+            data=parsed.data,
+            problems=[STRAY_ROWS],
+            status=422,
+            amending=found.enrollment_id,
+            staff_message=found.message,
+        )
     try:
         await enrollments.amend(ctx, found.enrollment_id, parsed.data, token=token)
     except InvalidRequest as invalid:
         return _form_page(
-            request, data=parsed.data, problems=invalid.problems, status=422,
-            amending=found.enrollment_id, staff_message=found.message,
-        )  # fmt: skip
+            request,
+            data=parsed.data,
+            problems=invalid.problems,
+            status=422,
+            amending=found.enrollment_id,
+            staff_message=found.message,
+        )
     status_token = await applicant_links.issue_status_token(ctx, found.enrollment_id)
     return redirect(
         request,
@@ -186,6 +219,29 @@ def _enrollment_id(request: Request, form_id: str) -> str | None:
     return ids.enrollment_id_from(seed)
 
 
+@dataclass(frozen=True)
+class EnrollFormPage:
+    """What enroll_form.html reads: the enrollment form (or the amendment form, with the staff
+    message that asked for it), filled with what was entered and its problems."""
+
+    heading: str
+    sec: dict[str, Section]
+    opened: dict[str, bool]  # folded part → whether it starts open
+    org_types: dict[str, str]
+    role_options: tuple[tuple[str, str], ...]
+    questions: tuple[tuple[str, str], ...]
+    agreements: tuple[tuple[str, str], ...]
+    counties: tuple[str, ...]
+    values: dict[str, Any]
+    errors: dict[str, str]
+    summary: list[tuple[str, str, str]]  # (anchor, label, message)
+    user_rows: int
+    form_id: str
+    amending: str | None
+    staff_message: str | None
+    action: str
+
+
 def _form_page(
     request: Request,
     *,
@@ -205,26 +261,11 @@ def _form_page(
         errors.setdefault(p.path, p.message)
         label = user_label(p.path) or label_for(p.path, LABELS)
         summary.append(("f-" + p.path.replace(".", "-"), label, p.message))
-    title = f"Correct enrollment {amending}" if amending else "Enroll your organization in CAIR"
-    return render(
-        request,
-        "enroll_form.html",
-        status=status,
-        title=("Error: " if problems else "") + title,
-        heading=title,
+    heading = f"Correct enrollment {amending}" if amending else ENROLL_TITLE
+    page = EnrollFormPage(
+        heading=heading,
         sec={s.path: s for s in enrollment_form.SECTIONS},
-        opened={
-            "addresses": _any_under(
-                ("organization.mailing_address", "organization.vaccine_delivery_address"),
-                shown,
-                errors,
-            ),
-            "contacts": _any_under(
-                ("contacts.vaccine_coordinator", "contacts.technical", "contacts.other"),
-                shown,
-                errors,
-            ),
-        },  # fmt: skip
+        opened={part: _any_under(under, shown, errors) for part, under in FOLDED.items()},
         org_types=enrollment_form.ORG_TYPE_LABELS,
         role_options=enrollment_form.ROLE_OPTIONS,
         questions=QUESTIONS,
@@ -239,15 +280,14 @@ def _form_page(
         staff_message=staff_message,
         action=request.url.path,
     )
+    title = ("Error: " if problems else "") + heading
+    return render(request, "enroll_form.html", page, status=status, title=title)
 
 
-def _check_form(values: dict[str, Any], errors: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "values": values,
-        "errors": errors or {},
-        "questions": QUESTIONS,
-        "counties": regions.counties(),
-    }
+def _check_form(values: dict[str, Any], errors: dict[str, str] | None = None) -> EnrollStartPage:
+    return EnrollStartPage(
+        values=values, errors=errors or {}, questions=QUESTIONS, counties=regions.counties()
+    )
 
 
 def _any_under(prefixes: tuple[str, ...], *found: dict[str, Any]) -> bool:

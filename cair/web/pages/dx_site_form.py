@@ -24,27 +24,45 @@ SITE = Section(
     "The site",
     (
         Field("site_name", "Site name", required=True, max_length=limits.ORG_NAME),
-        Field("county", "County", kind="county", required=True,
-              hint="Sites in the online (CAIR 7) counties register here."),
-        Field("main_site_id", "Main site id", max_length=limits.CHOICE, width="short",
-              hint="Only when your organization already has five sites registered: the site "
-              "id of its main site, to add this one under it."),
+        Field(
+            "county",
+            "County",
+            kind="county",
+            required=True,
+            hint="Sites in the online (CAIR 7) counties register here.",
+        ),
+        Field(
+            "main_site_id",
+            "Main site id",
+            max_length=limits.CHOICE,
+            width="short",
+            hint="Only when your organization already has five sites registered: the site "
+            "id of its main site, to add this one under it.",
+        ),
     ),
-)  # fmt: skip
+)
 LEAD = Section(
     "lead_clinician",
     "Lead clinician",
     (
-        Field("lead_clinician.first_name", "First name", required=True,
-              max_length=limits.PERSON_NAME),
-        Field("lead_clinician.last_name", "Last name", required=True,
-              max_length=limits.PERSON_NAME),
-        Field("lead_clinician.license_number", "California medical license number",
-              required=True, max_length=limits.LICENSE_NUMBER, width="short", hint="e.g. A123456"),
+        Field(
+            "lead_clinician.first_name", "First name", required=True, max_length=limits.PERSON_NAME
+        ),
+        Field(
+            "lead_clinician.last_name", "Last name", required=True, max_length=limits.PERSON_NAME
+        ),
+        Field(
+            "lead_clinician.license_number",
+            "California medical license number",
+            required=True,
+            max_length=limits.LICENSE_NUMBER,
+            width="short",
+            hint="e.g. A123456",
+        ),
     ),
     optional=True,
     hint="A clinical site names its lead clinician.",
-)  # fmt: skip
+)
 EHR = Section(
     "ehr",
     "Electronic health record (EHR)",
@@ -53,26 +71,41 @@ EHR = Section(
         Field("ehr.version", "Version", required=True, max_length=limits.CHOICE, width="short"),
         Field("ehr.vendor", "Vendor", required=True, max_length=limits.ORG_NAME),
     ),
-)  # fmt: skip
+)
 ROLE = Section(
     "role",
     "How the site's messages reach CAIR",
     (
         Field("role", "Site role", kind="select", options=ROLE_CHOICES, required=True),
-        Field("sending_facility_id", "Sending Facility id", max_length=limits.CHOICE,
-              width="short", hint="Role 2 only: the facility that sends for you, e.g. SF-001728."),
+        Field(
+            "sending_facility_id",
+            "Sending Facility id",
+            max_length=limits.CHOICE,
+            width="short",
+            hint="Role 2 only: the facility that sends for you, e.g. SF-001728.",
+        ),
     ),
-)  # fmt: skip
+)
 AGREEMENT = Section(
     "agreement",
     "Access and confidentiality agreement",
     (
-        Field("agreement.representative_name", "Your name", required=True,
-              autocomplete="name", max_length=limits.ORG_NAME),
-        Field("agreement.representative_title", "Your title", required=True,
-              autocomplete="organization-title", max_length=limits.ORG_NAME),
+        Field(
+            "agreement.representative_name",
+            "Your name",
+            required=True,
+            autocomplete="name",
+            max_length=limits.ORG_NAME,
+        ),
+        Field(
+            "agreement.representative_title",
+            "Your title",
+            required=True,
+            autocomplete="organization-title",
+            max_length=limits.ORG_NAME,
+        ),
     ),
-)  # fmt: skip
+)
 SECTIONS: tuple[Section, ...] = (
     SITE,
     address("physical_address", "Street address of the site"),

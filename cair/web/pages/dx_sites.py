@@ -6,6 +6,7 @@ rules and their words are the same."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,11 +16,12 @@ from pydantic import ValidationError
 from cair.domain.contracts.data_exchange import DX_STAGE_WORDS, DxStage
 from cair.domain.problems import InvalidRequest, Problem
 from cair.operations import data_exchange, regions
+from cair.operations.data_exchange import SiteView
 from cair.operations.errors import OperationError
 from cair.security.tokens import new_token
 from cair.web.api.schemas import MessageBody
 from cair.web.pages.dx_site_form import LABELS, ROLE_CHOICES, SECTIONS, parse, values
-from cair.web.pages.form_fields import label_for
+from cair.web.pages.form_fields import Section, label_for
 from cair.web.pages.identity import AdminPage, RepresentativePage, ReviewerPage
 from cair.web.pages.rendering import context_of, redirect, render
 from cair.web.pages.staff_console import refusal_words
@@ -31,8 +33,13 @@ STAGES = {stage.value: words for stage, words in DX_STAGE_WORDS.items()}
 @router.get("/account/{provider_id}/dx-sites", response_class=HTMLResponse)
 async def sites(provider_id: str, who: RepresentativePage, request: Request) -> Response:
     found = await data_exchange.sites_of(context_of(request), provider_id)
-    return render(request, "account_dx_sites.html", title="Data exchange sites",
-                  provider_id=provider_id, sites=found)  # fmt: skip
+    return render(
+        request,
+        "account_dx_sites.html",
+        title="Data exchange sites",
+        provider_id=provider_id,
+        sites=found,
+    )
 
 
 @router.get("/account/{provider_id}/dx-sites/new", response_class=HTMLResponse)
@@ -52,9 +59,26 @@ async def register(provider_id: str, who: RepresentativePage, request: Request) 
     except OperationError as refused:
         problem = Problem("", str(refused))
         return _form(request, provider_id, shown=values(data), problems=[problem])
-    return redirect(request, f"/account/{provider_id}/dx-sites",
-                    notice=f"Site {site.site_id} registered: its staging credentials follow by "
-                    "e-mail.")  # fmt: skip
+    return redirect(
+        request,
+        f"/account/{provider_id}/dx-sites",
+        notice=f"Site {site.site_id} registered: its staging credentials follow by e-mail.",
+    )
+
+
+@dataclass(frozen=True)
+class NewDxSitePage:
+    """What account_dx_site_new.html reads: the site registration form, blank or sent back
+    with its problems listed at the top and next to their fields."""
+
+    provider_id: str
+    sec: dict[str, Section]
+    values: dict[str, Any]
+    errors: dict[str, str]
+    summary: list[tuple[str, str, str]]  # (anchor, label, message)
+    counties: tuple[str, ...]
+    roles: tuple[tuple[str, str], ...]
+    form_id: str
 
 
 def _form(
@@ -67,13 +91,31 @@ def _form(
         errors.setdefault(p.path, p.message)
         anchor = ("s-" if p.path in sections else "f-") + p.path.replace(".", "-")
         summary.append((anchor, label_for(p.path, LABELS), p.message))
-    return render(
-        request, "account_dx_site_new.html", status=422 if problems else 200,
-        title=("Error: " if problems else "") + "Register a site for data exchange",
-        provider_id=provider_id, sec={s.path: s for s in SECTIONS}, values=shown,
-        errors=errors, summary=summary, counties=regions.counties(), roles=ROLE_CHOICES,
+    page = NewDxSitePage(
+        provider_id=provider_id,
+        sec={s.path: s for s in SECTIONS},
+        values=shown,
+        errors=errors,
+        summary=summary,
+        counties=regions.counties(),
+        roles=ROLE_CHOICES,
         form_id=new_token()[:32],
-    )  # fmt: skip
+    )
+    title = ("Error: " if problems else "") + "Register a site for data exchange"
+    status = 422 if problems else 200
+    return render(request, "account_dx_site_new.html", page, status=status, title=title)
+
+
+@dataclass(frozen=True)
+class StaffDxSitesPage:
+    """What staff_dx_sites.html reads: the sites at one stage (or at every stage), each with a
+    link to its onboarding workflow."""
+
+    sites: list[SiteView]
+    stage: str
+    stages: dict[str, str]
+    workflow_url: dict[str, str]
+    section: str = "dx"
 
 
 @router.get("/staff/dx-sites", response_class=HTMLResponse)
@@ -83,11 +125,13 @@ async def review(
     ctx = context_of(request)
     shown_stage = stage if stage in STAGES else None  # "all", or anything else: every stage
     found = await data_exchange.all_sites(ctx, stage=shown_stage)
-    return render(
-        request, "staff_dx_sites.html", title="Data exchange sites", sites=found,
-        stage=shown_stage or "", stages=STAGES, section="dx",
+    page = StaffDxSitesPage(
+        sites=found,
+        stage=shown_stage or "",
+        stages=STAGES,
         workflow_url={s.site_id: ctx.settings.workflow_ui_url(s.workflow_id) for s in found},
-    )  # fmt: skip
+    )
+    return render(request, "staff_dx_sites.html", page, title="Data exchange sites")
 
 
 @router.post("/staff/dx-sites/{site_id}/credentials/{environment}", response_class=HTMLResponse)

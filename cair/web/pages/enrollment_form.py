@@ -48,17 +48,33 @@ AGREEMENTS = (
     ),
 )
 USER_FIELDS = ("first_name", "last_name", "email", "role")
+USER_FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "E-mail address",
+    "role": "Role",
+}
 
 ORGANIZATION = Section(
     "organization",
     "Your organization",
     (
-        Field("organization.name", "Organization name", autocomplete="organization",
-              required=True, max_length=limits.ORG_NAME),
-        Field("organization.county", "County", kind="county", required=True,
-              hint="The county of the site's street address."),
+        Field(
+            "organization.name",
+            "Organization name",
+            autocomplete="organization",
+            required=True,
+            max_length=limits.ORG_NAME,
+        ),
+        Field(
+            "organization.county",
+            "County",
+            kind="county",
+            required=True,
+            hint="The county of the site's street address.",
+        ),
     ),
-)  # fmt: skip
+)
 SCHOOL = Section(
     "organization.school_district",
     "School district",
@@ -69,7 +85,7 @@ SCHOOL = Section(
             required=True,
             max_length=limits.SCHOOL_DISTRICT,
         ),
-    ),  # fmt: skip
+    ),
     show_for=("school",),
 )
 CHILDCARE = Section(
@@ -83,28 +99,51 @@ CHILDCARE = Section(
             max_length=limits.CHILDCARE_LICENSE,
             width="short",
         ),
-    ),  # fmt: skip
+    ),
     show_for=("childcare_facility",),
 )
 PROVIDER = Section(
     "provider_of_record",
     "Provider of record",
     (
-        Field("provider_of_record.first_name", "First name", required=True,
-              max_length=limits.PERSON_NAME),
-        Field("provider_of_record.last_name", "Last name", required=True,
-              max_length=limits.PERSON_NAME),
-        Field("provider_of_record.license_type", "License type", required=True,
-              hint="MD, DO, NP, PA, RPh …", max_length=limits.LICENSE_TYPE, width="short"),
-        Field("provider_of_record.license_number", "California license number", required=True,
-              max_length=limits.LICENSE_NUMBER),
-        Field("provider_of_record.npi", "NPI (optional)", max_length=limits.NPI, width="short",
-              hint="Ten digits."),
+        Field(
+            "provider_of_record.first_name",
+            "First name",
+            required=True,
+            max_length=limits.PERSON_NAME,
+        ),
+        Field(
+            "provider_of_record.last_name",
+            "Last name",
+            required=True,
+            max_length=limits.PERSON_NAME,
+        ),
+        Field(
+            "provider_of_record.license_type",
+            "License type",
+            required=True,
+            hint="MD, DO, NP, PA, RPh …",
+            max_length=limits.LICENSE_TYPE,
+            width="short",
+        ),
+        Field(
+            "provider_of_record.license_number",
+            "California license number",
+            required=True,
+            max_length=limits.LICENSE_NUMBER,
+        ),
+        Field(
+            "provider_of_record.npi",
+            "NPI (optional)",
+            max_length=limits.NPI,
+            width="short",
+            hint="Ten digits.",
+        ),
     ),
     optional=True,
     hint="The licensed clinician responsible for vaccines at this site. Required when the site "
     "gives vaccines.",
-)  # fmt: skip
+)
 VACCINE = Section(
     "organization.vfc_pin",
     "State-supplied vaccine",
@@ -116,28 +155,46 @@ VACCINE = Section(
             width="short",
             hint="Six digits; VFC providers only.",
         ),
-    ),  # fmt: skip
+    ),
 )
+# The sections that fill fields of the organization object (other sections fill it too), so
+# their fields are written one by one rather than as one object.
+ORGANIZATION_PARTS = (ORGANIZATION.path, SCHOOL.path, CHILDCARE.path, VACCINE.path)
 
 SECTIONS: tuple[Section, ...] = (
     ORGANIZATION,
     address("organization.physical_address", "Street address of the site"),
-    address("organization.mailing_address", "Mailing address", optional=True,
-            hint="Leave blank if it is the street address."),
-    address("organization.vaccine_delivery_address", "Vaccine delivery address", optional=True,
-            hint="Leave blank if vaccine is delivered to the street address."),
+    address(
+        "organization.mailing_address",
+        "Mailing address",
+        optional=True,
+        hint="Leave blank if it is the street address.",
+    ),
+    address(
+        "organization.vaccine_delivery_address",
+        "Vaccine delivery address",
+        optional=True,
+        hint="Leave blank if vaccine is delivered to the street address.",
+    ),
     SCHOOL,
     CHILDCARE,
     PROVIDER,
     VACCINE,
-    contact("contacts.primary", "Primary contact",
-            hint="The person registry staff contact about this enrollment; the welcome e-mail "
-            "goes to this address."),
+    contact(
+        "contacts.primary",
+        "Primary contact",
+        hint="The person registry staff contact about this enrollment; the welcome e-mail "
+        "goes to this address.",
+    ),
     contact("contacts.vaccine_coordinator", "Vaccine coordinator", optional=True),
-    contact("contacts.technical", "Technical contact", optional=True,
-            hint="For data exchange: who looks after your EHR's interface."),
+    contact(
+        "contacts.technical",
+        "Technical contact",
+        optional=True,
+        hint="For data exchange: who looks after your EHR's interface.",
+    ),
     contact("contacts.other", "Other contact", optional=True),
-)  # fmt: skip
+)
 
 LABELS = labels(SECTIONS) | {
     "organization.type": "Your organization: Type of organization",
@@ -156,8 +213,7 @@ def user_label(path: str) -> str | None:
     """``users.2.email`` → "User 3: E-mail address"."""
     parts = path.split(".")
     if len(parts) >= 2 and parts[0] == "users" and parts[1].isdigit():
-        what = {"first_name": "First name", "last_name": "Last name", "email": "E-mail address",
-                "role": "Role"}.get(parts[2] if len(parts) > 2 else "", "")  # fmt: skip
+        what = USER_FIELD_LABELS.get(parts[2] if len(parts) > 2 else "", "")
         return f"User {int(parts[1]) + 1}" + (f": {what}" if what else "")
     return None
 
@@ -222,8 +278,7 @@ def parse(form: Any) -> Parsed:
     are left out, so they read as "not given", exactly as in the API."""
     data: dict[str, Any] = {}
     for section in SECTIONS:
-        if section.path in ("organization.school_district", "organization.childcare_license_number",
-                            "organization.vfc_pin", "organization"):  # fmt: skip
+        if section.path in ORGANIZATION_PARTS:
             for f in section.fields:
                 value = _text(form, f.path)
                 if value is not None:

@@ -89,9 +89,13 @@ def error_page(
 def link_page(request: Request, problem: LinkProblem) -> HTMLResponse:
     title, next_step = LINK_PAGES[problem]
     return render(
-        request, "link_unusable.html", status=410 if problem != LinkProblem.UNKNOWN else 404,
-        title=title, next_step=next_step, problem=problem.name.lower(),
-    )  # fmt: skip
+        request,
+        "link_unusable.html",
+        status=410 if problem != LinkProblem.UNKNOWN else 404,
+        title=title,
+        next_step=next_step,
+        problem=problem.name.lower(),
+    )
 
 
 def refusal_page(

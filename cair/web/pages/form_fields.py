@@ -50,20 +50,47 @@ def address(path: str, legend: str, *, optional: bool = False, hint: str = "") -
         path,
         legend,
         (
-            Field(f"{path}.line1", "Street address", autocomplete=f"section-{kind} address-line1",
-                  required=True, max_length=limits.ADDRESS_LINE),
-            Field(f"{path}.line2", "Suite, unit or floor (optional)",
-                  autocomplete=f"section-{kind} address-line2", max_length=limits.ADDRESS_LINE),
-            Field(f"{path}.city", "City", autocomplete=f"section-{kind} address-level2",
-                  required=True, max_length=limits.CITY),
-            Field(f"{path}.state", "State", autocomplete=f"section-{kind} address-level1",
-                  required=True, max_length=limits.STATE, width="short", hint="CA"),
-            Field(f"{path}.zip", "ZIP code", autocomplete=f"section-{kind} postal-code",
-                  required=True, max_length=limits.ZIP, width="short"),
+            Field(
+                f"{path}.line1",
+                "Street address",
+                autocomplete=f"section-{kind} address-line1",
+                required=True,
+                max_length=limits.ADDRESS_LINE,
+            ),
+            Field(
+                f"{path}.line2",
+                "Suite, unit or floor (optional)",
+                autocomplete=f"section-{kind} address-line2",
+                max_length=limits.ADDRESS_LINE,
+            ),
+            Field(
+                f"{path}.city",
+                "City",
+                autocomplete=f"section-{kind} address-level2",
+                required=True,
+                max_length=limits.CITY,
+            ),
+            Field(
+                f"{path}.state",
+                "State",
+                autocomplete=f"section-{kind} address-level1",
+                required=True,
+                max_length=limits.STATE,
+                width="short",
+                hint="CA",
+            ),
+            Field(
+                f"{path}.zip",
+                "ZIP code",
+                autocomplete=f"section-{kind} postal-code",
+                required=True,
+                max_length=limits.ZIP,
+                width="short",
+            ),
         ),
         optional=optional,
         hint=hint,
-    )  # fmt: skip
+    )
 
 
 def contact(path: str, legend: str, *, optional: bool = False, hint: str = "") -> Section:
@@ -72,19 +99,40 @@ def contact(path: str, legend: str, *, optional: bool = False, hint: str = "") -
         path,
         legend,
         (
-            Field(f"{path}.first_name", "First name", autocomplete=f"section-{section} given-name",
-                  required=True, max_length=limits.PERSON_NAME),
-            Field(f"{path}.last_name", "Last name", autocomplete=f"section-{section} family-name",
-                  required=True, max_length=limits.PERSON_NAME),
-            Field(f"{path}.email", "E-mail address", kind="email",
-                  autocomplete=f"section-{section} email", required=True,
-                  max_length=limits.EMAIL),
-            Field(f"{path}.phone", "Phone", kind="tel", autocomplete=f"section-{section} tel",
-                  max_length=limits.PHONE, hint="Ten digits, e.g. 916-555-0100"),
+            Field(
+                f"{path}.first_name",
+                "First name",
+                autocomplete=f"section-{section} given-name",
+                required=True,
+                max_length=limits.PERSON_NAME,
+            ),
+            Field(
+                f"{path}.last_name",
+                "Last name",
+                autocomplete=f"section-{section} family-name",
+                required=True,
+                max_length=limits.PERSON_NAME,
+            ),
+            Field(
+                f"{path}.email",
+                "E-mail address",
+                kind="email",
+                autocomplete=f"section-{section} email",
+                required=True,
+                max_length=limits.EMAIL,
+            ),
+            Field(
+                f"{path}.phone",
+                "Phone",
+                kind="tel",
+                autocomplete=f"section-{section} tel",
+                max_length=limits.PHONE,
+                hint="Ten digits, e.g. 916-555-0100",
+            ),
         ),
         optional=optional,
         hint=hint,
-    )  # fmt: skip
+    )
 
 
 def labels(sections: tuple[Section, ...]) -> dict[str, str]:

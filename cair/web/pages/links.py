@@ -5,6 +5,7 @@ a button posts the token to use it."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,8 +30,7 @@ PROVIDER_ID_MAX = 20
 @router.get("/account/sign-in", response_class=HTMLResponse)
 async def representative_sign_in(request: Request) -> Response:
     await visitor(request)
-    return render(request, "sign_in.html", title="Sign in to your CAIR account", staff=False,
-                  values={}, errors={})  # fmt: skip
+    return _sign_in_page(request, staff=False)
 
 
 @router.post("/account/sign-in", response_class=HTMLResponse)
@@ -44,9 +44,8 @@ async def representative_link(request: Request) -> Response:
     if problem := _email_problem(email):
         errors["email"] = problem
     if errors:
-        return render(request, "sign_in.html", status=422, title="Error: Sign in to your CAIR "
-                      "account", staff=False, values={"provider_id": provider_id, "email": email},
-                      errors=errors)  # fmt: skip
+        values = {"provider_id": provider_id, "email": email}
+        return _sign_in_page(request, staff=False, values=values, errors=errors)
     answer = await sessions.sign_in(context_of(request), provider_id, email)
     return render(request, "link_sent.html", title="Check your e-mail", answer=answer)
 
@@ -57,8 +56,7 @@ async def representative_link(request: Request) -> Response:
 @router.get("/staff/sign-in", response_class=HTMLResponse)
 async def staff_sign_in(request: Request) -> Response:
     await visitor(request)
-    return render(request, "sign_in.html", title="Staff console sign-in", staff=True,
-                  values={}, errors={})  # fmt: skip
+    return _sign_in_page(request, staff=True)
 
 
 @router.post("/staff/sign-in", response_class=HTMLResponse)
@@ -66,8 +64,8 @@ async def staff_link(request: Request) -> Response:
     form = await request.form()
     email = str(form.get("email", "")).strip()
     if problem := _email_problem(email):
-        return render(request, "sign_in.html", status=422, title="Error: Staff console sign-in",
-                      staff=True, values={"email": email}, errors={"email": problem})  # fmt: skip
+        values = {"email": email}
+        return _sign_in_page(request, staff=True, values=values, errors={"email": problem})
     answer = await sessions.staff_sign_in(context_of(request), email)
     return render(request, "link_sent.html", title="Check your e-mail", answer=answer)
 
@@ -121,18 +119,21 @@ async def reveal_page(token: str, request: Request) -> Response:
     if problem is not None:
         return link_page(request, problem)
     return render(
-        request, "use_link.html", title="Your data-exchange credentials",
+        request,
+        "use_link.html",
+        title="Your data-exchange credentials",
         button="Show the credentials",
         explanation="The secret is shown once, on the next page, and never again: have your "
         "EHR vendor's form or your password manager ready before you press the button.",
-    )  # fmt: skip
+    )
 
 
 @router.post("/credentials/reveal/{token}", response_class=HTMLResponse)
 async def reveal(token: str, request: Request) -> Response:
     revealed = await credentials.reveal(context_of(request), token)
-    return render(request, "revealed.html", title="Your data-exchange credentials",
-                  credentials=revealed)  # fmt: skip
+    return render(
+        request, "revealed.html", title="Your data-exchange credentials", credentials=revealed
+    )
 
 
 # Password setup ------------------------------------------------------------------------------
@@ -141,8 +142,9 @@ async def reveal(token: str, request: Request) -> Response:
 @router.get("/password-setup/{token}", response_class=HTMLResponse)
 async def password_page(token: str, request: Request) -> Response:
     user_id = await passwords.user_of_link(context_of(request), token)
-    return render(request, "password.html", title="Set your CAIR password", user_id=user_id,
-                  errors={})  # fmt: skip
+    return render(
+        request, "password.html", title="Set your CAIR password", user_id=user_id, errors={}
+    )
 
 
 @router.post("/password-setup/{token}", response_class=HTMLResponse)
@@ -160,9 +162,39 @@ async def set_password(token: str, request: Request) -> Response:
         except Invalid as invalid:
             error = str(invalid).removeprefix("password: ")
     if error:
-        return render(request, "password.html", status=422, title="Error: Set your CAIR "
-                      "password", user_id=user_id, errors={"password": error})  # fmt: skip
+        return render(
+            request,
+            "password.html",
+            status=422,
+            title="Error: Set your CAIR password",
+            user_id=user_id,
+            errors={"password": error},
+        )
     return render(request, "password_set.html", title="Your password is set", user_id=user_id)
+
+
+@dataclass(frozen=True)
+class SignInPage:
+    """What sign_in.html reads: one form for both kinds of sign-in (a representative gives a
+    Provider ID too, staff only an e-mail address), blank or sent back with its problems."""
+
+    staff: bool
+    values: dict[str, str]
+    errors: dict[str, str]
+
+
+def _sign_in_page(
+    request: Request,
+    *,
+    staff: bool,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    title = "Staff console sign-in" if staff else "Sign in to your CAIR account"
+    page = SignInPage(staff=staff, values=values or {}, errors=errors or {})
+    if errors:
+        return render(request, "sign_in.html", page, status=422, title=f"Error: {title}")
+    return render(request, "sign_in.html", page, title=title)
 
 
 def _email_problem(email: str) -> str | None:

@@ -6,10 +6,11 @@ the redirect that follows a successful form (post/redirect/get, so a reload send
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
@@ -20,6 +21,9 @@ from cair.domain.dates import long_date
 from cair.operations.context import Context
 from cair.web.pages import csrf
 from cair.web.pages.cookies import NOTICE_COOKIE, set_cookie
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "pages"
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -76,12 +80,17 @@ def context_of(request: Request) -> Context:
 def render(
     request: Request,
     template: str,
+    page: DataclassInstance | None = None,
     *,
     status: int = 200,
     title: str,
     **values: Any,
 ) -> HTMLResponse:
-    """The page, with a CSRF token for its forms and the notice the last redirect left."""
+    """The page, with a CSRF token for its forms and the notice the last redirect left.
+
+    The other names the template reads come as ``page``, a dataclass whose fields are those
+    names, so that what a page needs is typed and checked (a page that reads many), or as
+    keywords (one that reads one or two)."""
     settings = context_of(request).settings
     csrf_cookie, fresh = csrf.cookie_value(request)
     notice = request.cookies.get(NOTICE_COOKIE)
@@ -94,6 +103,7 @@ def render(
             csrf_token=csrf.token_for(settings.web_key(), csrf_cookie),
             notice=unquote(notice)[:500] if notice else None,
             who=getattr(request.state, "who", None),
+            **_names_of(page),
             **values,
         )
     )
@@ -103,6 +113,14 @@ def render(
     if notice:
         response.delete_cookie(NOTICE_COOKIE, path="/")
     return response
+
+
+def _names_of(page: DataclassInstance | None) -> dict[str, Any]:
+    """A page's fields by name, as they are: not copied, nested dataclasses kept (unlike
+    ``dataclasses.asdict``), so the template reads the same objects the handler built."""
+    if page is None:
+        return {}
+    return {f.name: getattr(page, f.name) for f in fields(page)}
 
 
 def redirect(request: Request, url: str, *, notice: str | None = None) -> RedirectResponse:

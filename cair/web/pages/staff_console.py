@@ -5,6 +5,8 @@ under the signed-in staff member; every item links to its workflow in the Tempor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -25,7 +27,11 @@ from cair.operations import (
     regions,
     users,
 )
+from cair.operations.enrollments import QueueItem, StaffEnrollment
 from cair.operations.errors import OperationError
+from cair.operations.sessions import StaffMember
+from cair.store.incidents import IncidentView
+from cair.store.users import UserListing
 from cair.web.api.schemas import (
     ExtensionBody,
     MessageBody,
@@ -51,6 +57,25 @@ async def console(staff: AnyStaffPage, request: Request) -> Response:
     return redirect(request, "/staff/training")
 
 
+@dataclass(frozen=True)
+class StaffQueuePage:
+    """What staff_queue.html reads: one page of the review queue, the filters that chose it,
+    and the links to the pages before and after it."""
+
+    items: list[QueueItem]
+    total: int
+    offset: int
+    page_size: int
+    filters: dict[str, str]
+    stages: dict[str, str]
+    regions: dict[str, str]
+    org_types: dict[str, str]
+    staff: StaffMember
+    more: str
+    fewer: str
+    section: str = "queue"
+
+
 @router.get("/enrollments", response_class=HTMLResponse)
 async def queue(staff: ReviewerPage, request: Request) -> Response:
     query = request.query_params
@@ -59,18 +84,28 @@ async def queue(staff: ReviewerPage, request: Request) -> Response:
     org_type = query.get("org_type") or None
     offset = _whole(query.get("offset"), 0)
     items, total = await enrollments.queue(
-        context_of(request), stage=stage, region=region, org_type=org_type,
-        limit=PAGE_SIZE, offset=offset,
-    )  # fmt: skip
+        context_of(request),
+        stage=stage,
+        region=region,
+        org_type=org_type,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
     filters = {"stage": stage or "", "region": region or "", "org_type": org_type or ""}
-    return render(
-        request, "staff_queue.html", title="Review queue", items=items, total=total,
-        offset=offset, page_size=PAGE_SIZE, filters=filters, stages=STAGE_LABELS,
-        regions=regions.region_names(context_of(request)), org_types=ORG_TYPE_LABELS, staff=staff,
+    page = StaffQueuePage(
+        items=items,
+        total=total,
+        offset=offset,
+        page_size=PAGE_SIZE,
+        filters=filters,
+        stages=STAGE_LABELS,
+        regions=regions.region_names(context_of(request)),
+        org_types=ORG_TYPE_LABELS,
+        staff=staff,
         more=urlencode({**filters, "offset": offset + PAGE_SIZE}),
         fewer=urlencode({**filters, "offset": max(offset - PAGE_SIZE, 0)}),
-        section="queue",
-    )  # fmt: skip
+    )
+    return render(request, "staff_queue.html", page, title="Review queue")
 
 
 @router.get("/enrollments/{enrollment_id}", response_class=HTMLResponse)
@@ -78,19 +113,39 @@ async def enrollment(enrollment_id: str, staff: ReviewerPage, request: Request) 
     return await _detail(request, enrollment_id)
 
 
+@dataclass(frozen=True)
+class StaffEnrollmentPage:
+    """What staff_enrollment.html reads: a request in full with its history, and whether it
+    still awaits a decision (then the decision forms are shown)."""
+
+    found: StaffEnrollment
+    request_data: dict[str, Any]
+    stages: dict[str, str]
+    org_types: dict[str, str]
+    role_names: dict[str, str]
+    errors: dict[str, str]
+    workflow_url: str
+    open: bool
+    section: str = "queue"
+
+
 async def _detail(
     request: Request, enrollment_id: str, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> Response:
     ctx = context_of(request)
     found = await enrollments.detail(ctx, enrollment_id)
-    return render(
-        request, "staff_enrollment.html", status=status,
-        title=f"Enrollment {enrollment_id}: {found.view.org_name}", found=found,
-        request_data=found.request, stages=STAGE_LABELS, org_types=ORG_TYPE_LABELS,
-        role_names=ROLE_NAMES, errors=errors or {}, section="queue",
+    page = StaffEnrollmentPage(
+        found=found,
+        request_data=found.request,
+        stages=STAGE_LABELS,
+        org_types=ORG_TYPE_LABELS,
+        role_names=ROLE_NAMES,
+        errors=errors or {},
         workflow_url=ctx.settings.workflow_ui_url(ids.enrollment_workflow_id(enrollment_id)),
         open=found.view.stage == Stage.AWAITING_REVIEW,
-    )  # fmt: skip
+    )
+    title = f"Enrollment {enrollment_id}: {found.view.org_name}"
+    return render(request, "staff_enrollment.html", page, status=status, title=title)
 
 
 class _Approval(BaseModel):
@@ -130,8 +185,23 @@ async def decide(
             await enrollments.approve(ctx, enrollment_id, by=staff.email)
     except OperationError as refused:
         return await _detail(request, enrollment_id, errors={"": str(refused)}, status=409)
-    return redirect(request, f"/staff/enrollments/{enrollment_id}",
-                    notice=f"{done}: enrollment {enrollment_id}.")  # fmt: skip
+    return redirect(
+        request,
+        f"/staff/enrollments/{enrollment_id}",
+        notice=f"{done}: enrollment {enrollment_id}.",
+    )
+
+
+@dataclass(frozen=True)
+class StaffTrainingPage:
+    """What staff_training.html reads: the users awaiting training, soonest deadline first,
+    each with a link to the workflow that holds their access."""
+
+    users: list[UserListing]
+    provider_id: str
+    role_names: dict[str, str]
+    workflow_url: dict[str, str]
+    section: str = "training"
 
 
 @router.get("/training", response_class=HTMLResponse)
@@ -142,12 +212,16 @@ async def training(staff: TrainerPage, request: Request) -> Response:
     )
     waiting.sort(key=lambda u: u.training_deadline or "")
     settings = context_of(request).settings
-    return render(
-        request, "staff_training.html", title="Users awaiting training", users=waiting,
-        provider_id=provider_id or "", role_names=ROLE_NAMES, section="training",
-        workflow_url={u.user_id: settings.workflow_ui_url(ids.user_gate_workflow_id(u.user_id))
-                      for u in waiting},
-    )  # fmt: skip
+    page = StaffTrainingPage(
+        users=waiting,
+        provider_id=provider_id or "",
+        role_names=ROLE_NAMES,
+        workflow_url={
+            u.user_id: settings.workflow_ui_url(ids.user_gate_workflow_id(u.user_id))
+            for u in waiting
+        },
+    )
+    return render(request, "staff_training.html", page, title="Users awaiting training")
 
 
 @router.post("/users/{user_id}/training", response_class=HTMLResponse)
@@ -163,8 +237,9 @@ async def record_training(user_id: str, staff: TrainerPage, request: Request) ->
         return redirect(
             request, "/staff/training", notice=f"Not recorded: {refusal_words(refused)}"
         )
-    return redirect(request, "/staff/training",
-                    notice=f"Training recorded for {user_id}: access opens now.")  # fmt: skip
+    return redirect(
+        request, "/staff/training", notice=f"Training recorded for {user_id}: access opens now."
+    )
 
 
 @router.post("/users/{user_id}/training-deadline", response_class=HTMLResponse)
@@ -177,19 +252,30 @@ async def extend_deadline(user_id: str, staff: TrainerPage, request: Request) ->
         return redirect(
             request, "/staff/training", notice=f"Not extended: {refusal_words(refused)}"
         )
-    return redirect(request, "/staff/training",
-                    notice=f"Deadline of {user_id} extended by {body.days} days.")  # fmt: skip
+    return redirect(
+        request, "/staff/training", notice=f"Deadline of {user_id} extended by {body.days} days."
+    )
+
+
+@dataclass(frozen=True)
+class StaffChangesPage:
+    """What staff_changes.html reads: the account changes that wait for a reviewer."""
+
+    changes: list[dict[str, Any]]
+    role_names: dict[str, str]
+    section: str = "changes"
 
 
 @router.get("/changes", response_class=HTMLResponse)
 async def changes(staff: ReviewerPage, request: Request) -> Response:
     waiting = await account_changes.pending_approvals(context_of(request))
-    return render(request, "staff_changes.html", title="Account changes awaiting approval",
-                  changes=waiting, role_names=ROLE_NAMES, section="changes")  # fmt: skip
+    page = StaffChangesPage(changes=waiting, role_names=ROLE_NAMES)
+    return render(request, "staff_changes.html", page, title="Account changes awaiting approval")
 
 
-@router.post("/organizations/{provider_id}/changes/{change_id}/{decision}",
-             response_class=HTMLResponse)  # fmt: skip
+@router.post(
+    "/organizations/{provider_id}/changes/{change_id}/{decision}", response_class=HTMLResponse
+)
 async def decide_change(
     provider_id: str, change_id: str, decision: str, staff: ReviewerPage, request: Request
 ) -> Response:
@@ -197,9 +283,13 @@ async def decide_change(
     try:
         body = OptionalReasonBody.model_validate({"reason": str(form.get("reason", ""))})
         result = await account_changes.decide(
-            context_of(request), change_id, approve=decision == "approve", by=staff.email,
-            reason=body.reason, provider_id=provider_id,
-        )  # fmt: skip
+            context_of(request),
+            change_id,
+            approve=decision == "approve",
+            by=staff.email,
+            reason=body.reason,
+            provider_id=provider_id,
+        )
     except (ValidationError, OperationError) as refused:
         return redirect(request, "/staff/changes", notice=f"Not decided: {refusal_words(refused)}")
     return redirect(request, "/staff/changes", notice=f"{change_id}: {result.message}")
@@ -213,18 +303,36 @@ async def find_organization(staff: ReviewerPage, request: Request) -> Response:
     return redirect(request, f"/staff/organizations/{provider_id}")
 
 
+@dataclass(frozen=True)
+class StaffOrganizationPage:
+    """What staff_organization.html reads: an organization's account and audit trail, and
+    whether the viewer may re-issue its credentials (admins only)."""
+
+    account: dict[str, Any]
+    audit: list[dict[str, Any]]
+    role_names: dict[str, str]
+    region_names: dict[str, str]
+    workflow_url: str
+    is_admin: bool
+    section: str = "queue"
+
+
 @router.get("/organizations/{provider_id}", response_class=HTMLResponse)
 async def organization(provider_id: str, staff: ReviewerPage, request: Request) -> Response:
     ctx = context_of(request)
     shown = await account_views.show(ctx, provider_id)
     audit = list(reversed(await account_views.audit(ctx, provider_id)))
-    return render(
-        request, "staff_organization.html", title=f"{shown['name']} ({provider_id})",
-        account=shown, audit=audit[:200], role_names=ROLE_NAMES, section="queue",
+    page = StaffOrganizationPage(
+        account=shown,
+        audit=audit[:200],
+        role_names=ROLE_NAMES,
         region_names=regions.region_names(ctx),
         workflow_url=ctx.settings.workflow_ui_url(ids.organization_workflow_id(provider_id)),
         is_admin=StaffRole.ADMIN in staff.roles,
-    )  # fmt: skip
+    )
+    return render(
+        request, "staff_organization.html", page, title=f"{shown['name']} ({provider_id})"
+    )
 
 
 @router.post("/organizations/{provider_id}/credentials", response_class=HTMLResponse)
@@ -240,15 +348,24 @@ async def reissue_credentials(provider_id: str, staff: AdminPage, request: Reque
     )
 
 
+@dataclass(frozen=True)
+class StaffIncidentsPage:
+    """What staff_incidents.html reads: the held steps, each with a link to its workflow."""
+
+    incidents: list[IncidentView]
+    workflow_url: dict[str, str]
+    section: str = "incidents"
+
+
 @router.get("/incidents", response_class=HTMLResponse)
 async def incident_listing(staff: AdminPage, request: Request) -> Response:
     ctx = context_of(request)
     found = await incidents.listing(ctx, open_only=request.query_params.get("all") != "1")
-    return render(
-        request, "staff_incidents.html", title="Held steps", incidents=found,
-        section="incidents",
+    page = StaffIncidentsPage(
+        incidents=found,
         workflow_url={i.workflow_id: ctx.settings.workflow_ui_url(i.workflow_id) for i in found},
-    )  # fmt: skip
+    )
+    return render(request, "staff_incidents.html", page, title="Held steps")
 
 
 @router.post("/incidents/retry", response_class=HTMLResponse)
