@@ -3,7 +3,9 @@ rules return (``domain/change_rules``) inside the caller's transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import singledispatch
 
 from cair.activities.failures import MissingRecord
 from cair.activities.provisioning import create_user
@@ -21,13 +23,14 @@ from cair.domain.change_plans import (
     SetUserDetails,
     UpdateOrganization,
     UserFacts,
+    Write,
 )
 from cair.domain.field_rules import vfc_provider
 from cair.domain.identifier_checks import normalize_email
 from cair.domain.user_states import UserState
 from cair.store import links, organizations, representatives, users
 from cair.store.database import Session
-from cair.store.models import OrganizationRow
+from cair.store.models import OrganizationRow, UserRow
 
 
 async def account_facts(
@@ -74,65 +77,111 @@ async def account_facts(
     )
 
 
+@dataclass(frozen=True)
+class _Account:
+    """What every write needs besides itself: the caller's transaction and the account."""
+
+    session: Session
+    org: OrganizationRow
+    creation_key: str
+    actor: str
+
+
 async def carry_out(
     session: Session, org: OrganizationRow, plan: ChangePlan, *, creation_key: str, actor: str
 ) -> str | None:
     """Apply the plan's writes in order; returns the User ID of a user it created."""
+    account = _Account(session=session, org=org, creation_key=creation_key, actor=actor)
     created: str | None = None
     for write in plan.writes:
-        if isinstance(write, UpdateOrganization):
-            if write.contacts is not None:
-                org.contacts = write.contacts
-            site = await organizations.main_site(session, org.id)
-            if site is None:
-                raise MissingRecord(f"organization {org.provider_id} has no site")
-            for name, value in write.site.items():
-                setattr(site, name, value)
-        elif isinstance(write, CreateUser):
-            user = await create_user(
-                session,
-                organization=org,
-                creation_key=creation_key,
-                first_name=write.user.first_name,
-                last_name=write.user.last_name,
-                email=write.user.email,
-                role=Role(write.user.role),
-                actor=actor,
-            )
-            created = str(user.user_id)
-        elif isinstance(write, SetUser):
-            row = await users.in_organization(session, org.id, write.user_id)
-            if row is None:
-                raise MissingRecord(f"no user {write.user_id} in {org.provider_id}")
-            if write.role is not None:
-                row.role = write.role.value
-            if write.state is not None:
-                row.state = write.state.value
-            if write.gate_workflow_id is not None:
-                row.activation_workflow_id = write.gate_workflow_id
-        elif isinstance(write, SetUserDetails):
-            row = await users.in_organization(session, org.id, write.user_id)
-            if row is None:
-                raise MissingRecord(f"no user {write.user_id} in {org.provider_id}")
-            if write.email is not None and write.email != row.email:
-                await representatives.change_email(session, org.id, row.email, write.email)
-                row.email = write.email
-            row.first_name = write.first_name or row.first_name
-            row.last_name = write.last_name or row.last_name
-        elif isinstance(write, RevokeUserLinks):
-            await links.revoke(session, subject=write.user_id)
-        elif isinstance(write, NameRepresentative):
-            await representatives.add(
-                session,
-                organization_id=org.id,
-                email=write.email,
-                name=write.name,
-                named_by=actor,
-                source=write.source.value,
-                user_id=write.user_id or await users.id_by_email(session, org.id, write.email),
-            )
-        elif isinstance(write, RetireRepresentative):
-            rep = await representatives.by_email(session, org.id, write.email)
-            if rep is not None:
-                await representatives.retire(session, rep)
+        user_id = await _apply(write, account)
+        if user_id is not None:
+            created = user_id
     return created
+
+
+@singledispatch
+async def _apply(write: Write, account: _Account) -> str | None:
+    """Carry out one write; only a write that creates a user returns something (its User ID)."""
+    raise TypeError(f"no way to carry out {type(write).__name__}")
+
+
+@_apply.register
+async def _update_organization(write: UpdateOrganization, account: _Account) -> None:
+    org = account.org
+    if write.contacts is not None:
+        org.contacts = write.contacts
+    site = await organizations.main_site(account.session, org.id)
+    if site is None:
+        raise MissingRecord(f"organization {org.provider_id} has no site")
+    for name, value in write.site.items():
+        setattr(site, name, value)
+
+
+@_apply.register
+async def _create_user(write: CreateUser, account: _Account) -> str:
+    user = await create_user(
+        account.session,
+        organization=account.org,
+        creation_key=account.creation_key,
+        first_name=write.user.first_name,
+        last_name=write.user.last_name,
+        email=write.user.email,
+        role=Role(write.user.role),
+        actor=account.actor,
+    )
+    return str(user.user_id)
+
+
+@_apply.register
+async def _set_user(write: SetUser, account: _Account) -> None:
+    row = await _user(account, write.user_id)
+    if write.role is not None:
+        row.role = write.role.value
+    if write.state is not None:
+        row.state = write.state.value
+    if write.gate_workflow_id is not None:
+        row.activation_workflow_id = write.gate_workflow_id
+
+
+@_apply.register
+async def _set_user_details(write: SetUserDetails, account: _Account) -> None:
+    row = await _user(account, write.user_id)
+    if write.email is not None and write.email != row.email:
+        await representatives.change_email(account.session, account.org.id, row.email, write.email)
+        row.email = write.email
+    row.first_name = write.first_name or row.first_name
+    row.last_name = write.last_name or row.last_name
+
+
+@_apply.register
+async def _revoke_user_links(write: RevokeUserLinks, account: _Account) -> None:
+    await links.revoke(account.session, subject=write.user_id)
+
+
+@_apply.register
+async def _name_representative(write: NameRepresentative, account: _Account) -> None:
+    session, org = account.session, account.org
+    await representatives.add(
+        session,
+        organization_id=org.id,
+        email=write.email,
+        name=write.name,
+        named_by=account.actor,
+        source=write.source.value,
+        user_id=write.user_id or await users.id_by_email(session, org.id, write.email),
+    )
+
+
+@_apply.register
+async def _retire_representative(write: RetireRepresentative, account: _Account) -> None:
+    rep = await representatives.by_email(account.session, account.org.id, write.email)
+    if rep is not None:
+        await representatives.retire(account.session, rep)
+
+
+async def _user(account: _Account, user_id: str) -> UserRow:
+    row = await users.in_organization(account.session, account.org.id, user_id)
+    if row is None:
+        raise MissingRecord(f"no user {user_id} in {account.org.provider_id}")
+    return row

@@ -7,6 +7,7 @@ import fcntl
 import logging
 import os
 import signal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -80,42 +81,113 @@ async def _serve(settings: Settings) -> int:
     if busy:
         print(f"cannot start: {', '.join(busy)} already in use by another program")
         return 1
+    stop = _stop_on_signals()
+    stack = _build_stack(settings, grpc_port)
+    try:
+        admin = await stack.start(settings, stop)
+        print(_banner(settings, host or "localhost", grpc_port, stack.outbox, admin), flush=True)
+        await stop.wait()
+        print("stopping...", flush=True)
+        return 0
+    finally:
+        stop.set()
+        await stack.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """Ctrl-C and SIGTERM ask for a clean stop instead of killing the servers mid-request."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    return stop
 
-    codec_url = f"http://localhost:{settings.codec_port}"
+
+@dataclass
+class _Stack:
+    """The servers of ``cair dev``, built before any starts so a bad setting leaves none running."""
+
+    temporal: TemporalDevServer
+    smtp: OutboxSmtpServer
+    codec: uvicorn.Server
+    web: uvicorn.Server
+    outbox: Path
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self, settings: Settings, stop: asyncio.Event) -> str:
+        """Start everything in dependency order; returns the staff admin to sign in as."""
+        from cair.worker import run_worker  # imports every workflow: loaded last
+
+        await self.temporal.start()
+        self.smtp.start()
+        await migrate_database(settings)
+        admin = await seed_admin(settings)
+        self.tasks.append(asyncio.create_task(self.codec.serve()))
+        self.tasks.append(asyncio.create_task(run_worker(settings, stop=stop)))
+        self.tasks.append(asyncio.create_task(self.web.serve()))
+        await asyncio.sleep(0.5)
+        for task in self.tasks:  # a server that could not start says so now, not at Ctrl-C
+            if task.done() and task.exception():
+                raise task.exception()  # type: ignore[misc]
+        return admin
+
+    async def stop(self) -> None:
+        """Stop whatever was started; one server failing to stop does not keep the rest up."""
+        self.codec.should_exit = True
+        self.web.should_exit = True
+        for task in self.tasks:
+            try:
+                await asyncio.wait_for(task, timeout=15)
+            except Exception:  # noqa: BLE001 - shutting down; report and go on
+                log.exception("while stopping")
+        self.smtp.stop()
+        self.temporal.stop()
+
+
+def _build_stack(settings: Settings, grpc_port: int) -> _Stack:
+    outbox = settings.resolved_outbox_dir().resolve()
+    return _Stack(
+        temporal=_temporal_server(settings, grpc_port),
+        smtp=OutboxSmtpServer(outbox, host="127.0.0.1", port=settings.smtp_port),
+        codec=_codec_server(settings),
+        web=_web_server(settings),  # last: it imports every workflow
+        outbox=outbox,
+    )
+
+
+def _codec_url(settings: Settings) -> str:
+    return f"http://localhost:{settings.codec_port}"
+
+
+def _temporal_server(settings: Settings, grpc_port: int) -> TemporalDevServer:
     # The dev UI has no sign-in to pass a bearer token with: it is given a capability URL.
-    ui_codec_url = f"{codec_url}/{settings.codec_token()}"
-    temporal = TemporalDevServer(
+    ui_codec_url = f"{_codec_url(settings)}/{settings.codec_token()}"
+    return TemporalDevServer(
         var_dir=settings.var_dir,
         port=grpc_port,
         ui_port=settings.temporal_ui_port,
         namespace=settings.temporal_namespace,
         codec_endpoint=ui_codec_url,
     )
-    outbox = settings.resolved_outbox_dir().resolve()
-    smtp = OutboxSmtpServer(outbox, host="127.0.0.1", port=settings.smtp_port)
-    keys = settings.codec_ring()
-    codec = uvicorn.Server(
-        uvicorn.Config(
-            create_codec_app(
-                keys,
-                token=settings.codec_token(),
-                namespace=settings.temporal_namespace,
-                allowed_origins=settings.codec_origins(),
-            ),
-            host="127.0.0.1",
-            port=settings.codec_port,
-            log_level="warning",
-        )
-    )
-    # The worker and the web app import every workflow; load them last.
-    from cair.web.app import create_app
-    from cair.worker import run_worker
 
-    web = uvicorn.Server(
+
+def _codec_server(settings: Settings) -> uvicorn.Server:
+    app = create_codec_app(
+        settings.codec_ring(),
+        token=settings.codec_token(),
+        namespace=settings.temporal_namespace,
+        allowed_origins=settings.codec_origins(),
+    )
+    return uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=settings.codec_port, log_level="warning")
+    )
+
+
+def _web_server(settings: Settings) -> uvicorn.Server:
+    # The web app imports every workflow; load it last.
+    from cair.web.app import create_app
+
+    return uvicorn.Server(
         uvicorn.Config(
             create_app(settings),
             host="127.0.0.1",
@@ -124,62 +196,35 @@ async def _serve(settings: Settings) -> int:
             access_log=False,  # the application logs requests itself, without tokens or ids
         )
     )
-    tasks: list[asyncio.Task[None]] = []
-    try:
-        await temporal.start()
-        smtp.start()
-        await migrate_database(settings)
-        admin = await seed_admin(settings)
-        tasks.append(asyncio.create_task(codec.serve()))
-        tasks.append(asyncio.create_task(run_worker(settings, stop=stop)))
-        tasks.append(asyncio.create_task(web.serve()))
-        await asyncio.sleep(0.5)
-        for task in tasks:
-            if task.done() and task.exception():
-                raise task.exception()  # type: ignore[misc]
-        database = settings.resolved_database_url().split("@")[-1]
-        print(
-            "\n".join(
-                [
-                    "",
-                    "CAIR onboarding dev stack is up",
-                    f"  web and API      http://localhost:{settings.web_port} (API docs /api/docs)",
-                    f"  Temporal UI      http://localhost:{settings.temporal_ui_port}",
-                    f"  Temporal gRPC    {host or 'localhost'}:{grpc_port}"
-                    f" (namespace {settings.temporal_namespace})",
-                    f"  codec endpoint   {codec_url} (bearer token in "
-                    f"{settings.var_dir / 'codec.token'})",
-                    f"  SMTP             localhost:{settings.smtp_port}",
-                    f"  outbox           {outbox}",
-                    f"  database         {database}",
-                    "",
-                    f"In a browser: http://localhost:{settings.web_port}/ (enroll),"
-                    f" /account/sign-in (representatives), /staff/sign-in (staff).",
-                    f"Staff admin: {admin}. Ask for a sign-in link at /staff/sign-in or with",
-                    f"  cair staff sign-in {admin}",
-                    "  cair outbox --to " + admin + "     # the link, and the token to redeem:",
-                    "  cair staff redeem TOKEN",
-                    "",
-                    "  Ctrl-C to stop",
-                    "",
-                ]
-            ),
-            flush=True,
-        )
-        await stop.wait()
-        print("stopping...", flush=True)
-        return 0
-    finally:
-        stop.set()
-        codec.should_exit = True
-        web.should_exit = True
-        for task in tasks:
-            try:
-                await asyncio.wait_for(task, timeout=15)
-            except Exception:  # noqa: BLE001 - shutting down; report and go on
-                log.exception("while stopping")
-        smtp.stop()
-        temporal.stop()
+
+
+def _banner(settings: Settings, grpc_host: str, grpc_port: int, outbox: Path, admin: str) -> str:
+    """Where everything is, and how a newcomer signs in first."""
+    database = settings.resolved_database_url().split("@")[-1]
+    return "\n".join(
+        [
+            "",
+            "CAIR onboarding dev stack is up",
+            f"  web and API      http://localhost:{settings.web_port} (API docs /api/docs)",
+            f"  Temporal UI      http://localhost:{settings.temporal_ui_port}",
+            f"  Temporal gRPC    {grpc_host}:{grpc_port} (namespace {settings.temporal_namespace})",
+            f"  codec endpoint   {_codec_url(settings)} (bearer token in "
+            f"{settings.var_dir / 'codec.token'})",
+            f"  SMTP             localhost:{settings.smtp_port}",
+            f"  outbox           {outbox}",
+            f"  database         {database}",
+            "",
+            f"In a browser: http://localhost:{settings.web_port}/ (enroll),"
+            f" /account/sign-in (representatives), /staff/sign-in (staff).",
+            f"Staff admin: {admin}. Ask for a sign-in link at /staff/sign-in or with",
+            f"  cair staff sign-in {admin}",
+            "  cair outbox --to " + admin + "     # the link, and the token to redeem:",
+            "  cair staff redeem TOKEN",
+            "",
+            "  Ctrl-C to stop",
+            "",
+        ]
+    )
 
 
 async def seed_admin(settings: Settings) -> str:

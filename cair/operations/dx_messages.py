@@ -56,21 +56,40 @@ async def receive(
     hl7_message: str,
     client: str | None = None,
 ) -> Answer:
-    limit = Limit(
-        kind="dx-sign-on-failures",
-        subject=client or "unknown client",
-        most=SIGN_ON_FAILURES,
-        window=SIGN_ON_WINDOW,
-        refusal="too many failed sign-ons from this address",
+    site = await _sign_on(
+        ctx,
+        environment,
+        username=username,
+        password=password,
+        facility_id=facility_id,
+        client=client,
     )
+    sender = await _sender(ctx, site, environment)
+    verdict = check(hl7_message, sender)
+    now = datetime.now(UTC)
+    await _record(ctx, site, environment, verdict, received_at=now)
+    await _nudge(ctx, site)
+    return Answer(ack=_ack(verdict, sender, now), verdict=verdict)
+
+
+async def _sign_on(
+    ctx: Context,
+    environment: DxEnvironment,
+    *,
+    username: str,
+    password: str,
+    facility_id: str,
+    client: str | None,
+) -> DxSiteRow:
+    """The site these credentials open in ``environment``. A client past its limit of failures
+    is refused before its password is checked; every refusal counts against it."""
+    limit = _failed_sign_ons(client)
     async with ctx.db.sessions() as session:
         await refuse_if_reached(session, [limit])
         credential = await credentials.for_sign_on(
             session, username=username, facility_id=facility_id, environment=environment.value
         )
-    async with _VERIFYING:
-        digest = credential.secret_hash if credential else _NO_SUCH_SECRET
-        opened = await asyncio.to_thread(verify_secret, digest, password)
+    opened = await _verify(credential.secret_hash if credential else _NO_SUCH_SECRET, password)
     async with ctx.db.sessions.begin() as session:
         site = (
             await session.get(DxSiteRow, credential.dx_site_id)
@@ -85,9 +104,37 @@ async def receive(
             f"the username, password and facility ID are not credentials of the "
             f"{environment.value} environment"
         )
-    sender = await _sender(ctx, site, environment)
-    verdict = check(hl7_message, sender)
-    now = datetime.now(UTC)
+    return site
+
+
+def _failed_sign_ons(client: str | None) -> Limit:
+    return Limit(
+        kind="dx-sign-on-failures",
+        subject=client or "unknown client",
+        most=SIGN_ON_FAILURES,
+        window=SIGN_ON_WINDOW,
+        refusal="too many failed sign-ons from this address",
+    )
+
+
+async def _verify(digest: str, password: str) -> bool:
+    async with _VERIFYING:
+        return await asyncio.to_thread(verify_secret, digest, password)
+
+
+async def _record(
+    ctx: Context,
+    site: DxSiteRow,
+    environment: DxEnvironment,
+    verdict: Verdict,
+    *,
+    received_at: datetime,
+) -> None:
+    """The outcome for the site's counts and test plan: CAIR's findings, never the message."""
+    findings = [
+        {"location": f.location, "code": f.code, "severity": f.severity.value, "text": f.text}
+        for f in verdict.findings
+    ]
     async with ctx.db.sessions.begin() as session:
         await dx_sites.record_message(
             session,
@@ -96,27 +143,20 @@ async def receive(
                 environment=environment.value,
                 control_id=verdict.control_id,
                 ack_code=verdict.code.value,
-                findings=[
-                    {
-                        "location": f.location,
-                        "code": f.code,
-                        "severity": f.severity.value,
-                        "text": f.text,
-                    }
-                    for f in verdict.findings
-                ],  # fmt: skip
+                findings=findings,
                 test_patient=verdict.test_patient if environment == DxEnvironment.STAGING else None,
-                received_at=now,
+                received_at=received_at,
             ),
         )
-    await _nudge(ctx, site)
-    answer = ack(
+
+
+def _ack(verdict: Verdict, sender: Sender, now: datetime) -> str:
+    return ack(
         verdict,
         receiving_facility=sender.region_code,
         control_id="ACK" + now.strftime("%Y%m%d%H%M%S%f"),
         now=now,
     )
-    return Answer(ack=answer, verdict=verdict)
 
 
 async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> Sender:

@@ -83,8 +83,13 @@ class Idempotency:
                     )
                 else:  # our failure: the key is given back so a retry runs again
                     await idempotency.release(session, where, key)
-        await send({"type": "http.response.start", "status": captured["status"],
-                    "headers": captured["headers"]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": captured["status"],
+                "headers": captured["headers"],
+            }
+        )
         await send({"type": "http.response.body", "body": captured["body"]})
 
     async def _answer_again(

@@ -4,9 +4,7 @@ sites send to is SOAP, in :mod:`cair.web.iis`."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 
 from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import DxStatus
@@ -14,13 +12,13 @@ from cair.domain.dx_registration import SiteRegistration
 from cair.domain.staff_roles import StaffRole
 from cair.operations import data_exchange
 from cair.operations.data_exchange import SiteView
+from cair.web.api.headers import IdempotencyKey
 from cair.web.api.schemas import MessageBody
 from cair.web.identity import Admin, Ctx, RepresentativeOf, Reviewer, audience
 
 router = APIRouter(prefix="/api/v1", tags=["data exchange"])
 REPRESENTATIVE = audience("representative")
 REVIEWER = audience("staff", StaffRole.REVIEWER)
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post("/organizations/{provider_id}/dx-sites", status_code=201, openapi_extra=REPRESENTATIVE)

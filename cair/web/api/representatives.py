@@ -5,21 +5,21 @@ Idempotency-Key also keys the account change, so a retry never applies a change 
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 
 from cair.domain.account_changes import ChangeKind, InfoUpdate, UserUpdate
 from cair.domain.contracts.organization import ChangeResult
 from cair.domain.request import RequestedUser
 from cair.operations import account_changes, account_views, sessions
 from cair.operations.sessions import Representative
+from cair.web.api.headers import IdempotencyKey
 from cair.web.api.schemas import Message, RepresentativeBody, RoleBody, SignInBody
 from cair.web.identity import PUBLIC, Ctx, RepresentativeOf, audience
 
 router = APIRouter(prefix="/api/v1/organizations/{provider_id}", tags=["representatives"])
 REPRESENTATIVE = audience("representative")
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 def change_id(key: str | None, who: Representative) -> str | None:
