@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from cair.web.pages import account, applicant, csrf, dx_sites, links, staff_console
+from cair.web.pages import (
+    account,
+    applicant,
+    csrf,
+    dx_sites,
+    links,
+    staff_accounts,
+    staff_console,
+    staff_training,
+)
 
 
 def router() -> APIRouter:
@@ -15,6 +24,8 @@ def router() -> APIRouter:
         links.router,
         account.router,
         staff_console.router,
+        staff_training.router,
+        staff_accounts.router,
         dx_sites.router,
     ):
         pages.include_router(part)

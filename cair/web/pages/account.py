@@ -23,8 +23,15 @@ from cair.operations.sessions import Representative
 from cair.security.tokens import new_token
 from cair.web.api.representatives import change_id
 from cair.web.pages import account_form, csrf
-from cair.web.pages.enrollment_form import ROLE_HELP, ROLE_OPTIONS
-from cair.web.pages.form_fields import Section
+from cair.web.pages.account_pages import (
+    details_of,
+    field_paths,
+    flat,
+    info_page,
+    new_user_page,
+    user_details_page,
+    user_of,
+)
 from cair.web.pages.identity import RepresentativePage, session_token
 from cair.web.pages.rendering import context_of, redirect, render
 
@@ -79,7 +86,7 @@ async def account(provider_id: str, who: RepresentativePage, request: Request) -
 async def info_form(provider_id: str, who: RepresentativePage, request: Request) -> Response:
     shown = await account_views.show(context_of(request), provider_id)
     today = account_form.current(shown)
-    return _info_page(request, shown, _flat(today))
+    return info_page(request, shown, flat(today))
 
 
 @router.post("/account/{provider_id}/info", response_class=HTMLResponse)
@@ -88,14 +95,14 @@ async def update_info(provider_id: str, who: RepresentativePage, request: Reques
     form = await request.form()
     shown = await account_views.show(ctx, provider_id)
     update = account_form.changes(form, account_form.current(shown))
-    values = {k: str(v) for k, v in form.items() if k in _field_paths()}
+    values = {k: str(v) for k, v in form.items() if k in field_paths()}
     if not update:
-        return _info_page(request, shown, values, errors={"": "nothing was changed"}, status=422)
+        return info_page(request, shown, values, errors={"": "nothing was changed"}, status=422)
     try:
         info = InfoUpdate.model_validate(update)
     except ValidationError as invalid:
         errors = {p.path: p.message for p in map(problem_from, invalid.errors())}
-        return _info_page(request, shown, values, errors=errors, status=422)
+        return info_page(request, shown, values, errors=errors, status=422)
     result = await account_changes.update_info(
         ctx, who, info, change_id=await _change_id(request, who)
     )
@@ -104,7 +111,7 @@ async def update_info(provider_id: str, who: RepresentativePage, request: Reques
 
 @router.get("/account/{provider_id}/users/new", response_class=HTMLResponse)
 async def new_user_form(provider_id: str, who: RepresentativePage, request: Request) -> Response:
-    return _user_page(request, provider_id, values={"role": "read_only"})
+    return new_user_page(request, provider_id, values={"role": "read_only"})
 
 
 @router.post("/account/{provider_id}/users", response_class=HTMLResponse)
@@ -115,12 +122,14 @@ async def add_user(provider_id: str, who: RepresentativePage, request: Request) 
         user = RequestedUser.model_validate(values)
     except ValidationError as invalid:
         errors = {p.path: p.message for p in map(problem_from, invalid.errors())}
-        return _user_page(request, provider_id, values=values, errors=errors, status=422)
+        return new_user_page(request, provider_id, values=values, errors=errors, status=422)
     result = await account_changes.add_user(
         context_of(request), who, user, change_id=await _change_id(request, who)
     )
     if result.status == ChangeStatus.REFUSED:
-        return _user_page(request, provider_id, values=values, refused=result.message, status=422)
+        return new_user_page(
+            request, provider_id, values=values, refused=result.message, status=422
+        )
     return _done(request, provider_id, result)
 
 
@@ -129,8 +138,8 @@ async def user_page(
     provider_id: str, user_id: str, who: RepresentativePage, request: Request
 ) -> Response:
     shown = await account_views.show(context_of(request), provider_id)
-    user = _user_of(shown, user_id)
-    return _user_details_page(request, shown, user, values=_details_of(user))
+    user = user_of(shown, user_id)
+    return user_details_page(request, shown, user, values=details_of(user))
 
 
 @router.post("/account/{provider_id}/users/{user_id}/details", response_class=HTMLResponse)
@@ -140,8 +149,8 @@ async def correct_user(
     ctx = context_of(request)
     form = await request.form()
     shown = await account_views.show(ctx, provider_id)
-    user = _user_of(shown, user_id)
-    before = _details_of(user)
+    user = user_of(shown, user_id)
+    before = details_of(user)
     values = {k: str(form.get(k, "")).strip() for k in before}
     changed = {k: v for k, v in values.items() if v and v != before[k]}
     errors: dict[str, str] = {}
@@ -151,7 +160,7 @@ async def correct_user(
     except ValidationError as invalid:
         errors = {p.path or "": p.message for p in map(problem_from, invalid.errors())}
     if update is None:
-        return _user_details_page(request, shown, user, values=values, errors=errors, status=422)
+        return user_details_page(request, shown, user, values=values, errors=errors, status=422)
     result = await account_changes.user_change(
         ctx,
         who,
@@ -221,139 +230,3 @@ def _done(request: Request, provider_id: str, result: ChangeResult) -> Response:
     }
     notice = f"{words.get(result.status, result.status)}: {result.message}"
     return redirect(request, f"/account/{provider_id}#changes", notice=notice)
-
-
-def _user_of(shown: dict[str, Any], user_id: str) -> dict[str, Any]:
-    for user in shown["users"]:
-        if user["user_id"] == user_id:
-            return dict(user)
-    raise NotFound(f"no user {user_id} in this organization")
-
-
-def _flat(today: dict[str, Any]) -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in today.items():
-        if isinstance(value, dict):
-            for inner, nested in _flat(value).items():
-                flat[f"{key}.{inner}"] = nested
-        elif value is not None:
-            flat[key] = str(value)
-    return flat
-
-
-def _field_paths() -> set[str]:
-    return {f.path for s in account_form.SECTIONS for f in s.fields}
-
-
-@dataclass(frozen=True)
-class AccountInfoPage:
-    """What account_info.html reads: the site-information form, filled with today's values or
-    with what was sent back."""
-
-    account: dict[str, Any]
-    sections: tuple[Section, ...]
-    values: dict[str, str]
-    errors: dict[str, str]
-    labels: dict[str, str]
-    form_id: str
-
-
-def _info_page(
-    request: Request,
-    shown: dict[str, Any],
-    values: dict[str, str],
-    *,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
-) -> Response:
-    page = AccountInfoPage(
-        account=shown,
-        sections=account_form.SECTIONS,
-        values=values,
-        errors=errors or {},
-        labels=account_form.LABELS,
-        form_id=new_token()[:32],
-    )
-    title = ("Error: " if errors else "") + f"Site information of {shown['name']}"
-    return render(request, "account_info.html", page, status=status, title=title)
-
-
-@dataclass(frozen=True)
-class AccountUserPage:
-    """What account_user.html reads: one user of the account, with the forms that correct
-    their details and change their role or state."""
-
-    account: dict[str, Any]
-    user: dict[str, Any]
-    values: dict[str, str]
-    errors: dict[str, str]
-    role_options: tuple[tuple[str, str], ...]
-    role_help: dict[Role, str]
-    form_id: str
-    is_representative: bool
-
-
-def _user_details_page(
-    request: Request,
-    shown: dict[str, Any],
-    user: dict[str, Any],
-    *,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
-    status: int = 200,
-) -> Response:
-    user_id = user["user_id"]
-    page = AccountUserPage(
-        account=shown,
-        user=user,
-        values=values,
-        errors=errors or {},
-        role_options=ROLE_OPTIONS,
-        role_help=ROLE_HELP,
-        form_id=new_token()[:32],
-        is_representative=any(r["user_id"] == user_id for r in shown["representatives"]),
-    )
-    title = ("Error: " if errors else "") + f"{user['name']} ({user_id})"
-    return render(request, "account_user.html", page, status=status, title=title)
-
-
-def _details_of(user: dict[str, Any]) -> dict[str, str]:
-    """A user's details as the correction form shows them (the name split at its first space)."""
-    first, _, last = user["name"].partition(" ")
-    return {"first_name": first, "last_name": last, "email": user["email"]}
-
-
-@dataclass(frozen=True)
-class NewUserPage:
-    """What account_new_user.html reads: the add-a-user form, blank or sent back with its
-    problems, or with the reason the change was refused."""
-
-    provider_id: str
-    values: dict[str, str]
-    errors: dict[str, str]
-    refused: str | None
-    role_options: tuple[tuple[str, str], ...]
-    role_help: dict[Role, str]
-    form_id: str
-
-
-def _user_page(
-    request: Request,
-    provider_id: str,
-    *,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
-    refused: str | None = None,
-    status: int = 200,
-) -> Response:
-    page = NewUserPage(
-        provider_id=provider_id,
-        values=values,
-        errors=errors or {},
-        refused=refused,
-        role_options=ROLE_OPTIONS,
-        role_help=ROLE_HELP,
-        form_id=new_token()[:32],
-    )
-    title = ("Error: " if errors or refused else "") + "Add a user"
-    return render(request, "account_new_user.html", page, status=status, title=title)

@@ -20,7 +20,7 @@ from cair.domain.request import AccessAnswers
 from cair.operations import applicant_links, enrollments, regions
 from cair.operations.regions import CountyCheck
 from cair.security.tokens import new_token
-from cair.web.pages import csrf, enrollment_form
+from cair.web.pages import csrf, enrollment_form, form_values
 from cair.web.pages.enrollment_form import LABELS, QUESTIONS, user_label
 from cair.web.pages.form_fields import Section, label_for
 from cair.web.pages.identity import visitor
@@ -253,7 +253,7 @@ def _form_page(
     amending: str | None = None,
     staff_message: str | None = None,
 ) -> HTMLResponse:
-    shown = values if values is not None else enrollment_form.values(data or {})
+    shown = values if values is not None else form_values.values(data or {})
     rows = users if users is not None else max(enrollment_form.user_count(data or {}), 1)
     errors: dict[str, str] = {}
     summary: list[tuple[str, str, str]] = []  # (anchor, label, message)

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cair.domain import limits
-from cair.web.pages.enrollment_form import put_path
-from cair.web.pages.enrollment_form import values as form_values
 from cair.web.pages.form_fields import Field, Section, address, contact, labels
+from cair.web.pages.form_values import put_path
+from cair.web.pages.form_values import values as form_values
 
 ROLE_CHOICES = (
     ("1", "Role 1: sends directly from its own EHR"),

@@ -12,6 +12,7 @@ from cair.domain import limits
 from cair.domain.access import ALLOWED_ROLES, ROLE_LABELS, AccessLevel, Role
 from cair.domain.request import ORG_TYPES, STATE_PROGRAMS
 from cair.web.pages.form_fields import Field, Section, address, contact, labels
+from cair.web.pages.form_values import put_path, row_number, text_of, yes_no
 
 ORG_TYPE_LABELS = {
     "healthcare_provider": "Healthcare provider (clinic, pharmacy, hospital, practice)",
@@ -228,28 +229,8 @@ class Parsed:
     stray_rows: bool = False  # user fields whose row number no form of ours writes
 
 
-def _text(form: Mapping[str, Any], name: str) -> str | None:
-    value = form.get(name)
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    return value or None
-
-
-def _yes_no(form: Mapping[str, Any], name: str) -> bool | None:
-    return {"yes": True, "no": False}.get(str(form.get(name, "")))
-
-
-def put_path(target: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at a dotted ``path`` of nested dicts, making the parents."""
-    *parents, leaf = path.split(".")
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[leaf] = value
-
-
 def _section(form: Mapping[str, Any], section: Section) -> dict[str, Any] | None:
-    values = {f.path: _text(form, f.path) for f in section.fields}
+    values = {f.path: text_of(form, f.path) for f in section.fields}
     if section.optional and not any(values.values()):
         return None
     found: dict[str, Any] = {}
@@ -259,18 +240,11 @@ def _section(form: Mapping[str, Any], section: Section) -> dict[str, Any] | None
     return found
 
 
-def _row_number(text: str) -> int | None:
-    """A row number as the form writes them (a few digits), or None for anything else."""
-    return int(text) if text.isdigit() and len(text) <= 3 else None
-
-
 def user_rows(form: Mapping[str, Any]) -> list[dict[str, str]]:
     """Each user row of the form, in order, blank rows kept (they may be added on purpose)."""
-    numbers = {
-        _row_number(k.split(".")[1]) for k in form if k.startswith("users.") and "." in k[6:]
-    }
+    numbers = {row_number(k.split(".")[1]) for k in form if k.startswith("users.") and "." in k[6:]}
     indexes = sorted(n for n in numbers if n is not None)[: limits.MAX_USERS_PER_REQUEST + 1]
-    return [{f: _text(form, f"users.{i}.{f}") or "" for f in USER_FIELDS} for i in indexes]
+    return [{f: text_of(form, f"users.{i}.{f}") or "" for f in USER_FIELDS} for i in indexes]
 
 
 def parse(form: Any) -> Parsed:
@@ -280,7 +254,7 @@ def parse(form: Any) -> Parsed:
     for section in SECTIONS:
         if section.path in ORGANIZATION_PARTS:
             for f in section.fields:
-                value = _text(form, f.path)
+                value = text_of(form, f.path)
                 if value is not None:
                     put_path(data, f.path, value)
             continue
@@ -288,25 +262,23 @@ def parse(form: Any) -> Parsed:
         if found is not None:
             put_path(data, section.path, found)
     org = data.setdefault("organization", {})
-    if kind := _text(form, "organization.type"):
+    if kind := text_of(form, "organization.type"):
         org["type"] = kind
-    supplied = _yes_no(form, "organization.receives_state_supplied_vaccine")
+    supplied = yes_no(form, "organization.receives_state_supplied_vaccine")
     if supplied is not None:
         org["receives_state_supplied_vaccine"] = supplied
     programs = [p for p in form.getlist("organization.state_supplied_programs") if p]
     if programs:
         org["state_supplied_programs"] = programs[: len(STATE_PROGRAMS) + 1]
     data["access"] = {
-        key: answer
-        for key, _ in QUESTIONS
-        if (answer := _yes_no(form, f"access.{key}")) is not None
+        key: answer for key, _ in QUESTIONS if (answer := yes_no(form, f"access.{key}")) is not None
     }
     data["agreements"] = {key: form.get(f"agreements.{key}") == "yes" for key, _ in AGREEMENTS}
     rows = user_rows(form)
     action = str(form.get("action", "submit"))
     remove: int | None = None
     if action.startswith("remove_user:"):
-        remove = _row_number(action.removeprefix("remove_user:"))
+        remove = row_number(action.removeprefix("remove_user:"))
         action = "remove_user"
     elif action != "add_user":
         action = "submit"
@@ -314,33 +286,9 @@ def parse(form: Any) -> Parsed:
         rows = [r for r in rows if any(r.values())]
     data["users"] = [{k: v for k, v in row.items() if v} for row in rows]
     stray = any(
-        _row_number(k.split(".")[1]) is None
-        for k in form
-        if k.startswith("users.") and "." in k[6:]
+        row_number(k.split(".")[1]) is None for k in form if k.startswith("users.") and "." in k[6:]
     )
     return Parsed(data=data, action=action, remove_index=remove, stray_rows=stray)
-
-
-def values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Request data (as parsed from the form, or as stored) → form values by dotted path."""
-    flat: dict[str, Any] = {}
-
-    def walk(prefix: str, node: Any) -> None:
-        if isinstance(node, Mapping):
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), value)
-        elif isinstance(node, list) and prefix == "organization.state_supplied_programs":
-            flat[prefix] = [str(p) for p in node]
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(f"{prefix}.{index}", value)
-        elif isinstance(node, bool):
-            flat[prefix] = "yes" if node else "no"
-        elif node is not None:
-            flat[prefix] = str(node)
-
-    walk("", data)
-    return flat
 
 
 def user_count(data: Mapping[str, Any]) -> int:

@@ -1,7 +1,7 @@
-"""The staff console: the review queue and each request in full with its decisions (reviewers),
-users awaiting training (trainers), account changes that raise access (reviewers), an
-organization's account and audit trail, and held steps (admins). Every decision is recorded
-under the signed-in staff member; every item links to its workflow in the Temporal Web UI."""
+"""The staff console's review: the queue and each request in full with its decisions. The
+training list is in ``staff_training``, accounts and held steps in ``staff_accounts``. Every
+decision is recorded under the signed-in staff member; every item links to its workflow in the
+Temporal Web UI."""
 
 from __future__ import annotations
 
@@ -19,28 +19,18 @@ from cair.domain.staff_roles import StaffRole, may_act_as
 from cair.domain.stages import FOR_APPLICANTS, Stage
 from cair.domain.validation import problem_from
 from cair.operations import (
-    account_changes,
-    account_views,
-    credentials,
     enrollments,
-    incidents,
     regions,
-    users,
 )
 from cair.operations.enrollments import QueueItem, StaffEnrollment
 from cair.operations.errors import OperationError
 from cair.operations.sessions import StaffMember
-from cair.store.incidents import IncidentView
-from cair.store.users import UserListing
 from cair.web.api.schemas import (
-    ExtensionBody,
     MessageBody,
-    OptionalReasonBody,
     ReasonBody,
-    TrainingBody,
 )
 from cair.web.pages.enrollment_form import ORG_TYPE_LABELS
-from cair.web.pages.identity import AdminPage, AnyStaffPage, ReviewerPage, TrainerPage
+from cair.web.pages.identity import AnyStaffPage, ReviewerPage
 from cair.web.pages.rendering import context_of, redirect, render
 
 router = APIRouter(prefix="/staff")
@@ -190,192 +180,6 @@ async def decide(
         f"/staff/enrollments/{enrollment_id}",
         notice=f"{done}: enrollment {enrollment_id}.",
     )
-
-
-@dataclass(frozen=True)
-class StaffTrainingPage:
-    """What staff_training.html reads: the users awaiting training, soonest deadline first,
-    each with a link to the workflow that holds their access."""
-
-    users: list[UserListing]
-    provider_id: str
-    role_names: dict[str, str]
-    workflow_url: dict[str, str]
-    section: str = "training"
-
-
-@router.get("/training", response_class=HTMLResponse)
-async def training(staff: TrainerPage, request: Request) -> Response:
-    provider_id = (request.query_params.get("provider_id") or "").strip().upper() or None
-    waiting = await users.listing(
-        context_of(request), state="pending_training", provider_id=provider_id
-    )
-    waiting.sort(key=lambda u: u.training_deadline or "")
-    settings = context_of(request).settings
-    page = StaffTrainingPage(
-        users=waiting,
-        provider_id=provider_id or "",
-        role_names=ROLE_NAMES,
-        workflow_url={
-            u.user_id: settings.workflow_ui_url(ids.user_gate_workflow_id(u.user_id))
-            for u in waiting
-        },
-    )
-    return render(request, "staff_training.html", page, title="Users awaiting training")
-
-
-@router.post("/users/{user_id}/training", response_class=HTMLResponse)
-async def record_training(user_id: str, staff: TrainerPage, request: Request) -> Response:
-    form = await request.form()
-    fields = {"kind": str(form.get("kind", "")), "date": str(form.get("date", "")) or None}
-    try:
-        body = TrainingBody.model_validate(fields)
-        await users.training_complete(
-            context_of(request), user_id, kind=body.kind, by=staff.email, on=body.date
-        )
-    except (ValidationError, OperationError) as refused:
-        return redirect(
-            request, "/staff/training", notice=f"Not recorded: {refusal_words(refused)}"
-        )
-    return redirect(
-        request, "/staff/training", notice=f"Training recorded for {user_id}: access opens now."
-    )
-
-
-@router.post("/users/{user_id}/training-deadline", response_class=HTMLResponse)
-async def extend_deadline(user_id: str, staff: TrainerPage, request: Request) -> Response:
-    form = await request.form()
-    try:
-        body = ExtensionBody.model_validate({"days": str(form.get("days", ""))})
-        await users.training_extend(context_of(request), user_id, days=body.days, by=staff.email)
-    except (ValidationError, OperationError) as refused:
-        return redirect(
-            request, "/staff/training", notice=f"Not extended: {refusal_words(refused)}"
-        )
-    return redirect(
-        request, "/staff/training", notice=f"Deadline of {user_id} extended by {body.days} days."
-    )
-
-
-@dataclass(frozen=True)
-class StaffChangesPage:
-    """What staff_changes.html reads: the account changes that wait for a reviewer."""
-
-    changes: list[dict[str, Any]]
-    role_names: dict[str, str]
-    section: str = "changes"
-
-
-@router.get("/changes", response_class=HTMLResponse)
-async def changes(staff: ReviewerPage, request: Request) -> Response:
-    waiting = await account_changes.pending_approvals(context_of(request))
-    page = StaffChangesPage(changes=waiting, role_names=ROLE_NAMES)
-    return render(request, "staff_changes.html", page, title="Account changes awaiting approval")
-
-
-@router.post(
-    "/organizations/{provider_id}/changes/{change_id}/{decision}", response_class=HTMLResponse
-)
-async def decide_change(
-    provider_id: str, change_id: str, decision: str, staff: ReviewerPage, request: Request
-) -> Response:
-    form = await request.form()
-    try:
-        body = OptionalReasonBody.model_validate({"reason": str(form.get("reason", ""))})
-        result = await account_changes.decide(
-            context_of(request),
-            change_id,
-            approve=decision == "approve",
-            by=staff.email,
-            reason=body.reason,
-            provider_id=provider_id,
-        )
-    except (ValidationError, OperationError) as refused:
-        return redirect(request, "/staff/changes", notice=f"Not decided: {refusal_words(refused)}")
-    return redirect(request, "/staff/changes", notice=f"{change_id}: {result.message}")
-
-
-@router.get("/organizations", response_class=HTMLResponse)
-async def find_organization(staff: ReviewerPage, request: Request) -> Response:
-    provider_id = (request.query_params.get("provider_id") or "").strip().upper()
-    if not provider_id:
-        return redirect(request, "/staff/enrollments", notice="Enter a Provider ID.")
-    return redirect(request, f"/staff/organizations/{provider_id}")
-
-
-@dataclass(frozen=True)
-class StaffOrganizationPage:
-    """What staff_organization.html reads: an organization's account and audit trail, and
-    whether the viewer may re-issue its credentials (admins only)."""
-
-    account: dict[str, Any]
-    audit: list[dict[str, Any]]
-    role_names: dict[str, str]
-    region_names: dict[str, str]
-    workflow_url: str
-    is_admin: bool
-    section: str = "queue"
-
-
-@router.get("/organizations/{provider_id}", response_class=HTMLResponse)
-async def organization(provider_id: str, staff: ReviewerPage, request: Request) -> Response:
-    ctx = context_of(request)
-    shown = await account_views.show(ctx, provider_id)
-    audit = list(reversed(await account_views.audit(ctx, provider_id)))
-    page = StaffOrganizationPage(
-        account=shown,
-        audit=audit[:200],
-        role_names=ROLE_NAMES,
-        region_names=regions.region_names(ctx),
-        workflow_url=ctx.settings.workflow_ui_url(ids.organization_workflow_id(provider_id)),
-        is_admin=StaffRole.ADMIN in staff.roles,
-    )
-    return render(
-        request, "staff_organization.html", page, title=f"{shown['name']} ({provider_id})"
-    )
-
-
-@router.post("/organizations/{provider_id}/credentials", response_class=HTMLResponse)
-async def reissue_credentials(provider_id: str, staff: AdminPage, request: Request) -> Response:
-    """New data-exchange credentials: the old secret stops working, the contact gets a link."""
-    back = f"/staff/organizations/{provider_id}"
-    try:
-        await credentials.reissue(context_of(request), provider_id, by=staff.email)
-    except OperationError as refused:
-        return redirect(request, back, notice=f"Not re-issued: {refused}")
-    return redirect(
-        request, back, notice="New credentials issued; the contact was e-mailed a link."
-    )
-
-
-@dataclass(frozen=True)
-class StaffIncidentsPage:
-    """What staff_incidents.html reads: the held steps, each with a link to its workflow."""
-
-    incidents: list[IncidentView]
-    workflow_url: dict[str, str]
-    section: str = "incidents"
-
-
-@router.get("/incidents", response_class=HTMLResponse)
-async def incident_listing(staff: AdminPage, request: Request) -> Response:
-    ctx = context_of(request)
-    found = await incidents.listing(ctx, open_only=request.query_params.get("all") != "1")
-    page = StaffIncidentsPage(
-        incidents=found,
-        workflow_url={i.workflow_id: ctx.settings.workflow_ui_url(i.workflow_id) for i in found},
-    )
-    return render(request, "staff_incidents.html", page, title="Held steps")
-
-
-@router.post("/incidents/retry", response_class=HTMLResponse)
-async def retry(staff: AdminPage, request: Request) -> Response:
-    workflow_id = str((await request.form()).get("workflow_id", ""))[:120]
-    try:
-        message = await incidents.retry(context_of(request), workflow_id, by=staff.email)
-    except OperationError as refused:
-        return redirect(request, "/staff/incidents", notice=f"Not retried: {refused}")
-    return redirect(request, "/staff/incidents", notice=message)
 
 
 def refusal_words(error: Exception) -> str:
