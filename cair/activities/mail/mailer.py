@@ -16,6 +16,7 @@ from typing import Any
 import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from cair.domain.plain_words import TEMPLATE_FILTERS
 from cair.settings import Settings
 
 
@@ -42,6 +43,7 @@ class Mailer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters.update(TEMPLATE_FILTERS)
 
     def render(self, name: str, context: dict[str, Any]) -> RenderedMail:
         text = self.env.get_template(f"{name}.txt").render(context)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from cair.domain.dates import long_date
+from cair.domain.plain_words import TEMPLATE_FILTERS
 from cair.operations.context import Context
 from cair.web.pages import csrf
 from cair.web.pages.cookies import NOTICE_COOKIE, set_cookie
@@ -41,7 +42,7 @@ def environment() -> Environment:
     )
     env.globals.update(static=static_url, service_name=SERVICE_NAME)
     env.filters["long_date"] = _long_date
-    env.filters["when"] = _when
+    env.filters.update(TEMPLATE_FILTERS)
     return env
 
 
@@ -60,16 +61,6 @@ def _long_date(value: Any) -> str:
     if not isinstance(value, datetime):
         value = datetime.combine(value, datetime.min.time())
     return long_date(value)
-
-
-def _when(value: Any) -> str:
-    """An ISO timestamp as '25 Nov 2026, 14:05 UTC'."""
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
 
 
 def context_of(request: Request) -> Context:
