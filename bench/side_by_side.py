@@ -298,15 +298,21 @@ async def main(arguments: argparse.Namespace) -> None:
                 rig.progress.advance(task)
 
             alone_timings, _ = await gathered(
-                rig, f"{arguments.alone} school enrollments alone", arguments.alone, 1,
+                rig,
+                f"{arguments.alone} school enrollments alone",
+                arguments.alone,
+                1,
                 lambda i: enroll(rig, example("school", f"alone-{run}-{i}")),
-            )  # fmt: skip
+            )
 
             base_cpu = rig.cpu()
             baseline_results, baseline_seconds = await gathered(
-                rig, f"{arguments.count} baseline workflows", arguments.count,
-                arguments.concurrency, lambda i: run_baseline(rig, i),
-            )  # fmt: skip
+                rig,
+                f"{arguments.count} baseline workflows",
+                arguments.count,
+                arguments.concurrency,
+                lambda i: run_baseline(rig, i),
+            )
             after_baseline = rig.cpu()
             assert all(r == sum(range(baseline.STEPS)) for r in baseline_results)
 
@@ -321,10 +327,12 @@ async def main(arguments: argparse.Namespace) -> None:
                     await asyncio.sleep(2)
                 before = rig.cpu()
                 timed, seconds = await gathered(
-                    rig, f"{arguments.count} enrollments, {workers} worker(s)", arguments.count,
+                    rig,
+                    f"{arguments.count} enrollments, {workers} worker(s)",
+                    arguments.count,
                     arguments.concurrency,
                     partial(load, workers=workers),
-                )  # fmt: skip
+                )
                 after = rig.cpu()
                 used = ((after[0] - before[0]), (after[1] - before[1]))
                 throughput.append((workers, arguments.count / seconds, timed, used))
@@ -356,8 +364,10 @@ async def main(arguments: argparse.Namespace) -> None:
     row("baseline (8 no-op activities)", f"{baseline_rate:6.2f} workflows/s")
     for workers, rate, _, _used in throughput:
         ratio = rate / baseline_rate
-        row(f"pipeline, {workers} worker(s)", f"{rate:6.2f} enrollments/s ({rate * 60:4.0f}/min)"
-            f"   {ratio:4.2f}× the baseline")  # fmt: skip
+        row(
+            f"pipeline, {workers} worker(s)",
+            f"{rate:6.2f} enrollments/s ({rate * 60:4.0f}/min)   {ratio:4.2f}× the baseline",
+        )
     used = throughput[0][3]
     server_per_baseline = (after_baseline[1] - base_cpu[1]) / arguments.count
     out.print("\n[bold]CPU seconds per enrollment[/bold] (1 worker)")
@@ -378,8 +388,10 @@ def row(label: str, value: str) -> None:
 
 def report_shapes(shapes: list[tuple[str, Count, Count]]) -> None:
     out.print("[bold]History per enrollment[/bold] (children: user gates and the account)")
-    out.print(f"  {'example':<14} {'events':>7} {'+children':>10} {'actions':>8} "
-              f"{'+children':>10} {'activities':>11} {'wf tasks':>9}")  # fmt: skip
+    out.print(
+        f"  {'example':<14} {'events':>7} {'+children':>10} {'actions':>8} "
+        f"{'+children':>10} {'activities':>11} {'wf tasks':>9}"
+    )
     for name, alone, total in shapes:
         out.print(
             f"  {name:<14} {alone.events:>7} {total.events:>10} {alone.actions:>8} "
@@ -432,9 +444,13 @@ def _commit() -> str:
 def _machine() -> str:
     server = subprocess.run([str(temporal_binary()), "--version"], capture_output=True, text=True)
     model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor(),
-    )  # fmt: skip
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return (
         f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
         f"temporalio {temporalio.__version__}, {server.stdout.strip()}"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 from temporalio.testing import ActivityEnvironment
@@ -46,9 +45,8 @@ from cair.store.models import (
     RepresentativeRow,
     UserRow,
 )
-from tests.support import Mailbox, example
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import example
+from tests.helpers.mailbox import Mailbox
 
 
 @dataclass

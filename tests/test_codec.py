@@ -25,8 +25,9 @@ from cair.temporal.codec import CodecError, EncryptionCodec
 from cair.temporal.converter import data_converter
 from cair.web.codec_endpoint import create_codec_app
 from cair.worker import WORKFLOWS
-from tests.conftest import CODEC_KEY
-from tests.support import ROOT, example
+from tests.helpers.codec import CODEC_KEY
+from tests.helpers.examples import example
+from tests.helpers.paths import ROOT
 
 KEY = bytes(range(32))
 NEW_KEY = bytes(range(32, 64))

@@ -13,7 +13,7 @@ import time
 import httpx
 
 from cair.devstack.ports import free_port
-from tests.support import BIN, ROOT
+from tests.helpers.paths import BIN, ROOT
 
 
 def _env(tmp: str, **more: str) -> dict[str, str]:
@@ -25,8 +25,11 @@ def test_a_worker_that_must_be_given_keys_refuses_to_make_its_own(tmp_path: obje
     result = subprocess.run(
         [str(BIN / "cair"), "worker"],
         env=_env(str(tmp_path), CAIR_REQUIRE_KEYS="true"),
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert "CAIR_CODEC_KEYS is not set" in result.stderr
     assert list(tmp_path.iterdir()) == []  # type: ignore[attr-defined]
@@ -38,11 +41,17 @@ def test_the_codec_endpoint_runs_alone_and_wants_its_token(tmp_path: object) -> 
     key = base64.b64encode(secrets.token_bytes(32)).decode()
     process = subprocess.Popen(
         [str(BIN / "cair"), "codec", "--port", str(port)],
-        env=_env(str(tmp_path), CAIR_REQUIRE_KEYS="true", CAIR_CODEC_KEYS=key,
-                 CAIR_CODEC_AUTH_TOKEN=token,
-                 CAIR_CODEC_ALLOWED_ORIGINS="https://cloud.temporal.io"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+        env=_env(
+            str(tmp_path),
+            CAIR_REQUIRE_KEYS="true",
+            CAIR_CODEC_KEYS=key,
+            CAIR_CODEC_AUTH_TOKEN=token,
+            CAIR_CODEC_ALLOWED_ORIGINS="https://cloud.temporal.io",
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):

@@ -13,13 +13,11 @@ from pathlib import Path
 
 import aiosmtplib
 import httpx
-import pytest
 
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.devstack.ports import free_port, port_is_open
-from tests.support import BIN, ROOT, Mailbox
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.mailbox import Mailbox
+from tests.helpers.paths import BIN, ROOT
 
 
 async def test_outbox_server_keeps_each_message_as_eml(tmp_path: Path) -> None:
@@ -78,9 +76,13 @@ async def test_cair_dev_starts_refuses_a_second_and_stops_cleanly(tmp_path: Path
         ).exists()
 
         second = subprocess.run(
-            [str(BIN / "cair"), "dev"], env=env, cwd=ROOT, capture_output=True, text=True,
+            [str(BIN / "cair"), "dev"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
             timeout=60,
-        )  # fmt: skip
+        )
         assert second.returncode == 1 and "already running" in second.stdout
 
         dev.send_signal(signal.SIGINT)

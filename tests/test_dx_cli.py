@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.support import BIN, EXAMPLES, ROOT
+from tests.helpers.paths import BIN, EXAMPLES, ROOT
 
 EXAMPLE = EXAMPLES / "vxu-direct-site.hl7"
 
@@ -14,8 +14,11 @@ EXAMPLE = EXAMPLES / "vxu-direct-site.hl7"
 def dx(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "cair"), "dx", "check", *args],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
 
 
 def test_the_example_is_accepted() -> None:

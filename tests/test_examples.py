@@ -9,7 +9,7 @@ from cair.domain.access import AccessLevel
 from cair.domain.dx_registration import validate_registration
 from cair.domain.regions import load_region_map
 from cair.domain.validation import validate_enrollment
-from tests.support import EXAMPLES, ROOT
+from tests.helpers.paths import EXAMPLES, ROOT
 
 EXPECTED = {
     "enrollment-clinic.json": AccessLevel.CLINICAL,

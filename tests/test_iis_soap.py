@@ -74,7 +74,7 @@ def test_requests_written_by_zeep_are_read(client: Client) -> None:
             password="s3cret",
             facilityID="S100234",
             hl7Message="MSH|^~\\&|X\rPID|1",
-        )  # fmt: skip
+        )
     )
     assert submitted == SubmitSingleMessage("u1", "s3cret", "S100234", "MSH|^~\\&|X\rPID|1")
     assert "s3cret" not in repr(submitted) and "MSH" not in repr(submitted)
@@ -97,13 +97,19 @@ def test_answers_and_faults_are_read_by_zeep(client: Client) -> None:
         (b"not xml", FaultKind.UNKNOWN),
         (b"<a/>", FaultKind.UNKNOWN),
         (b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x "y">]><e>&x;</e>', FaultKind.UNKNOWN),
-        (b'<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>'
-         b'<other xmlns="urn:x"/></soap:Body></soap:Envelope>', FaultKind.UNSUPPORTED),
-        (b'<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body/>'
-         b"</soap:Envelope>", FaultKind.UNKNOWN),
+        (
+            b'<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>'
+            b'<other xmlns="urn:x"/></soap:Body></soap:Envelope>',
+            FaultKind.UNSUPPORTED,
+        ),
+        (
+            b'<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body/>'
+            b"</soap:Envelope>",
+            FaultKind.UNKNOWN,
+        ),
         (b"<x>" + b"a" * MAX_ENVELOPE_BYTES + b"</x>", FaultKind.TOO_LARGE),
     ],
-)  # fmt: skip
+)
 def test_hostile_envelopes_are_faults(body: bytes, kind: FaultKind) -> None:
     with pytest.raises(SoapFault) as raised:
         read(body)

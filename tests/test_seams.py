@@ -18,7 +18,7 @@ from cair.settings import Settings
 from cair.store.database import Database
 from cair.worker import build_activities
 from cair.workflows.steps import RETRY_POLICIES, Steps
-from tests.support import ROOT
+from tests.helpers.paths import ROOT
 
 CAIR = ROOT / "cair"
 
@@ -121,3 +121,12 @@ def test_no_module_grows_past_three_hundred_lines_without_a_reason() -> None:
             assert any("long because:" in line for line in lines[:15]), (
                 f"{path.relative_to(ROOT)} has {len(lines)} lines"
             )
+
+
+def test_tests_share_only_through_the_helpers() -> None:
+    """No test module or conftest imports from a test module or a conftest: pytest imports
+    those itself, under its own rules; what tests share lives in tests/helpers."""
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        shared = {m for m in _imports(path) if m.split(".")[0] == "tests"}
+        wrong = {m for m in shared if re.search(r"(^|\.)(test_\w+|conftest)$", m)}
+        assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"

@@ -111,8 +111,9 @@ class UserActivationWorkflow:
             by=training.by.strip(),
             date=training.date or workflow.now().date().isoformat(),
         )
-        # Answer once the user is active, so staff see the outcome, not a promise.
-        await workflow.wait_condition(lambda: self._state == UserState.ACTIVE)
+        # Answer once the gate moved on (the user active), so staff see the outcome, not a
+        # promise; never wait for a state the gate can no longer reach.
+        await workflow.wait_condition(lambda: self._state != UserState.PENDING_TRAINING)
         return self.status()
 
     @training_completed.validator

@@ -9,17 +9,16 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from cair.store.models import AccountChangeRow, EnrollmentRequestRow
 from cair.web.app import create_app
-from tests.api.conftest import Identities
-from tests.conftest import Stack
-from tests.e2e.test_enrollment_review import variant
-from tests.support import ROOT
+from tests.helpers.examples import variant
+from tests.helpers.identities import Identities
+from tests.helpers.paths import ROOT
+from tests.helpers.stack import Stack, answers
+from tests.helpers.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 OPENAPI = ROOT / "docs" / "openapi.json"
 
 
@@ -44,8 +43,9 @@ async def test_same_key_same_body_replays_other_body_is_refused(
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api:
         first = await api.post("/api/v1/enrollments", json=body, headers={"Idempotency-Key": key})
         again = await api.post("/api/v1/enrollments", json=body, headers={"Idempotency-Key": key})
-        other = dict(body, agreements={"user_access_agreement": True,
-                                       "patient_notice_acknowledged": True})  # fmt: skip
+        other = dict(
+            body, agreements={"user_access_agreement": True, "patient_notice_acknowledged": True}
+        )
         other["organization"] = dict(body["organization"], name="Another Name Entirely")
         refused = await api.post(
             "/api/v1/enrollments", json=other, headers={"Idempotency-Key": key}
@@ -123,14 +123,15 @@ async def test_rate_limits_answer_429_with_retry_after(
     address against the real limit here through a stricter API process."""
     env = {**stack.env, "CAIR_SIGN_IN_LIMIT_PER_ADDRESS": "2"}
     strict = Stack(
-        name=stack.name, settings=stack.settings, env=env, outbox=stack.outbox,
+        name=stack.name,
+        settings=stack.settings,
+        env=env,
+        outbox=stack.outbox,
         var_dir=stack.var_dir,
-    )  # fmt: skip
+    )
     process = strict.start_api()
     try:
-        from tests.conftest import _answers, eventually
-
-        await eventually(lambda: _answers(strict.api_url + "/healthz"), timeout=60)
+        await eventually(lambda: answers(strict.api_url + "/healthz"), timeout=60)
         async with httpx.AsyncClient(base_url=strict.api_url, timeout=30) as api:
             codes = []
             for _ in range(3):

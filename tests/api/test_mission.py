@@ -5,17 +5,16 @@ once, a password is set, the representative changes the account and staff approv
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import httpx
-import pytest
 
-from tests.api.conftest import Identities
-from tests.conftest import REVEALED_SECRETS, Stack, eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.support import body_text
+from tests.helpers.examples import variant
+from tests.helpers.identities import Identities
+from tests.helpers.mailbox import body_text
+from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.stack import Stack
+from tests.helpers.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 DOMAIN = "mission.example"
 
 
@@ -23,13 +22,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def token_in(stack: Stack, address: str, subject: str, pattern: str) -> Any:
+async def token_in(stack: Stack, address: str, subject: str, pattern: str) -> str:
     def find() -> str | None:
         mails = stack.outbox.to(address, subject)
         found = re.search(pattern, body_text(mails[-1])) if mails else None
         return found.group(1) if found else None
 
-    return eventually(find)
+    return await eventually(find)
 
 
 async def test_the_mission_through_http(stack: Stack, identities: Identities) -> None:
@@ -59,9 +58,10 @@ async def test_the_mission_through_http(stack: Stack, identities: Identities) ->
 
         # Training is recorded; the user's access opens.
         waiting = await api.get(
-            "/api/v1/staff/users", params={"state": "pending_training", "provider_id": provider},
+            "/api/v1/staff/users",
+            params={"state": "pending_training", "provider_id": provider},
             headers=staff,
-        )  # fmt: skip
+        )
         [trainee] = waiting.json()["items"]
         trained = await api.post(
             f"/api/v1/staff/users/{trainee['user_id']}/training",
@@ -99,10 +99,14 @@ async def test_the_mission_through_http(stack: Stack, identities: Identities) ->
         dx_qa = next(u for u in account["users"] if u["role"] == "dx_qa")
         added = await api.post(
             f"/api/v1/organizations/{provider}/users",
-            json={"first_name": "Ray", "last_name": "Vu", "email": f"ray@{DOMAIN}",
-                  "role": "read_only"},
+            json={
+                "first_name": "Ray",
+                "last_name": "Vu",
+                "email": f"ray@{DOMAIN}",
+                "role": "read_only",
+            },
             headers=rep,
-        )  # fmt: skip
+        )
         assert added.json()["status"] == "applied"
         raised = await api.post(
             f"/api/v1/organizations/{provider}/users/{added.json()['user_id']}/role",

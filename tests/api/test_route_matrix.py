@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from cair.store.models import (
@@ -21,11 +20,10 @@ from cair.store.models import (
     UserRow,
 )
 from cair.web.app import create_app
-from tests.api.conftest import Identities
-from tests.conftest import Stack
-from tests.support import EXAMPLES, dependency_calls
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.identities import Identities
+from tests.helpers.paths import EXAMPLES
+from tests.helpers.routes import dependency_calls
+from tests.helpers.stack import Stack
 
 # Rows counted for rate limits and idempotency, and a session's last use, may change on any
 # request; everything else must not.
@@ -144,9 +142,8 @@ async def test_every_route_refuses_every_wrong_identity_and_changes_nothing(
                     method, _fill(path, identities), json=_body(path), headers=headers
                 )
                 answers.append((method, path, who, answer.status_code))
-                assert answer.headers["content-type"] == "application/problem+json", (
-                    method, path, who, answer.text
-                )  # fmt: skip
+                problem = answer.headers["content-type"] == "application/problem+json"
+                assert problem, f"{method} {path} as {who}: {answer.text}"
     wrong = [a for a in answers if a[3] not in (401, 403, 404)]
     assert not wrong, wrong
     assert len(answers) >= 90

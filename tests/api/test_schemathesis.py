@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
@@ -16,10 +15,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import Identities
-from tests.conftest import Stack
+from tests.helpers.identities import Identities
+from tests.helpers.stack import Stack
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -9,8 +9,8 @@ import re
 import httpx
 
 from cair.store import enrollments as enrollment_rows
-from tests.browser.test_links_and_guards import form_token
-from tests.conftest import Stack
+from tests.helpers.forms import form_token
+from tests.helpers.stack import Stack
 
 FORM = "/enroll/form"
 
@@ -99,9 +99,14 @@ async def test_a_form_sent_twice_is_one_enrollment(site: Stack) -> None:
         token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
         form_id = re.search(r'name="form_id" value="([^"]+)"', page)
         assert token and form_id
-        form = clinic_form(token.group(1), form_id=form_id.group(1),
-                           **{"organization.name": "Twice Clinic",
-                              "organization.physical_address.line1": "2 Twice Way"})  # fmt: skip
+        form = clinic_form(
+            token.group(1),
+            form_id=form_id.group(1),
+            **{
+                "organization.name": "Twice Clinic",
+                "organization.physical_address.line1": "2 Twice Way",
+            },
+        )
         first = browser.post(FORM, data=form)
         second = browser.post(FORM, data=form)  # the double click
         assert first.status_code == second.status_code == 303, re.findall(

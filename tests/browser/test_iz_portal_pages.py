@@ -13,12 +13,14 @@ from sqlalchemy import select
 from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.operations import credentials, dx_messages
 from cair.store.models import DxSiteRow
-from tests.api.conftest import staff_session
-from tests.browser.conftest import Person, person
-from tests.browser.test_mission_in_a_browser import link_in
-from tests.conftest import REVEALED_SECRETS, Stack, eventually
-from tests.domain.test_vxu_rules import vxu
-from tests.e2e.test_account_management import enrolled
+from tests.helpers.accounts import enrolled
+from tests.helpers.browser import Person, person
+from tests.helpers.links import link_in
+from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.stack import Stack
+from tests.helpers.staff import staff_session
+from tests.helpers.vxu import vxu
+from tests.helpers.waiting import eventually
 
 DOMAIN = "izpages.example"
 REP = f"pnair@{DOMAIN}"
@@ -106,10 +108,13 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
         for n in range(10):
             patient = f"CAIRTEST00{n % 3 + 1}^^^{sid}^MR"
             answer = await dx_messages.receive(
-                ctx, DxEnvironment.STAGING, username=shown.username, password=shown.secret,
+                ctx,
+                DxEnvironment.STAGING,
+                username=shown.username,
+                password=shown.secret,
                 facility_id=sid,
                 hl7_message=vxu(facility=sid, responsible=sid, dose_site=sid, patient=patient),
-            )  # fmt: skip
+            )
             assert answer.verdict.accepted
 
         async def in_review() -> bool:

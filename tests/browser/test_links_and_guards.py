@@ -16,12 +16,14 @@ from playwright.async_api import Browser, expect
 
 from cair.operations import enrollments, staff_accounts
 from cair.store import credentials, organizations, users
-from tests.api.conftest import staff_session
-from tests.browser.conftest import Person, person
-from tests.browser.test_mission_in_a_browser import link_from, link_in
-from tests.conftest import Stack, eventually
-from tests.e2e.test_account_management import Account, enrolled
-from tests.e2e.test_enrollment_review import variant
+from tests.helpers.accounts import Account, enrolled
+from tests.helpers.browser import Person, person
+from tests.helpers.examples import variant
+from tests.helpers.forms import form_token
+from tests.helpers.links import link_from, link_in
+from tests.helpers.stack import Stack
+from tests.helpers.staff import staff_session
+from tests.helpers.waiting import eventually
 
 REVIEWER = "guard.reviewer@cair.test"
 
@@ -37,7 +39,7 @@ async def approved(site: Stack, name: str, tag: str, domain: str) -> str:
             view = await enrollments.status(ctx, sent.id)
             return view.provider_id if view.stage in ("awaiting_training", "completed") else None
 
-        return str(await eventually(provider_id, timeout=60))
+        return await eventually(provider_id, timeout=60)
     finally:
         await ctx.close()
 
@@ -129,13 +131,6 @@ def browser_of(site: Stack, session_token: str | None = None) -> httpx.Client:
     return client
 
 
-def form_token(client: httpx.Client, path: str) -> str:
-    page = client.get(path)
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
-    assert found, f"no form on {path} ({page.status_code})"
-    return found.group(1)
-
-
 async def states(site: Stack, provider_id: str) -> dict[str, str]:
     ctx = site.context()
     try:
@@ -152,8 +147,12 @@ async def test_forms_without_their_csrf_token_are_refused(site: Stack, guarded: 
     before = await states(site, a.provider_id)
     with browser_of(site, a.session) as rep:
         token = form_token(rep, f"/account/{a.provider_id}/users/new")
-        new_user = {"first_name": "Eve", "last_name": "Forged", "email": "eve@guard-a.example",
-                    "role": "read_only"}  # fmt: skip
+        new_user = {
+            "first_name": "Eve",
+            "last_name": "Forged",
+            "email": "eve@guard-a.example",
+            "role": "read_only",
+        }
         for sent, headers in (
             (new_user, {}),  # no token at all
             ({**new_user, "csrf_token": "0" * 64}, {}),  # a made-up one
@@ -165,8 +164,10 @@ async def test_forms_without_their_csrf_token_are_refused(site: Stack, guarded: 
             assert "could not be accepted" in refused.text
         other = browser_of(site, a.session)  # another browser: its own cookie, not this token
         other.cookies.set("cair_csrf", "x" * 43)
-        assert other.post(f"/account/{a.provider_id}/users",
-                          data={**new_user, "csrf_token": token}).status_code == 403  # fmt: skip
+        forged = other.post(
+            f"/account/{a.provider_id}/users", data={**new_user, "csrf_token": token}
+        )
+        assert forged.status_code == 403
         accepted = rep.post(
             f"/account/{a.provider_id}/users", data={**new_user, "csrf_token": token}
         )
@@ -183,18 +184,24 @@ async def test_another_organizations_pages_are_refused(site: Stack, guarded: Gua
     victim = next(iter(b.users.values()))
     with browser_of(site, a.session) as rep:
         token = form_token(rep, f"/account/{a.provider_id}")
-        for path in (f"/account/{b.provider_id}", f"/account/{b.provider_id}/info",
-                     f"/account/{b.provider_id}/users/{victim}"):  # fmt: skip
+        for path in (
+            f"/account/{b.provider_id}",
+            f"/account/{b.provider_id}/info",
+            f"/account/{b.provider_id}/users/{victim}",
+        ):
             seen = rep.get(path)
             assert seen.status_code == 403 and b.provider_id in seen.text
             assert "guard-b.example" not in seen.text  # nothing of B's shown
         for action in ("inactivate", "role", "representative"):
-            refused = rep.post(f"/account/{b.provider_id}/users/{victim}/{action}",
-                               data={"csrf_token": token, "role": "power"})  # fmt: skip
+            refused = rep.post(
+                f"/account/{b.provider_id}/users/{victim}/{action}",
+                data={"csrf_token": token, "role": "power"},
+            )
             assert refused.status_code == 403
         # Through A's own pages, B's user is no user at all.
-        mine = rep.post(f"/account/{a.provider_id}/users/{victim}/inactivate",
-                        data={"csrf_token": token})  # fmt: skip
+        mine = rep.post(
+            f"/account/{a.provider_id}/users/{victim}/inactivate", data={"csrf_token": token}
+        )
         assert mine.status_code == 422 and "no user" in mine.text
         assert "guard-b.example" not in mine.text
     assert await states(site, b.provider_id) == before
@@ -207,12 +214,19 @@ async def test_staff_pages_are_refused_to_representatives(site: Stack, guarded: 
         waiting = await enrollments.submit(ctx, variant("school", "GuardWait"))
         with browser_of(site, a.session) as rep:
             token = form_token(rep, f"/account/{a.provider_id}")
-            for path in ("/staff", "/staff/enrollments", f"/staff/enrollments/{waiting.id}",
-                         "/staff/training", "/staff/changes", "/staff/incidents",
-                         f"/staff/organizations/{a.provider_id}"):  # fmt: skip
+            for path in (
+                "/staff",
+                "/staff/enrollments",
+                f"/staff/enrollments/{waiting.id}",
+                "/staff/training",
+                "/staff/changes",
+                "/staff/incidents",
+                f"/staff/organizations/{a.provider_id}",
+            ):
                 assert rep.get(path).status_code == 403, path
-            refused = rep.post(f"/staff/enrollments/{waiting.id}/approve",
-                               data={"csrf_token": token})  # fmt: skip
+            refused = rep.post(
+                f"/staff/enrollments/{waiting.id}/approve", data={"csrf_token": token}
+            )
             assert refused.status_code == 403
         with browser_of(site) as nobody:
             assert nobody.get("/staff/enrollments").headers["location"] == "/staff/sign-in"

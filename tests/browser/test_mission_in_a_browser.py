@@ -8,31 +8,20 @@ and the outbox."""
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Browser, expect
 
 from cair.domain.user_states import UserState
 from cair.operations import enrollments, staff_accounts
 from cair.store import audit, organizations, users
-from tests.browser.conftest import Person, person
-from tests.conftest import Stack, eventually
-from tests.support import body_text, example
+from tests.helpers.browser import Person, person
+from tests.helpers.examples import example
+from tests.helpers.links import link_in
+from tests.helpers.stack import Stack
+from tests.helpers.waiting import eventually
 
 STAFF = "rosa.reviewer@cair.test"
-
-
-def link_in(site: Stack, address: str, subject: str, path: str) -> str:
-    """The newest link to ``path`` in the newest e-mail to ``address`` about ``subject``."""
-    mail = site.outbox.to(address, subject)
-    assert mail, f"no e-mail to {address} about {subject!r}"
-    return link_from(mail[-1], path)
-
-
-def link_from(mail: EmailMessage, path: str) -> str:
-    found = re.findall(rf"https?://\S+?({re.escape(path)}\S+)", body_text(mail))
-    assert found, f"no {path} link in the e-mail {mail['Subject']!r}"
-    return str(found[-1])
 
 
 async def fill_clinic(me: Person, *, npi: str) -> None:
@@ -99,8 +88,11 @@ async def test_the_mission_in_a_browser(
         await manager.page.get_by_label("County of the site's street address").select_option(
             "San Diego"
         )
-        for question, answer in (("give vaccines", "Yes"), ("electronically", "No"),
-                                 ("historical", "Yes")):  # fmt: skip
+        for question, answer in (
+            ("give vaccines", "Yes"),
+            ("electronically", "No"),
+            ("historical", "Yes"),
+        ):
             group = manager.page.get_by_role("group", name=re.compile(question))
             await group.get_by_label(answer).check()
         await manager.page.get_by_role("button", name="Check").click()
@@ -110,8 +102,11 @@ async def test_the_mission_in_a_browser(
         await manager.page.get_by_label("County of the site's street address").select_option(
             "Alameda"
         )
-        for question, answer in (("give vaccines", "Yes"), ("electronically", "No"),
-                                 ("historical", "Yes")):  # fmt: skip
+        for question, answer in (
+            ("give vaccines", "Yes"),
+            ("electronically", "No"),
+            ("historical", "Yes"),
+        ):
             group = manager.page.get_by_role("group", name=re.compile(question))
             await group.get_by_label(answer).check()
         await manager.page.get_by_role("button", name="Check").click()
@@ -259,5 +254,5 @@ async def test_the_mission_in_a_browser(
         await ctx.close()
 
 
-async def _is(read, wanted: str) -> bool:  # type: ignore[no-untyped-def]
+async def _is(read: Callable[[], Awaitable[object]], wanted: str) -> bool:
     return str(await read()) == wanted

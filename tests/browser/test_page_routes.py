@@ -11,7 +11,7 @@ from fastapi.routing import iter_route_contexts
 from cair.settings import Settings
 from cair.web.app import create_app
 from cair.web.pages import csrf, identity
-from tests.support import dependency_calls
+from tests.helpers.routes import dependency_calls
 
 PUBLIC_STAFF_PATHS = {"/staff/sign-in", "/staff/sign-in/{token}"}
 PUBLIC_ACCOUNT_PATHS = {"/account", "/account/sign-in", "/account/sign-in/{token}"}
@@ -20,10 +20,13 @@ PUBLIC_ACCOUNT_PATHS = {"/account", "/account/sign-in", "/account/sign-in/{token
 def test_every_page_route_is_guarded(tmp_path: Any) -> None:
     app = create_app(Settings(var_dir=tmp_path))
     pages = [
-        r for r in iter_route_contexts(app.routes)
-        if r.methods and not r.include_in_schema and r.path not in ("/api/docs", "/openapi.json")
+        r
+        for r in iter_route_contexts(app.routes)
+        if r.methods
+        and not r.include_in_schema
+        and r.path not in ("/api/docs", "/openapi.json")
         and not str(r.path).startswith("/iis/")  # SOAP: credentials in every envelope, no cookies
-    ]  # fmt: skip
+    ]
     assert len(pages) >= 30
     for route in pages:
         path, methods = str(route.path), set(route.methods or ())

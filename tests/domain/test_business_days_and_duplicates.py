@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from cair.domain.business_days import add_business_days
 from cair.domain.duplicates import duplicate_keys
 from cair.domain.request import EnrollmentRequest
-from tests.support import example
+from tests.helpers.examples import example
 
 
 def test_friday_plus_two_business_days_is_tuesday() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 
 from cair.domain.access import AccessLevel, Role
 from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
@@ -52,65 +53,63 @@ FACTS = AccountFacts(
     now=NOW,
     user=LEE,
 )
+# Who asks for a change, and its id, make no difference to the rules.
+planned = partial(plan_change, change_id="CH1", requested_by="r")
 
 
 def test_raising_a_role_waits_for_staff_and_writes_nothing() -> None:
-    plan = plan_change(
-        ChangeKind.CHANGE_ROLE, FACTS, change_id="CH1", requested_by="r", user_id=LEE.user_id,
-        role=Role.POWER,
-    )  # fmt: skip
+    plan = planned(ChangeKind.CHANGE_ROLE, FACTS, user_id=LEE.user_id, role=Role.POWER)
     assert plan.status == ChangeStatus.AWAITING_APPROVAL and plan.writes == ()
 
 
 def test_lowering_a_trainee_ends_the_old_gate_and_opens_access_at_once() -> None:
     trainee = replace(LEE, state=UserState.PENDING_TRAINING)
-    plan = plan_change(
-        ChangeKind.CHANGE_ROLE, replace(FACTS, user=trainee), change_id="CH9", requested_by="r",
-        user_id=LEE.user_id, role=Role.READ_ONLY,
-    )  # fmt: skip
+    plan = planned(
+        ChangeKind.CHANGE_ROLE,
+        replace(FACTS, user=trainee),
+        change_id="CH9",
+        user_id=LEE.user_id,
+        role=Role.READ_ONLY,
+    )
     assert plan.status == ChangeStatus.APPLIED
     assert plan.stop_gate == "user-U1000002"
     assert plan.start_gate is not None and plan.start_gate.workflow_id == "user-U1000002-CH9"
     assert plan.writes == (
-        SetUser(LEE.user_id, state=UserState.ACTIVE, role=Role.READ_ONLY,
-                gate_workflow_id="user-U1000002-CH9"),
-    )  # fmt: skip
+        SetUser(
+            LEE.user_id,
+            state=UserState.ACTIVE,
+            role=Role.READ_ONLY,
+            gate_workflow_id="user-U1000002-CH9",
+        ),
+    )
 
 
 def test_the_last_representative_cannot_be_inactivated() -> None:
     rep = replace(LEE, representative=True)
     facts = replace(FACTS, user=rep, representatives=(_rep_of(LEE),))
-    plan = plan_change(
-        ChangeKind.INACTIVATE_USER, facts, change_id="CH1", requested_by="r", user_id=LEE.user_id
-    )
+    plan = planned(ChangeKind.INACTIVATE_USER, facts, user_id=LEE.user_id)
     assert plan.status == ChangeStatus.REFUSED and "last authorized representative" in plan.message
 
 
 def test_inactivating_a_representative_retires_them_and_revokes_links() -> None:
     rep = replace(LEE, representative=True)
     facts = replace(FACTS, user=rep, representatives=(SAM, _rep_of(LEE)))
-    plan = plan_change(
-        ChangeKind.INACTIVATE_USER, facts, change_id="CH1", requested_by="r", user_id=LEE.user_id
-    )
+    plan = planned(ChangeKind.INACTIVATE_USER, facts, user_id=LEE.user_id)
     assert RetireRepresentative(LEE.email) in plan.writes
     assert RevokeUserLinks(LEE.user_id) in plan.writes
 
 
 def test_reactivation_sends_stale_training_back_to_the_gate() -> None:
     away = replace(LEE, state=UserState.INACTIVE, training_date=date(2025, 9, 1))
-    plan = plan_change(
-        ChangeKind.REACTIVATE_USER, replace(FACTS, user=away), change_id="CH2", requested_by="r",
-        user_id=LEE.user_id,
-    )  # fmt: skip
+    plan = planned(
+        ChangeKind.REACTIVATE_USER, replace(FACTS, user=away), change_id="CH2", user_id=LEE.user_id
+    )
     assert "retakes" in plan.message
     assert plan.start_gate is not None and plan.start_gate.role == Role.REGULAR
 
 
 def test_another_organizations_user_is_not_found() -> None:
-    plan = plan_change(
-        ChangeKind.INACTIVATE_USER, replace(FACTS, user=None), change_id="CH1", requested_by="r",
-        user_id="U9999999",
-    )  # fmt: skip
+    plan = planned(ChangeKind.INACTIVATE_USER, replace(FACTS, user=None), user_id="U9999999")
     assert plan.status == ChangeStatus.REFUSED and "no user U9999999 in CA100001" in plan.message
 
 
@@ -118,20 +117,15 @@ def test_adding_a_user_checks_the_level_and_duplicates() -> None:
     over = RequestedUser(first_name="A", last_name="B", email="a@clinic.example", role="dx_qa")
     same = RequestedUser(first_name="A", last_name="B", email="LEE@clinic.example", role="regular")
     for requested, says in ((over, "exceeds"), (same, "already exists")):
-        plan = plan_change(
-            ChangeKind.ADD_USER, FACTS, change_id="CH1", requested_by="r", new_user=requested
-        )
+        plan = planned(ChangeKind.ADD_USER, FACTS, new_user=requested)
         assert plan.status == ChangeStatus.REFUSED and says in plan.message
     fine = RequestedUser(first_name="Ray", last_name="Vu", email="ray@clinic.example", role="power")
-    plan = plan_change(ChangeKind.ADD_USER, FACTS, change_id="CH1", requested_by="r", new_user=fine)
+    plan = planned(ChangeKind.ADD_USER, FACTS, new_user=fine)
     assert plan.writes == (CreateUser(fine),) and plan.start_gate is not None
 
 
 def test_removing_the_vfc_pin_of_a_vfc_site_is_refused() -> None:
-    plan = plan_change(
-        ChangeKind.UPDATE_INFO, FACTS, change_id="CH1", requested_by="r",
-        info=InfoUpdate(vfc_pin=None),
-    )  # fmt: skip
+    plan = planned(ChangeKind.UPDATE_INFO, FACTS, info=InfoUpdate(vfc_pin=None))
     assert plan.status == ChangeStatus.REFUSED and plan.message.startswith("vfc_pin:")
 
 
@@ -162,47 +156,45 @@ def test_a_new_primary_contact_takes_over_the_old_ones_sign_in() -> None:
         ),
         vaccine_coordinator=Contact(first_name="Lee", last_name="Tran", email="lee@clinic.example"),
     )
-    plan = plan_change(
-        ChangeKind.UPDATE_INFO, facts, change_id="CH1", requested_by="r",
-        info=InfoUpdate(contacts=new),
-    )  # fmt: skip
+    plan = planned(ChangeKind.UPDATE_INFO, facts, info=InfoUpdate(contacts=new))
     assert plan.status == ChangeStatus.APPLIED
-    assert NameRepresentative(None, "ana@clinic.example", "Ana Diaz",
-                              RepresentativeSource.PRIMARY_CONTACT) in plan.writes  # fmt: skip
+    ana = NameRepresentative(
+        None, "ana@clinic.example", "Ana Diaz", RepresentativeSource.PRIMARY_CONTACT
+    )
+    assert ana in plan.writes
     assert RetireRepresentative("sam@clinic.example") in plan.writes
     assert set(plan.also_tell) == {"ana@clinic.example", "sam@clinic.example"}
     named = replace(SAM, source=RepresentativeSource.NAMED)
-    kept = plan_change(
-        ChangeKind.UPDATE_INFO, replace(facts, representatives=(named,)), change_id="CH1",
-        requested_by="r", info=InfoUpdate(contacts=new),
-    )  # fmt: skip
+    kept = planned(
+        ChangeKind.UPDATE_INFO,
+        replace(facts, representatives=(named,)),
+        info=InfoUpdate(contacts=new),
+    )
     assert RetireRepresentative("sam@clinic.example") not in kept.writes
 
 
 def test_a_representative_who_is_no_user_is_removed_by_address() -> None:
     facts = replace(FACTS, representatives=(SAM, _rep_of(LEE)))
-    plan = plan_change(
-        ChangeKind.REMOVE_REPRESENTATIVE, facts, change_id="CH1", requested_by="r",
-        email="SAM@clinic.example",
-    )  # fmt: skip
+    plan = planned(ChangeKind.REMOVE_REPRESENTATIVE, facts, email="SAM@clinic.example")
     assert plan.writes == (RetireRepresentative("sam@clinic.example"),)
-    unknown = plan_change(
-        ChangeKind.REMOVE_REPRESENTATIVE, facts, change_id="CH1", requested_by="r",
-        email="nobody@clinic.example",
-    )  # fmt: skip
+    unknown = planned(ChangeKind.REMOVE_REPRESENTATIVE, facts, email="nobody@clinic.example")
     assert unknown.status == ChangeStatus.REFUSED
 
 
 def test_a_users_name_and_address_are_corrected_and_the_old_address_told() -> None:
-    plan = plan_change(
-        ChangeKind.UPDATE_USER, FACTS, change_id="CH1", requested_by="r", user_id=LEE.user_id,
+    plan = planned(
+        ChangeKind.UPDATE_USER,
+        FACTS,
+        user_id=LEE.user_id,
         user_update=UserUpdate(last_name="Tran-Wu", email="lee.tw@clinic.example"),
-    )  # fmt: skip
+    )
     assert plan.writes == (SetUserDetails(LEE.user_id, None, "Tran-Wu", "lee.tw@clinic.example"),)
     assert plan.also_tell == ("lee@clinic.example",)
     crowded = replace(FACTS, user_emails=FACTS.user_emails | {"jo@clinic.example"})
-    taken = plan_change(
-        ChangeKind.UPDATE_USER, crowded, change_id="CH1", requested_by="r", user_id=LEE.user_id,
+    taken = planned(
+        ChangeKind.UPDATE_USER,
+        crowded,
+        user_id=LEE.user_id,
         user_update=UserUpdate(email="jo@clinic.example"),
-    )  # fmt: skip
+    )
     assert taken.status == ChangeStatus.REFUSED and "already exists" in taken.message

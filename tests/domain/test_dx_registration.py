@@ -11,7 +11,7 @@ import pytest
 from cair.domain.dx_registration import MAX_SITES_ON_THEIR_OWN, validate_registration
 from cair.domain.problems import InvalidRequest
 from cair.domain.regions import load_region_map
-from tests.support import EXAMPLES
+from tests.helpers.paths import EXAMPLES
 
 REGIONS = load_region_map()
 

@@ -14,9 +14,17 @@ from cair.domain.region_source import RegionMapSource
 from cair.domain.regions import DEFAULT_MAP, RegionMap, load_region_map
 
 LOCAL = {
-    "Alpine", "Amador", "Calaveras", "Mariposa", "Merced", "San Joaquin", "Stanislaus",
-    "Tuolumne", "San Diego", "Imperial",
-}  # fmt: skip
+    "Alpine",
+    "Amador",
+    "Calaveras",
+    "Mariposa",
+    "Merced",
+    "San Joaquin",
+    "Stanislaus",
+    "Tuolumne",
+    "San Diego",
+    "Imperial",
+}
 
 
 def test_every_county_has_a_region_and_the_ten_local_ones_a_representative() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cair.domain.problems import InvalidRequest
 from cair.domain.validation import validate_enrollment
-from tests.support import example
+from tests.helpers.examples import example
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -11,7 +11,7 @@ from cair.domain.access import AccessLevel, Role, derive_access_level, is_raise,
 from cair.domain.problems import InvalidRequest
 from cair.domain.request import AccessAnswers, EnrollmentRequest
 from cair.domain.validation import check_enrollment, parse_enrollment, validate_enrollment
-from tests.support import example
+from tests.helpers.examples import example
 
 
 def problems(data: dict[str, Any]) -> dict[str, str]:

@@ -11,44 +11,17 @@ from hypothesis import strategies as st
 
 from cair.domain.hl7_ack import ack
 from cair.domain.vxu_rules import AckCode, Sender, Severity, SiteRole, check, is_npi, region_code
-
-SITE, FACILITY, CLIENT = "S100234", "SF-001728", "S100999"
-NPI = "1234567893"
-
-
-def vxu(
-    *,
-    facility: str = SITE,
-    responsible: str = SITE,
-    dose_site: str = SITE,
-    region: str = "CAIRBA",
-    processing: str = "P",
-    version: str = "2.5.1",
-    kind: str = "VXU^V04^VXU_V04",
-    patient: str = "CAIRTEST001^^^S100234^MR",
-    action: str = "00^NEW IMMUNIZATION RECORD^NIP001",
-    npi: str = NPI,
-    segments: tuple[str, ...] = ("PID", "ORC", "RXA"),
-) -> str:
-    msh = ["MSH", "^~\\&", "MyEHR", facility, "CAIR", region, "20261125120000-0800", "", kind,
-           "MSG-00001", processing, version]  # fmt: skip
-    msh += [""] * 9 + [f"{responsible}^^^^^^^^^{responsible}"]  # MSH-22
-    rxa = ["RXA", "0", "1", "20261120", "", "08^HEPB-PEDS^CVX", "0.5", "mL^mL^UCUM", "", action,
-           "", f"^^^{dose_site}"]  # fmt: skip
-    parts = {
-        "PID": f"PID|1||{patient}||TESTPATIENT^ALPHA^^^^^L||20250101|F",
-        "ORC": f"ORC|RE||197023^{SITE}|||||||||{npi}^PROVIDER^PAT",
-        "RXA": "|".join(rxa),
-    }
-    return "\r".join(["|".join(msh), *(parts[s] for s in segments)]) + "\r"
-
+from tests.helpers.vxu import CLIENT, FACILITY, SITE, vxu
 
 DIRECT = Sender(SiteRole.DIRECT, SITE, "CAIRBA")
 THROUGH = Sender(SiteRole.THROUGH_SENDING_FACILITY, SITE, "CAIRBA", sending_facility_id=FACILITY)
 FOR_CLIENTS = Sender(
-    SiteRole.SENDING_FACILITY, FACILITY, "CAIRBA", sending_facility_id=FACILITY,
+    SiteRole.SENDING_FACILITY,
+    FACILITY,
+    "CAIRBA",
+    sending_facility_id=FACILITY,
     client_sites=frozenset({CLIENT}),
-)  # fmt: skip
+)
 
 
 def test_a_correct_vxu_is_accepted_for_each_site_role() -> None:
@@ -72,18 +45,30 @@ def test_a_correct_vxu_is_accepted_for_each_site_role() -> None:
         (vxu(), THROUGH, "MSH-4", f"MUST BE '{FACILITY}'"),
         (vxu(facility=FACILITY, responsible=FACILITY), THROUGH, "MSH-22", f"MUST BE '{SITE}'"),
         (vxu(dose_site="S000001"), DIRECT, "RXA-11-4", f"MUST BE '{SITE}'"),
-        (vxu(facility=FACILITY, responsible="S555555", dose_site="S555555"), FOR_CLIENTS,
-         "MSH-22", "MUST BE A CLIENT SITE"),
-        (vxu(facility=FACILITY, responsible=CLIENT, dose_site=FACILITY), FOR_CLIENTS,
-         "RXA-11-4", "MUST MATCH MSH-22"),
+        (
+            vxu(facility=FACILITY, responsible="S555555", dose_site="S555555"),
+            FOR_CLIENTS,
+            "MSH-22",
+            "MUST BE A CLIENT SITE",
+        ),
+        (
+            vxu(facility=FACILITY, responsible=CLIENT, dose_site=FACILITY),
+            FOR_CLIENTS,
+            "RXA-11-4",
+            "MUST MATCH MSH-22",
+        ),
         (vxu().replace("|MSG-00001|", "|MSG 1/2|"), DIRECT, "MSH-10", "MESSAGE CONTROL ID"),
-        (vxu(patient="CAIRTEST001^^^S100234"), DIRECT, "PID-3-5",
-         "MESSAGE REJECTED - REQUIRED FIELD PID-3-5 MISSING"),
+        (
+            vxu(patient="CAIRTEST001^^^S100234"),
+            DIRECT,
+            "PID-3-5",
+            "MESSAGE REJECTED - REQUIRED FIELD PID-3-5 MISSING",
+        ),
         (vxu(patient=""), DIRECT, "PID-3", "REQUIRED FIELD PID-3 MISSING"),
         (vxu(segments=("ORC", "RXA")), DIRECT, "PID", "REQUIRED SEGMENT PID MISSING"),
         (vxu(segments=("PID",)), DIRECT, "RXA", "REQUIRED SEGMENT RXA MISSING"),
     ],
-)  # fmt: skip
+)
 def test_each_rule_rejects_with_the_field_named(
     message: str, sender: Sender, location: str, words: str
 ) -> None:
@@ -117,24 +102,37 @@ def test_dose_details_are_accepted_with_errors(
 
 def test_the_ack_carries_the_verdict_and_nothing_of_the_message() -> None:
     message = vxu(patient="CAIRTEST001^^^S100234", processing="T")
-    answer = ack(check(message, DIRECT), receiving_facility="CAIRBA", control_id="ACK1",
-                 now=datetime(2026, 11, 25, 12, tzinfo=UTC))  # fmt: skip
+    answer = ack(
+        check(message, DIRECT),
+        receiving_facility="CAIRBA",
+        control_id="ACK1",
+        now=datetime(2026, 11, 25, 12, tzinfo=UTC),
+    )
     segments = answer.rstrip("\r").split("\r")
     assert segments[0].startswith(
         "MSH|^~\\&|CAIR|CAIRBA|||20261125120000+0000||ACK^V04^ACK|ACK1|P|"
     )
     assert segments[1] == "MSA|AR|MSG-00001"
-    assert "ERR||MSH^1^11|202^Unsupported processing id^HL70357|E||||INVALID PROCESSING ID. " \
-           "MUST BE 'P'" in segments  # fmt: skip
+    assert (
+        "ERR||MSH^1^11|202^Unsupported processing id^HL70357|E||||INVALID PROCESSING ID. "
+        "MUST BE 'P'" in segments
+    )
     assert any(s.startswith("ERR||PID^1^3^5|101^Required field missing") for s in segments)
     assert "TESTPATIENT" not in answer and "CAIRTEST001" not in answer
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "hello", "MSH", "MSH|", "PID|1||x", "MSH|^~\\&|" + "A|" * 50_000,
-     "MSH|^~\\&|\x00\x1b|\u202e"],
-)  # fmt: skip
+    [
+        "",
+        "hello",
+        "MSH",
+        "MSH|",
+        "PID|1||x",
+        "MSH|^~\\&|" + "A|" * 50_000,
+        "MSH|^~\\&|\x00\x1b|\u202e",
+    ],
+)
 def test_hostile_text_is_rejected_not_raised(text: str) -> None:
     verdict = check(text, DIRECT)
     assert verdict.code == AckCode.REJECTED and verdict.findings
@@ -165,8 +163,12 @@ def test_nothing_the_sender_wrote_reaches_the_ack_but_a_clean_control_id() -> No
     message = vxu(facility=FACILITY, responsible="HOSTILE", dose_site="HOSTILE").replace("|", "#")
     message = message.replace("HOSTILE", "C1|||INJ\x0b\x1c")  # "|" is plain text under "#"
     assert check(message, FOR_CLIENTS).code == AckCode.REJECTED
-    answer = ack(check(message, FOR_CLIENTS), receiving_facility="CAIRBA", control_id="A",
-                 now=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    answer = ack(
+        check(message, FOR_CLIENTS),
+        receiving_facility="CAIRBA",
+        control_id="A",
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     assert "INJ" not in answer and "\x0b" not in answer and "\x1c" not in answer
     assert all(s.count("|") <= 12 for s in answer.split("\r"))
 
@@ -176,8 +178,10 @@ def test_a_flood_of_broken_segments_gets_a_small_ack() -> None:
     verdict = check(flood, DIRECT)
     assert verdict.code == AckCode.REJECTED and len(verdict.findings) == 50
     assert verdict.findings[-1].text.startswith("AND ") and "MORE" in verdict.findings[-1].text
-    assert len(ack(verdict, receiving_facility="CAIRBA", control_id="A",
-                   now=datetime(2026, 1, 1, tzinfo=UTC))) < 10_000  # fmt: skip
+    answer = ack(
+        verdict, receiving_facility="CAIRBA", control_id="A", now=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert len(answer) < 10_000
 
 
 def test_a_sending_facility_role_needs_its_facility() -> None:

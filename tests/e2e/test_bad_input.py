@@ -10,18 +10,17 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cair.settings import normalize_database_url
 from cair.store.models import AccountChangeRow, EnrollmentRequestRow
-from tests.conftest import Stack, _answers, eventually
-from tests.e2e.test_account_management import enrolled, sign_in_token
-from tests.e2e.test_enrollment_review import variant
-from tests.support import BIN, ROOT
+from tests.helpers.accounts import enrolled, sign_in_token
+from tests.helpers.examples import variant
+from tests.helpers.paths import BIN, ROOT
+from tests.helpers.stack import Stack, answers
+from tests.helpers.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 ARABIC_INDIC_ZIP = "\u0669\u0665\u0665\u0660\u0661"  # '95501' in Arabic-Indic digits
 FULL_WIDTH_ZIP = "\uff19\uff15\uff15\uff10\uff11"  # '95501' in full-width digits
 FULL_WIDTH_PIN = "\uff11\uff12\uff13\uff14\uff15\uff16"
@@ -104,20 +103,26 @@ async def test_values_no_database_column_or_mail_header_can_take(
     cases: list[tuple[dict[str, Any], str]] = [
         (_with("Huge", name("x" * 1_000_000)), "a request is at most 262144 bytes"),
         (_with("Long", name("x" * 201)), "organization.name: too long: at most 200"),
-        (_with("Many", lambda d: d.__setitem__("users", d["users"] * 1000)),
-         "users: too many: at most 50"),
+        (
+            _with("Many", lambda d: d.__setitem__("users", d["users"] * 1000)),
+            "users: too many: at most 50",
+        ),
         (_with("Nul", name("Redwood\x00School")), "organization.name: contains a control"),
         (_with("Cr", name("Redwood\rSchool")), "organization.name: contains a control"),
         (_with("Vt", name("Redwood\vSchool")), "organization.name: contains a control"),
         (_with("Ls", name("Redwood\u2028School")), "organization.name: contains a control"),
-        (_with("Ps", lambda d: d["contacts"]["primary"].__setitem__("last_name", "Si\u2029ngh")),
-         "contacts.primary.last_name: contains a control"),
+        (
+            _with("Ps", lambda d: d["contacts"]["primary"].__setitem__("last_name", "Si\u2029ngh")),
+            "contacts.primary.last_name: contains a control",
+        ),
         (_with("Bidi", name("Redwood \u202eloohcS")), "organization.name: contains a control"),
-        (_with("Line", lambda d: d["organization"]["physical_address"].update(line1="y" * 121)),
-         "organization.physical_address.line1: too long: at most 120"),
+        (
+            _with("Line", lambda d: d["organization"]["physical_address"].update(line1="y" * 121)),
+            "organization.physical_address.line1: too long: at most 120",
+        ),
         (_with("Digits", zip_code(ARABIC_INDIC_ZIP)), "organization.physical_address.zip"),
         (_with("Wide", zip_code(FULL_WIDTH_ZIP)), "organization.physical_address.zip"),
-    ]  # fmt: skip
+    ]
     for index, (data, words) in enumerate(cases):
         path = write(tmp_path / f"case-{index}.json", json.dumps(data))
         result = stack.cli("submit", str(path), check=False)
@@ -129,11 +134,11 @@ async def test_values_no_database_column_or_mail_header_can_take(
 async def test_arguments_that_are_not_what_they_say(
     stack: Stack, staff_cli: Path, tmp_path: Path
 ) -> None:
+    not_a_date = ["training-complete", "U1000001", "--kind", "webinar", "--on", "2024-13-01"]
     refused(
-        stack.cli("training-complete", "U1000001", "--kind", "webinar", "--on", "2024-13-01",
-                  check=False, config=staff_cli),
+        stack.cli(*not_a_date, check=False, config=staff_cli),
         "on: '2024-13-01' is not a date (YYYY-MM-DD)",
-    )  # fmt: skip
+    )
     refused(
         stack.cli(
             "training-complete", "U9999999", "--kind", "video", check=False, config=staff_cli
@@ -170,28 +175,26 @@ async def test_account_changes_that_say_nothing_or_too_much(stack: Stack, tmp_pa
         stack.cli("account", "update-info", str(empty), check=False, config=rep),
         "nothing to update",
     )
+    county = write(tmp_path / "u.json", '{"county": "Kern"}')
     refused(
-        stack.cli("account", "update-info", str(write(tmp_path / "u.json", '{"county": "Kern"}')),
-                  check=False, config=rep),
+        stack.cli("account", "update-info", str(county), check=False, config=rep),
         "county: unknown field",
-    )  # fmt: skip
+    )
+    pin = write(tmp_path / "p.json", json.dumps({"vfc_pin": FULL_WIDTH_PIN}))
+    refused(stack.cli("account", "update-info", str(pin), check=False, config=rep), "vfc_pin")
+    add_user = "account add-user --last-name C --email a@badchange.example --role read_only"
     refused(
-        stack.cli("account", "update-info",
-                  str(write(tmp_path / "p.json", json.dumps({"vfc_pin": FULL_WIDTH_PIN}))),
-                  check=False, config=rep),
-        "vfc_pin",
-    )  # fmt: skip
-    refused(
-        stack.cli("account", "add-user", "--first-name", "A\x0bB", "--last-name", "C", "--email",
-                  "a@badchange.example", "--role", "read_only", check=False, config=rep),
+        stack.cli(*add_user.split(), "--first-name", "A\x0bB", check=False, config=rep),
         "first_name: contains a control",
-    )  # fmt: skip
+    )
     refused(
         stack.cli("account", "change-role", "U9999999", "superuser", check=False, config=rep),
         "role",
     )
-    refused(stack.cli("account", "correct-user", account.users["msingh@badchange.example"],
-                      check=False, config=rep), "nothing to correct")  # fmt: skip
+    maya = account.users["msingh@badchange.example"]
+    refused(
+        stack.cli("account", "correct-user", maya, check=False, config=rep), "nothing to correct"
+    )
     async with stack.context().db.sessions() as session:
         after = await _changes_made(session)
     assert after == before  # a refused change is recorded as refused; none is made, even half
@@ -234,20 +237,27 @@ async def test_an_invalid_key_and_an_unmigrated_database_are_named(
     bad_key = {**stack.env, "CAIR_CODEC_KEY": "not a key"}
     for args in (["migrate"], ["staff", "add", "x@cair.test", "--role", "admin"], ["serve"]):
         result = subprocess.run(
-            [str(BIN / "cair"), *args], env=bad_key, capture_output=True, text=True, cwd=ROOT,
+            [str(BIN / "cair"), *args],
+            env=bad_key,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
             timeout=60,
-        )  # fmt: skip
+        )
         refused(result, "settings: CAIR_CODEC_KEY: key 1 is not base64", code=2)
 
     # A web process whose database was never migrated says so, and changes nothing.
     fresh = await _empty_database(stack, tmp_path)
     unmigrated = Stack(
-        name=stack.name, settings=stack.settings, env={**stack.env, "CAIR_DATABASE_URL": fresh},
-        outbox=stack.outbox, var_dir=tmp_path,
-    )  # fmt: skip
+        name=stack.name,
+        settings=stack.settings,
+        env={**stack.env, "CAIR_DATABASE_URL": fresh},
+        outbox=stack.outbox,
+        var_dir=tmp_path,
+    )
     server = unmigrated.start_api()
     try:
-        await eventually(lambda: _answers(unmigrated.api_url + "/healthz"), timeout=60)
+        await eventually(lambda: answers(unmigrated.api_url + "/healthz"), timeout=60)
         path = write(tmp_path / "ok.json", json.dumps(variant("school", "Unmigrated")))
         refused(unmigrated.cli("submit", str(path), check=False), "the database is not set up yet")
         refused(unmigrated.cli("staff", "sign-in", "a@cair.test", check=False), "not set up yet")

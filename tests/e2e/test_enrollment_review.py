@@ -6,7 +6,6 @@ import copy
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -16,27 +15,11 @@ from cair.operations import enrollments
 from cair.operations.context import Context
 from cair.operations.errors import OperationError
 from cair.store.models import AuditRow, EmailRow, EnrollmentRequestRow
-from tests.conftest import STAFF_ADMIN, Stack, eventually
-from tests.support import body_text, example
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-def variant(
-    name: str, tag: str, *, email_domain: str | None = None, **organization: Any
-) -> dict[str, Any]:
-    """An example request for a distinct organization, so tests do not trip the duplicate check;
-    with ``email_domain`` its people get addresses of their own too."""
-    data = copy.deepcopy(example(name))
-    if email_domain:
-        text = json.dumps(data)
-        for domain in set(re.findall(r"@([\w.-]+\.example)", text)):
-            text = text.replace(f"@{domain}", f"@{email_domain}")
-        data = json.loads(text)
-    data["organization"]["name"] = f"{data['organization']['name']} {tag}"
-    data["organization"]["physical_address"]["line1"] = f"100 {tag} Way"
-    data["organization"].update(organization)
-    return data
+from tests.helpers.examples import variant
+from tests.helpers.mailbox import body_text
+from tests.helpers.stack import Stack
+from tests.helpers.staff import STAFF_ADMIN
+from tests.helpers.waiting import eventually
 
 
 async def stage_of(ctx: Context, enrollment_id: str) -> str:

@@ -27,13 +27,14 @@ from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.operations import dx_messages
 from cair.operations.errors import TooManyRequests
 from cair.store.models import CredentialRow, DxMessageRow, DxSiteRow
-from tests.api.conftest import staff_session
-from tests.conftest import REVEALED_SECRETS, Stack, eventually
-from tests.domain.test_vxu_rules import vxu
-from tests.e2e.test_account_management import enrolled, sign_in_token
-from tests.support import EXAMPLES, body_text
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.accounts import enrolled, sign_in_token
+from tests.helpers.mailbox import body_text
+from tests.helpers.paths import EXAMPLES
+from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.stack import Stack
+from tests.helpers.staff import staff_session
+from tests.helpers.vxu import vxu
+from tests.helpers.waiting import eventually
 
 DOMAIN = "iz-portal.example"
 REP = f"pnair@{DOMAIN}"
@@ -218,8 +219,12 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
     answer = await submit(production, live_user, live_password, site_id, message())
     assert msa(answer) == "AA"
     await stage(portal, site_id, "live")
-    await eventually(lambda: portal.stack.outbox.to(REP, f"site {site_id}") and
-                     portal.stack.outbox.to(REP, "is live"))  # fmt: skip
+    await eventually(
+        lambda: (
+            portal.stack.outbox.to(REP, f"site {site_id}")
+            and portal.stack.outbox.to(REP, "is live")
+        )
+    )
 
     # What was kept: outcomes, never a message; the history knows counts, not patients.
     ctx = portal.stack.context()
@@ -239,8 +244,9 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
         assert {m.environment for m in kept} == {"staging", "production"}
         assert "TESTPATIENT" not in json.dumps([m.findings for m in kept])
         assert sorted((c.environment, c.active) for c in creds) == [
-            ("production", True), ("staging", True),
-        ]  # fmt: skip
+            ("production", True),
+            ("staging", True),
+        ]
         assert all(c.sealed_secret is None for c in creds)  # both revealed, then wiped
         history = (
             await (await ctx.temporal())
@@ -378,12 +384,8 @@ async def test_the_cli_registers_sends_and_reviews(
     before = len(stack.outbox.to(REP, f"staging credentials for site {site_id}"))
     renewed = stack.cli("dx", "reissue", site_id, config=staff_cli).stdout
     assert f"new staging credentials for {revealed['username']}" in renewed
-    mails = await eventually(
-        lambda: (
-            len(stack.outbox.to(REP, f"staging credentials for site {site_id}")) > before
-            and stack.outbox.to(REP, f"staging credentials for site {site_id}")
-        )
-    )
+    subject = f"staging credentials for site {site_id}"
+    mails = await eventually(lambda: stack.outbox.more_than(before, REP, subject))
     assert "issued them anew" in body_text(mails[-1])
     link = re.search(r"/credentials/reveal/(\S+)", body_text(mails[-1]))
     assert link
@@ -393,8 +395,9 @@ async def test_the_cli_registers_sends_and_reviews(
     assert old.returncode == 1 and "not credentials of the staging environment" in old.stderr
     fresh = {"CAIR_DX_PASSWORD": new["secret"]}
     assert "MSA|AA|" in stack.cli("dx", "send", str(good), *sign_on, extra_env=fresh).stdout
-    none_yet = stack.cli("dx", "reissue", site_id, "--env", "production", config=staff_cli,
-                         check=False)  # fmt: skip
+    none_yet = stack.cli(
+        "dx", "reissue", site_id, "--env", "production", config=staff_cli, check=False
+    )
     assert none_yet.returncode == 1 and "has no production credentials yet" in none_yet.stderr
 
 
@@ -414,9 +417,14 @@ async def test_failed_sign_ons_slow_their_sender_and_never_lock_a_site_out(porta
 
         async def send(secret: str, client: str) -> str:
             answer = await dx_messages.receive(
-                ctx, DxEnvironment.STAGING, username=username, password=secret,
-                facility_id=site_id, hl7_message=text, client=client,
-            )  # fmt: skip
+                ctx,
+                DxEnvironment.STAGING,
+                username=username,
+                password=secret,
+                facility_id=site_id,
+                hl7_message=text,
+                client=client,
+            )
             return answer.verdict.code.value
 
         for _ in range(dx_messages.SIGN_ON_FAILURES):

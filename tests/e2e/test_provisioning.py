@@ -21,23 +21,14 @@ from cair.store.models import (
     OrganizationRow,
     UserRow,
 )
-from tests.conftest import REVEALED_SECRETS, STAFF_ADMIN, Stack, eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.support import body_html, body_text
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-async def approve_and_wait(ctx: Context, data: dict[str, Any], stage: str) -> str:
-    submitted = await enrollments.submit(ctx, data)
-    assert submitted.stage == "awaiting_review", submitted.note
-    await enrollments.approve(ctx, submitted.id, by="Dana Staff")
-
-    async def reached() -> bool:
-        return (await enrollments.status(ctx, submitted.id)).stage == stage
-
-    await eventually(reached, timeout=60)
-    return submitted.id
+from tests.helpers.accounts import approve_and_wait
+from tests.helpers.examples import variant
+from tests.helpers.links import reveal_token
+from tests.helpers.mailbox import body_html, body_text
+from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.stack import Stack
+from tests.helpers.staff import STAFF_ADMIN
+from tests.helpers.waiting import eventually
 
 
 async def users_by_email(ctx: Context, provider_id: str) -> dict[str, UserRow]:
@@ -110,9 +101,13 @@ async def test_clinic_provisioned_with_training_gate(
     assert accounts["lee.tran@lakeshore-fm.example"].trained_by == STAFF_ADMIN
 
     again = stack.cli(
-        "training-complete", str(regular.user_id), "--kind", "webinar", check=False,
+        "training-complete",
+        str(regular.user_id),
+        "--kind",
+        "webinar",
+        check=False,
         config=staff_cli,
-    )  # fmt: skip
+    )
     assert again.returncode == 1 and (
         "already active" in again.stderr or "is active" in again.stderr
     )
@@ -141,7 +136,7 @@ async def test_data_exchange_credentials_revealed_exactly_once(stack: Stack, ctx
     view = await enrollments.status(ctx, enrollment_id)
     assert view.access_level == "data_exchange" and view.provider_id
     welcome = [m for m in stack.outbox.about(view.provider_id) if "Welcome" in str(m["Subject"])][0]
-    token = _reveal_token(body_text(welcome))
+    token = reveal_token(body_text(welcome))
     assert f"dx{view.provider_id.lower()}" in body_text(welcome)
 
     shown = stack.cli("credentials", "reveal", token)
@@ -171,7 +166,7 @@ async def test_data_exchange_credentials_revealed_exactly_once(stack: Stack, ctx
         if f"({view.provider_id})" in str(m["Subject"])
     ]
     assert len(mail) == 1 and "tbecker@valleychc.example" in str(mail[0]["Cc"])
-    new_secret = (await credentials.reveal(ctx, _reveal_token(body_text(mail[0])))).secret
+    new_secret = (await credentials.reveal(ctx, reveal_token(body_text(mail[0])))).secret
     REVEALED_SECRETS.append(new_secret)
     async with ctx.db.sessions() as session:
         rows = (
@@ -208,6 +203,8 @@ CRASH_POINTS = (
 )
 
 
+@pytest.mark.slow  # 38 s on SQLite: four worker kills and restarts
+@pytest.mark.timeout(180)
 async def test_worker_killed_at_each_provisioning_step_makes_one_of_everything(
     stack: Stack,
 ) -> None:
@@ -282,12 +279,6 @@ async def test_worker_killed_at_each_provisioning_step_makes_one_of_everything(
         assert len(view.users) == 2
     finally:
         await ctx.close()
-
-
-def _reveal_token(text: str) -> str:
-    match = re.search(r"/credentials/reveal/(\S+)", text)
-    assert match, "no reveal link in the e-mail"
-    return match.group(1)
 
 
 def _json(text: str) -> dict[str, Any]:

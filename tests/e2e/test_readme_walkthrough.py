@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REVEALED_SECRETS, Stack, eventually
-from tests.support import BIN, ROOT, body_text
+from tests.helpers.mailbox import body_text
+from tests.helpers.paths import BIN, ROOT
+from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.stack import Stack
+from tests.helpers.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 README = ROOT / "README.md"
 
 
@@ -56,6 +58,8 @@ def readme_commands() -> list[str]:
     return commands
 
 
+@pytest.mark.slow  # 35 s on SQLite: 30-odd `cair` processes
+@pytest.mark.timeout(180)
 async def test_the_readme_walk_through_works_as_written(stack: Stack, tmp_path: Path) -> None:
     commands = readme_commands()
     assert len(commands) >= 25
@@ -131,6 +135,8 @@ async def _wait_until_active(stack: Stack, terminal: Path, user_id: str) -> None
     await eventually(active, timeout=60)
 
 
+@pytest.mark.slow  # 34 s on SQLite: a shell per line
+@pytest.mark.timeout(180)
 async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_path: Path) -> None:
     """The IZ Portal section's block, line by line through bash in a folder of its own, from a
     terminal where staff are signed in — real ids, tokens and passwords in place of the
@@ -160,9 +166,13 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
     def run(line: str) -> str:
         line = substituted(line, values)
         done = subprocess.run(
-            ["bash", "-c", line], env=env, cwd=tmp_path, capture_output=True, text=True,
+            ["bash", "-c", line],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
             timeout=300,
-        )  # fmt: skip
+        )
         assert done.returncode == 0, (line, done.stdout, done.stderr)
         return done.stdout
 
@@ -210,7 +220,7 @@ async def _provider_of(run: Callable[[str], str], enrollment_id: str) -> str:
         view = json.loads(run(f"cair status {enrollment_id}"))["view"]
         return view["provider_id"] or None
 
-    return str(await eventually(provisioned, timeout=60))
+    return await eventually(provisioned, timeout=60)
 
 
 async def _new_mail(stack: Stack, address: str, seen: int) -> None:

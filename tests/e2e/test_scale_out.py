@@ -24,12 +24,11 @@ from temporalio.testing import WorkflowEnvironment
 from cair.domain import ids
 from cair.settings import normalize_database_url
 from cair.store.models import AccountChangeRow, EmailRow, OrganizationRow, UserRow
-from tests.api.conftest import staff_session
-from tests.conftest import Stack, _answers, _postgres_url, build_stack, eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.support import body_text
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.mailbox import body_text
+from tests.helpers.stack import Stack, answers, build_stack, postgres_url
+from tests.helpers.staff import staff_session
+from tests.helpers.waiting import eventually
 
 ENROLLMENTS = 100
 AT_ONCE = 10
@@ -58,7 +57,7 @@ async def fresh_database(url: str, name: str) -> str:
 async def scaled(
     dev_server: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ScaledOut]:
-    url = _postgres_url()
+    url = postgres_url()
     if url is None:
         pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
     database = await fresh_database(url, "cair_scale_out")
@@ -74,7 +73,7 @@ async def scaled(
     stack.start_worker()
     stack.start_api()
     await eventually(lambda: "worker polling" in (var_dir / "worker-1.log").read_text(), timeout=60)
-    await eventually(lambda: _answers(stack.api_url + "/healthz"), timeout=60)
+    await eventually(lambda: answers(stack.api_url + "/healthz"), timeout=60)
     yield ScaledOut(stack, [first_api, stack.api_url])
     stack.stop_workers()
     smtp.stop()
@@ -90,7 +89,7 @@ async def mailed_token(stack: Stack, address: str, subject: str, pattern: str) -
         found = re.search(pattern, body_text(mails[-1])) if mails else None
         return found.group(1) if found else None
 
-    return str(await eventually(find, timeout=60))
+    return await eventually(find, timeout=60)
 
 
 async def one_organization(
@@ -115,7 +114,7 @@ async def one_organization(
         view = (await there.get(f"/api/v1/enrollments/{enrollment}", headers=applicant)).json()
         return view["provider_id"] if view["stage"] == "completed" else None
 
-    provider = str(await eventually(provisioned, timeout=120))
+    provider = await eventually(provisioned, timeout=120)
     contact = variant("school", "x", email_domain=domain)["contacts"]["primary"]["email"]
     asked = await here.post(f"/api/v1/organizations/{provider}/sign-in", json={"email": contact})
     assert asked.status_code == 202, asked.text
@@ -133,7 +132,7 @@ async def one_organization(
                     "role": "read_only",
                 },
                 headers=rep,
-            )  # fmt: skip
+            )
             for n, c in enumerate(clients)
         )
     )
@@ -141,6 +140,8 @@ async def one_organization(
     return provider
 
 
+@pytest.mark.slow  # a hundred enrollments, PostgreSQL
+@pytest.mark.timeout(300)
 async def test_two_workers_and_two_apis_do_each_thing_once(scaled: ScaledOut) -> None:
     stack = scaled.stack
     ctx = stack.context()
@@ -162,9 +163,7 @@ async def test_two_workers_and_two_apis_do_each_thing_once(scaled: ScaledOut) ->
 
         async with ctx.db.sessions() as session:
             organizations = await session.scalar(select(func.count(OrganizationRow.id)))
-            per_org = Counter(
-                (await session.scalars(select(UserRow.organization_id))).all()
-            )  # fmt: skip
+            per_org = Counter((await session.scalars(select(UserRow.organization_id))).all())
             changes = (await session.scalars(select(AccountChangeRow))).all()
         assert organizations == ENROLLMENTS
         assert set(per_org.values()) == {3}  # the school's user and the two added at once

@@ -27,12 +27,14 @@ from cair.store.models import (
     OrganizationRow,
     UserRow,
 )
-from tests.conftest import Stack, eventually
-from tests.e2e.test_account_management import sign_in_token
-from tests.e2e.test_enrollment_review import variant
-from tests.faults.conftest import MakeStack, restart_postgres, settled
+from tests.helpers.accounts import sign_in_token
+from tests.helpers.examples import variant
+from tests.helpers.faults import MakeStack, restart_postgres, settled
+from tests.helpers.stack import Stack
+from tests.helpers.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+# Fifty enrollments under faults each, waiting up to five minutes for them to settle.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 DONE = ("awaiting_training", "completed")
 SEED = 20261125
 KINDS = ("school", "clinic", "data-exchange")
@@ -82,8 +84,11 @@ async def assert_one_of_every_effect(stack: Stack, ids: list[str], *, kills: int
         assert len(audit_keys) == len(set(audit_keys))
     sent = [r.message_id for r in seen["rows"]]
     delivered = seen["delivered"]
-    missing = sorted(f"{r.idempotency_key} ({r.status})" for r in seen["rows"]
-                     if r.message_id not in set(delivered))  # fmt: skip
+    missing = sorted(
+        f"{r.idempotency_key} ({r.status})"
+        for r in seen["rows"]
+        if r.message_id not in set(delivered)
+    )
     # Each e-mail is one row, and arrives under that row's Message-ID. A crash in the instant
     # between the relay's "accepted" and the worker's mark on disk (activities/mail/sent_marks)
     # resends it with the same Message-ID (mail clients show one): counted and reported. Before

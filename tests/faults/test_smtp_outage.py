@@ -3,21 +3,32 @@ delivered once it returns and none twice; meanwhile the enrollment's status says
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import select
 
 from cair.devstack.outbox_smtp import OutboxSmtpServer
+from cair.domain import ids
+from cair.domain.contracts.activities import Activity
 from cair.operations import enrollments
+from cair.operations.context import Context
 from cair.store.models import EmailRow
-from tests.conftest import eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.faults.conftest import MakeStack
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.faults import MakeStack
+from tests.helpers.waiting import eventually
 
 
+async def failed_tries(ctx: Context, enrollment_id: str, count: int) -> bool:
+    """Whether the enrollment's e-mail step has failed ``count`` times and is being retried:
+    the workflow's pending send_mail activity is on its next attempt."""
+    handle = (await ctx.temporal()).get_workflow_handle(ids.enrollment_workflow_id(enrollment_id))
+    pending = (await handle.describe()).raw_description.pending_activities
+    return any(
+        a.activity_type.name == Activity.SEND_MAIL.value and a.attempt > count for a in pending
+    )
+
+
+@pytest.mark.slow  # 16 s on SQLite, retry backoff
+@pytest.mark.timeout(120)
 async def test_mail_waits_for_the_relay_and_goes_once(rig: MakeStack) -> None:
     stack, smtp = await rig()
     ctx = stack.context()
@@ -35,7 +46,7 @@ async def test_mail_waits_for_the_relay_and_goes_once(rig: MakeStack) -> None:
 
         await eventually(waiting_for_mail, timeout=60)
         delivered_before = len(stack.outbox.messages())
-        await asyncio.sleep(8)  # several failed tries
+        await eventually(lambda: failed_tries(ctx, submitted.id, 3), timeout=60)
         held = await enrollments.status(ctx, submitted.id)
         assert held.mail_pending >= 1 and held.stage in ("provisioning", "awaiting_training")
         assert len(stack.outbox.messages()) == delivered_before

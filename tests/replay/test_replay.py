@@ -22,7 +22,7 @@ from temporalio.worker import Replayer
 
 from cair.temporal.converter import data_converter
 from cair.worker import WORKFLOWS
-from tests.conftest import CODEC_KEY
+from tests.helpers.codec import CODEC_KEY
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 

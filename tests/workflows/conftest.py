@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import pytest
 import pytest_asyncio
@@ -18,40 +17,15 @@ from cair.operations.context import Context
 from cair.settings import Settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
-from cair.store.users import by_user_id as find_user
-from cair.temporal import search_attributes
-from cair.temporal.converter import data_converter
 from cair.worker import build_worker
-from tests.conftest import CODEC_KEY
-from tests.support import BIN, Mailbox
-
-
-@dataclass
-class Skipping:
-    env: WorkflowEnvironment
-    ctx: Context
-    outbox: Mailbox
-
-
-async def user_state(skipping: Skipping, user_id: str) -> str:
-    async with skipping.ctx.db.sessions() as session:
-        user = await find_user(session, user_id)
-    assert user is not None, user_id
-    return user.state
-
-
-async def _time_skipping_server() -> WorkflowEnvironment:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=data_converter(CODEC_KEY),
-    )
-    await search_attributes.register(env.client)
-    return env
+from tests.helpers.codec import CODEC_KEY
+from tests.helpers.mailbox import Mailbox
+from tests.helpers.skipping import Skipping, time_skipping_server
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await _time_skipping_server()
+    env = await time_skipping_server()
     yield env
     await env.shutdown()
 
@@ -59,7 +33,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def stub_env() -> AsyncIterator[WorkflowEnvironment]:
     """A server of its own for the stub tests: their clock never holds up the timer tests."""
-    env = await _time_skipping_server()
+    env = await time_skipping_server()
     yield env
     await env.shutdown()
 

@@ -13,12 +13,10 @@ from cair.domain.account_changes import ChangeKind
 from cair.operations import account_changes, enrollments, sessions, users
 from cair.operations.errors import OperationError
 from cair.store.models import UserRow
-from tests.conftest import eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.support import body_text
-from tests.workflows.conftest import Skipping, user_state
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.mailbox import body_text
+from tests.helpers.skipping import Skipping, user_state
+from tests.helpers.waiting import eventually
 
 
 async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, str]]:
@@ -30,7 +28,7 @@ async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, s
         view = await enrollments.status(skipping.ctx, submitted.id)
         return view.provider_id if view.stage == "awaiting_training" else None
 
-    provider = str(await eventually(provider_id))
+    provider = await eventually(provider_id)
     async with skipping.ctx.db.sessions() as session:
         rows = (
             await session.scalars(select(UserRow).where(UserRow.email.like(f"%@{domain}")))
@@ -41,12 +39,7 @@ async def clinic_account(skipping: Skipping, tag: str) -> tuple[str, dict[str, s
 async def sign_in_token(skipping: Skipping, provider: str, count: int, tag: str) -> str:
     SAM = f"sam.okafor@{tag.lower()}.example"
     await sessions.sign_in(skipping.ctx, provider, SAM)
-    mails = await eventually(
-        lambda: (
-            len(skipping.outbox.to(SAM, "sign-in link")) >= count
-            and skipping.outbox.to(SAM, "sign-in link")
-        )
-    )
+    mails = await eventually(lambda: skipping.outbox.more_than(count - 1, SAM, "sign-in link"))
     found = re.search(r"cair account redeem (\S+)", body_text(mails[-1]))
     assert found
     return found.group(1)

@@ -39,11 +39,9 @@ from cair.domain.user_states import UserState
 from cair.workflows.enrollment import EnrollmentWorkflow
 from cair.workflows.organization import OrganizationWorkflow
 from cair.workflows.user_activation import UserActivationWorkflow
-from tests.conftest import eventually
-from tests.support import example
-from tests.workflows.stubs import Stubs, stub_worker
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import example
+from tests.helpers.stubs import Stubs, stub_worker
+from tests.helpers.waiting import eventually
 
 REQUEST = EnrollmentRequest.model_validate(example("school"))
 
@@ -115,14 +113,16 @@ async def test_approval_provisions_credentials_users_and_gates(
 ) -> None:
     stubs = Stubs(
         routing=ValidationOutcome(
-            problems=[], access_level=AccessLevel.DATA_EXCHANGE, county="Fresno",
+            problems=[],
+            access_level=AccessLevel.DATA_EXCHANGE,
+            county="Fresno",
             region_key="central_valley",
         ),
         users=[
             ProvisionedUser("U1000001", Role.DX_QA),
             ProvisionedUser("U1000002", Role.READ_ONLY),
         ],
-    )  # fmt: skip
+    )
     client = stub_env.client
     async with stub_worker(client, stubs) as queue:
         handle = await start_enrollment(client, queue)

@@ -22,10 +22,9 @@ from cair.domain.contracts.failures import StaffRetry
 from cair.domain.contracts.mail import Mail
 from cair.domain.vxu_rules import staging_test_plan
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
-from tests.conftest import eventually
-from tests.workflows.stubs import Stubs, stub_worker
+from tests.helpers.stubs import Stubs, stub_worker
+from tests.helpers.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 MET = DxProgress(
     staging_messages=10,
     staging_accepted=10,
@@ -91,21 +90,30 @@ async def test_every_stage_in_order_with_a_send_back(stub_env: WorkflowEnvironme
 
     stages = [c.stage for c in stubs.args(Activity.RECORD_DX_STAGE)]
     assert stages == [
-        DxStage.STAGING_CREDENTIALS_ISSUED, DxStage.TESTING, DxStage.READY_FOR_REVIEW,
-        DxStage.TESTING, DxStage.READY_FOR_REVIEW, DxStage.PRODUCTION_CREDENTIALS_ISSUED,
+        DxStage.STAGING_CREDENTIALS_ISSUED,
+        DxStage.TESTING,
+        DxStage.READY_FOR_REVIEW,
+        DxStage.TESTING,
+        DxStage.READY_FOR_REVIEW,
+        DxStage.PRODUCTION_CREDENTIALS_ISSUED,
         DxStage.LIVE,
-    ]  # fmt: skip
+    ]
     issued = stubs.args(Activity.ISSUE_DX_CREDENTIALS)
     assert [(o.environment.value, o.by) for o in issued] == [
-        ("staging", "system"), ("production", "rae"),
-    ]  # fmt: skip
+        ("staging", "system"),
+        ("production", "rae"),
+    ]
     # After the send-back, the plan is read after the newest message before it.
     assert {q.after_message_id for q in stubs.args(Activity.DX_PROGRESS)} == {0, 42}
     mails = [o.mail for o in stubs.args(Activity.SEND_MAIL)]
     assert mails == [
-        Mail.DX_CREDENTIALS, Mail.DX_READY_FOR_REVIEW, Mail.DX_SENT_BACK,
-        Mail.DX_READY_FOR_REVIEW, Mail.DX_CREDENTIALS, Mail.DX_LIVE,
-    ]  # fmt: skip
+        Mail.DX_CREDENTIALS,
+        Mail.DX_READY_FOR_REVIEW,
+        Mail.DX_SENT_BACK,
+        Mail.DX_READY_FOR_REVIEW,
+        Mail.DX_CREDENTIALS,
+        Mail.DX_LIVE,
+    ]
     assert len({o.key for o in stubs.args(Activity.SEND_MAIL)}) == len(mails)
 
 

@@ -8,7 +8,6 @@ import json
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from cair.domain import ids
@@ -18,13 +17,12 @@ from cair.operations import credentials, data_exchange, dx_messages, enrollments
 from cair.operations.sessions import Representative, StaffMember
 from cair.store.models import OrganizationRow, RepresentativeRow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
-from tests.conftest import eventually
-from tests.domain.test_vxu_rules import vxu
-from tests.e2e.test_enrollment_review import variant
-from tests.support import EXAMPLES, body_text
-from tests.workflows.conftest import Skipping
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.mailbox import body_text
+from tests.helpers.paths import EXAMPLES
+from tests.helpers.skipping import Skipping
+from tests.helpers.vxu import vxu
+from tests.helpers.waiting import eventually
 
 
 async def representative(skipping: Skipping, tag: str) -> tuple[Representative, str]:
@@ -38,7 +36,7 @@ async def representative(skipping: Skipping, tag: str) -> tuple[Representative, 
     async def provisioned() -> str | None:
         return (await enrollments.status(skipping.ctx, submitted.id)).provider_id
 
-    provider_id = str(await eventually(provisioned, timeout=60))
+    provider_id = await eventually(provisioned, timeout=60)
     async with skipping.ctx.db.sessions() as session:
         row = await session.scalar(
             select(RepresentativeRow)
@@ -75,7 +73,7 @@ async def send(skipping: Skipping, site_id: str, username: str, secret: str, pat
             responsible=site_id,
             dose_site=site_id,
             patient=f"{patient}^^^{site_id}^MR",
-        ),  # fmt: skip
+        ),
     )
     return answer.verdict.code.value
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-import pytest
-
 from cair.domain import ids
 from cair.operations import enrollments
 from cair.workflows.enrollment import EnrollmentWorkflow
-from tests.conftest import eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.workflows.conftest import Skipping
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.skipping import Skipping
+from tests.helpers.waiting import eventually
 
 
 def reminders(

@@ -3,17 +3,14 @@ sent twice finds the first (running or finished), and one answer comes without p
 
 from __future__ import annotations
 
-import pytest
 from temporalio.api.enums.v1 import EventType
 
 from cair.domain import ids
 from cair.operations import enrollments
 from cair.workflows.enrollment import EnrollmentWorkflow
-from tests.conftest import eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.workflows.conftest import Skipping
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.skipping import Skipping
+from tests.helpers.waiting import eventually
 
 
 async def test_the_same_request_sent_twice_finds_the_first(skipping: Skipping) -> None:

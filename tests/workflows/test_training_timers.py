@@ -13,11 +13,9 @@ from cair.operations import enrollments, users
 from cair.operations.errors import OperationError
 from cair.store.models import UserRow
 from cair.workflows.user_activation import UserActivationWorkflow
-from tests.conftest import eventually
-from tests.e2e.test_enrollment_review import variant
-from tests.workflows.conftest import Skipping, user_state
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+from tests.helpers.examples import variant
+from tests.helpers.skipping import Skipping, user_state
+from tests.helpers.waiting import eventually
 
 
 async def enrolled_clinic(skipping: Skipping, tag: str) -> tuple[dict[str, str], str, str]:

@@ -1,25 +1,14 @@
-"""Helpers shared by the tests: the outbox reader and the stack settings."""
+"""The outbox the test SMTP server writes, read the way its recipients would read it: the tests
+check what people are told by e-mail, not what the service meant to send."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import functools
-import json
-import os
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
-BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
-
-
-def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLES / f"enrollment-{name}.json").read_text())
-    return data
 
 
 @dataclass(frozen=True)
@@ -38,6 +27,14 @@ class Mailbox:
             if address.lower() in str(m["To"]).lower() + " " + str(m.get("Cc", "")).lower()
             and subject_contains.lower() in str(m["Subject"]).lower()
         ]
+
+    def more_than(
+        self, seen: int, address: str, subject_contains: str = ""
+    ) -> list[EmailMessage] | None:
+        """The e-mails :meth:`to` finds once there are more than ``seen`` of them, else None:
+        for waiting on a new one with ``eventually``."""
+        found = self.to(address, subject_contains)
+        return found if len(found) > seen else None
 
     def about(self, text: str) -> list[EmailMessage]:
         return [m for m in self.messages() if text in body_text(m) or text in str(m["Subject"])]
@@ -63,12 +60,3 @@ def body_html(message: EmailMessage) -> str:
     assert part is not None
     content: str = part.get_content()
     return content
-
-
-def dependency_calls(dependant: Any) -> list[Any]:
-    """Every callable a FastAPI route depends on, however deep: what guards it."""
-    found = []
-    for sub in dependant.dependencies:
-        found.append(sub.call)
-        found += dependency_calls(sub)
-    return found
