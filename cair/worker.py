@@ -64,13 +64,10 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
     )
     return [
         enrollments.validate_request,
-        enrollments.register_enrollment,
         enrollments.register_request,
         enrollments.record_stage,
         enrollments.record_amendment,
         mail.send_mail,
-        provisioning.provision_provider_id,
-        provisioning.create_users,
         provisioning.issue_credentials,
         provisioning.provision_account,
         users.set_user_state,

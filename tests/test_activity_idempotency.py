@@ -22,7 +22,6 @@ from cair.domain.account_changes import ChangeKind
 from cair.domain.contracts.credentials import CredentialIssue
 from cair.domain.contracts.enrollment import (
     ProvisionOrder,
-    RegisterEnrollment,
     RegisterRequest,
     StageChange,
 )
@@ -100,12 +99,7 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
     request = EnrollmentRequest.model_validate(example("data-exchange"))
     routing = await twice(registry.enrollments.validate_request, request)
     assert routing.access_level == "data_exchange" and routing.region_key == "central_valley"
-    await twice(
-        registry.enrollments.register_enrollment,
-        RegisterEnrollment(
-            "ENIDEMPOT1", request, routing.access_level, routing.county, routing.region_key
-        ),
-    )
+    await twice(registry.enrollments.register_request, RegisterRequest("ENIDEMPOT1", request))
     await twice(
         registry.enrollments.record_stage,
         StageChange("ENIDEMPOT1", Stage.PROVISIONING, "approve", "Dana"),

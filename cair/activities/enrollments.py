@@ -43,9 +43,9 @@ class EnrollmentActivities:
     @activity.defn(name=Activity.REGISTER_REQUEST)
     @classify_failures
     async def register_request(self, order: RegisterRequest) -> Registration:
-        """validate_request, register_enrollment and the first stage record as one step: one
-        round trip and one transaction before the acknowledgement. A
-        request for a local representative is routed by the workflow after its e-mails."""
+        """Validate, register (with the duplicate check) and record the first stage as one step:
+        one round trip and one transaction before the acknowledgement. A request for a local
+        representative is routed by the workflow after its e-mails."""
         routing = self._route(order.request)  # pure: not inside the transaction
         async with self.db.sessions.begin() as session:
             earlier = await enrollments.get(session, order.enrollment_id)
@@ -73,14 +73,6 @@ class EnrollmentActivities:
             if first is not None:
                 await record_stage_change(session, first)
         return Registration(routing=routing, duplicate_of=outcome.duplicate_of)
-
-    @activity.defn(name=Activity.REGISTER_ENROLLMENT)
-    @classify_failures
-    async def register_enrollment(self, order: RegisterEnrollment) -> RegisterOutcome:
-        """Store the request with its identity keys; refuse it if another live enrollment of the
-        same organization exists. Serialized by the unique row, so a retry finds its own row."""
-        async with self.db.sessions.begin() as session:
-            return await _register(session, order)
 
     @activity.defn(name=Activity.RECORD_STAGE)
     @classify_failures

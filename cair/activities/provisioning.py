@@ -62,8 +62,6 @@ class ProvisioningActivities:
             )
         return ProvisionedAccount(provider_id=provider_id, users=created)
 
-    @activity.defn(name=Activity.PROVISION_PROVIDER_ID)
-    @classify_failures
     async def provision_provider_id(self, enrollment_id: str) -> str:
         """Create the organization and its site once; return its Provider ID."""
         async with self.db.sessions.begin() as session:
@@ -132,8 +130,6 @@ class ProvisioningActivities:
         await pause_point("provider_id.after_commit")
         return org.provider_id
 
-    @activity.defn(name=Activity.CREATE_USERS)
-    @classify_failures
     async def create_users(self, enrollment_id: str) -> list[ProvisionedUser]:
         """One account per requested user, each keyed by enrollment id + e-mail."""
         created: list[ProvisionedUser] = []

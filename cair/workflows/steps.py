@@ -29,10 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.enrollment import (
         AmendRecord,
         ProvisionedAccount,
-        ProvisionedUser,
         ProvisionOrder,
-        RegisterEnrollment,
-        RegisterOutcome,
         RegisterRequest,
         Registration,
         StageChange,
@@ -79,13 +76,10 @@ _INCIDENT = RetryPolicy(
 
 RETRY_POLICIES: dict[Activity, RetryPolicy] = {
     Activity.VALIDATE_REQUEST: _PURE,
-    Activity.REGISTER_ENROLLMENT: _STORE,
     Activity.RECORD_STAGE: _STORE,
     Activity.RECORD_AMENDMENT: _STORE,
     Activity.REGISTER_REQUEST: _STORE,
     Activity.PROVISION_ACCOUNT: _STORE,
-    Activity.PROVISION_PROVIDER_ID: _STORE,
-    Activity.CREATE_USERS: _STORE,
     Activity.ISSUE_CREDENTIALS: _STORE,
     Activity.SET_USER_STATE: _STORE,
     Activity.APPLY_ACCOUNT_CHANGE: _STORE,
@@ -114,9 +108,6 @@ class Steps:
     async def validate_request(self, request: EnrollmentRequest) -> ValidationOutcome:
         return await self._run(Activity.VALIDATE_REQUEST, request, ValidationOutcome)
 
-    async def register_enrollment(self, order: RegisterEnrollment) -> RegisterOutcome:
-        return await self._run(Activity.REGISTER_ENROLLMENT, order, RegisterOutcome)
-
     async def register_request(self, order: RegisterRequest) -> Registration:
         """Local: the applicant waits on it, and it is idempotent like every activity here."""
         return await self._run(Activity.REGISTER_REQUEST, order, Registration, local=True)
@@ -134,12 +125,6 @@ class Steps:
     async def provision_account(self, order: ProvisionOrder) -> ProvisionedAccount:
         """Local: staff and the welcome e-mail wait on it; every part is keyed."""
         return await self._run(Activity.PROVISION_ACCOUNT, order, ProvisionedAccount, local=True)
-
-    async def provision_provider_id(self, enrollment_id: str) -> str:
-        return await self._run(Activity.PROVISION_PROVIDER_ID, enrollment_id, str)
-
-    async def create_users(self, enrollment_id: str) -> list[ProvisionedUser]:
-        return await self._run(Activity.CREATE_USERS, enrollment_id, list[ProvisionedUser])
 
     async def issue_credentials(self, order: CredentialIssue) -> Credentials:
         return await self._run(Activity.ISSUE_CREDENTIALS, order, Credentials)

@@ -32,8 +32,6 @@ from cair.domain.contracts.enrollment import (
     ProvisionedAccount,
     ProvisionedUser,
     ProvisionOrder,
-    RegisterEnrollment,
-    RegisterOutcome,
     RegisterRequest,
     Registration,
     StageChange,
@@ -93,11 +91,6 @@ class Stubs:
         self._called(Activity.VALIDATE_REQUEST, request)
         return self.routing
 
-    @activity.defn(name=Activity.REGISTER_ENROLLMENT)
-    async def register_enrollment(self, order: RegisterEnrollment) -> RegisterOutcome:
-        self._called(Activity.REGISTER_ENROLLMENT, order)
-        return RegisterOutcome(duplicate_of=self.duplicate_of)
-
     @activity.defn(name=Activity.REGISTER_REQUEST)
     async def register_request(self, order: RegisterRequest) -> Registration:
         self._called(Activity.REGISTER_REQUEST, order)
@@ -119,18 +112,6 @@ class Stubs:
         if not self.provider_ids:
             self.provider_ids.append(f"CA{uuid.uuid4().int % 900000 + 100000}")
         return ProvisionedAccount(provider_id=self.provider_ids[0], users=self.users)
-
-    @activity.defn(name=Activity.PROVISION_PROVIDER_ID)
-    async def provision_provider_id(self, enrollment_id: str) -> str:
-        self._called(Activity.PROVISION_PROVIDER_ID, enrollment_id)
-        if not self.provider_ids:
-            self.provider_ids.append(f"CA{uuid.uuid4().int % 900000 + 100000}")
-        return self.provider_ids[0]
-
-    @activity.defn(name=Activity.CREATE_USERS)
-    async def create_users(self, enrollment_id: str) -> list[ProvisionedUser]:
-        self._called(Activity.CREATE_USERS, enrollment_id)
-        return self.users
 
     @activity.defn(name=Activity.ISSUE_CREDENTIALS)
     async def issue_credentials(self, order: CredentialIssue) -> Credentials:

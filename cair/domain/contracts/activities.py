@@ -9,13 +9,10 @@ from enum import StrEnum
 class Activity(StrEnum):
     # enrollment records
     VALIDATE_REQUEST = "validate_request"
-    REGISTER_ENROLLMENT = "register_enrollment"
     RECORD_STAGE = "record_stage"
     RECORD_AMENDMENT = "record_amendment"
     REGISTER_REQUEST = "register_request"  # validate + register + stage, in one step
     # provisioning
-    PROVISION_PROVIDER_ID = "provision_provider_id"
-    CREATE_USERS = "create_users"
     ISSUE_CREDENTIALS = "issue_credentials"
     PROVISION_ACCOUNT = "provision_account"  # stage + Provider ID + users + credentials
     # users and accounts
