@@ -145,12 +145,19 @@ class Settings(BaseSettings):
     # Tunables (tests lower some of them).
     activity_timeout_seconds: float = 20.0
     org_history_threshold: int = 500
-    # Sign-in links one address may ask for in 15 minutes, one organization in an hour: enough
-    # for a person who lost an e-mail, too few to flood an inbox or start unbounded workflows.
+    # Sign-in links asked for one address in 15 minutes (from anywhere), and by one client for
+    # one organization (or for staff) in an hour: enough for a person who lost an e-mail, too
+    # few to flood an inbox or start unbounded workflows (docs/reliability.md).
     sign_in_limit_per_address: int = 5
     sign_in_limit_per_organization: int = 30
     # Enrollments one client (address) may send in an hour.
     submit_limit_per_client: int = 30
+    trusted_proxy_header: str = Field(
+        default="",
+        description="Header (e.g. X-Forwarded-For) whose last entry is the client's address, "
+        "as the proxy in front of every API process wrote it; off if empty. Set it only when "
+        "no request can reach the API around that proxy: a client can write the header too.",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file under var/."""

@@ -4,6 +4,7 @@ so people and tests open exactly what a relay would have delivered."""
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,7 +31,10 @@ class _OutboxHandler:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         name = f"{stamp}-{secrets.token_hex(3)}.eml"
         temporary = self.folder / f".{name}.tmp"
-        temporary.write_bytes(content)
+        # Owner only, from the start: the e-mails carry sign-in, reveal and password links.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
         temporary.rename(self.folder / name)
         parsed = message_from_bytes(content, policy=default_policy)
         if self.on_message is not None:
@@ -65,7 +69,7 @@ class OutboxSmtpServer:
     def start(self) -> None:
         # aiosmtpd logs every envelope address at INFO: keep addresses out of logs.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
-        self.outbox.mkdir(parents=True, exist_ok=True)
+        self.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._controller = Controller(
             _OutboxHandler(self.outbox, self.on_message), hostname=self.host, port=self._port
         )

@@ -22,7 +22,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from cair.domain import ids
-from cair.domain.business_days import business_days_between
+from cair.domain.business_days import business_days_between, waited_since
 from cair.domain.contracts.enrollment import (
     Amendment,
     ChangeRequest,
@@ -42,6 +42,8 @@ from cair.store.audit import AuditEntry
 from cair.store.enrollments import DuplicateHint, EnrollmentView
 from cair.store.links import LinkPurpose, LinkRefused
 from cair.workflows.enrollment import EnrollmentWorkflow
+
+MAX_WAITING_FILTER = 400  # business days: well over a year, past any review's deadline
 
 
 async def submit(
@@ -197,12 +199,10 @@ async def queue(
     """Staff's queue: oldest first, each with how many business days it has waited."""
     if stage is not None and stage not in tuple(Stage):
         raise Invalid(f"stage: unknown stage {stage!r}; one of: {', '.join(Stage)}")
+    if min_business_days is not None and not 0 <= min_business_days <= MAX_WAITING_FILTER:
+        raise Invalid(f"min_business_days: from 0 to {MAX_WAITING_FILTER}")
     now = datetime.now(UTC)
-    before = None
-    if min_business_days:
-        before = now
-        while business_days_between(before, now) < min_business_days:
-            before -= timedelta(days=1)
+    before = waited_since(now, min_business_days) if min_business_days else None
     async with ctx.db.sessions() as session:
         views, total = await enrollments.listing(
             session,

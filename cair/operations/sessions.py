@@ -65,10 +65,10 @@ class StaffMember:
     roles: frozenset[StaffRole]
 
 
-async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
+async def sign_in(ctx: Context, provider_id: str, email: str, *, client: str | None = None) -> str:
     """E-mail a sign-in link to a representative. Anyone else gets the same answer and no
     e-mail, so the command cannot be used to find out who represents an organization; the
-    limits apply to both alike."""
+    limits apply to both alike. ``client`` is the caller's address (None in process)."""
     answer = SIGN_IN_ANSWER.format(
         email=email, provider_id=provider_id, minutes=SIGN_IN_TTL_MINUTES
     )
@@ -76,21 +76,17 @@ async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
         await check_and_count(
             session,
             [
-                _per_address(ctx, email),
-                Limit(
-                    "sign-in-organization",
-                    provider_id,
-                    ctx.settings.sign_in_limit_per_organization,
-                    ORGANIZATION_WINDOW,
-                    "too many sign-in links asked for this organization",
+                _per_address(ctx, email, provider_id),
+                _per_client(
+                    ctx, client, provider_id, "too many sign-in links asked for this organization"
                 ),
             ],
         )
         representative = await representatives.active_by_email(session, provider_id, email)
     if representative is None:
         return answer
-    client = await ctx.temporal()
-    await client.start_workflow(
+    temporal = await ctx.temporal()
+    await temporal.start_workflow(
         RepresentativeSignInWorkflow.run,
         SignInInput(
             provider_id=provider_id,
@@ -104,28 +100,22 @@ async def sign_in(ctx: Context, provider_id: str, email: str) -> str:
     return answer
 
 
-async def staff_sign_in(ctx: Context, email: str) -> str:
+async def staff_sign_in(ctx: Context, email: str, *, client: str | None = None) -> str:
     """E-mail a sign-in link to a staff member; anyone else gets the same answer, no e-mail."""
     answer = STAFF_SIGN_IN_ANSWER.format(email=email, minutes=SIGN_IN_TTL_MINUTES)
     async with ctx.db.sessions.begin() as session:
         await check_and_count(
             session,
             [
-                _per_address(ctx, email),
-                Limit(
-                    "sign-in-staff",
-                    "staff",
-                    ctx.settings.sign_in_limit_per_organization,
-                    ORGANIZATION_WINDOW,
-                    "too many staff sign-in links asked for",
-                ),
+                _per_address(ctx, email, "staff"),
+                _per_client(ctx, client, "staff", "too many staff sign-in links asked for"),
             ],
         )
         member = await staff.by_email(session, email)
     if member is None or not member.active:
         return answer
-    client = await ctx.temporal()
-    await client.start_workflow(
+    temporal = await ctx.temporal()
+    await temporal.start_workflow(
         RepresentativeSignInWorkflow.run,
         SignInInput(
             provider_id="",
@@ -140,15 +130,29 @@ async def staff_sign_in(ctx: Context, email: str) -> str:
     return answer
 
 
-def _per_address(ctx: Context, email: str) -> Limit:
-    """Sign-in links asked for one address count together, a representative's and a staff
-    member's alike: alternating the two floods no inbox."""
+def _per_address(ctx: Context, email: str, target: str) -> Limit:
+    """Sign-in links asked for one address, for one organization (or for staff), from any
+    client: no one floods an inbox. Only asks for that very address and target count, and each
+    sent a real person a link that works 15 minutes, so asking for someone's address locks them
+    out of nothing."""
     return Limit(
         "sign-in-address",
-        email,
+        f"{email} {target}",
         ctx.settings.sign_in_limit_per_address,
         ADDRESS_WINDOW,
         "too many sign-in links asked for this address",
+    )
+
+
+def _per_client(ctx: Context, client: str | None, target: str, refusal: str) -> Limit:
+    """Links one client asks for one organization (or for staff): per client, so strangers
+    asking for made-up addresses use up no one else's sign-ins."""
+    return Limit(
+        "sign-in-client",
+        f"{client or '(in process)'} {target}",
+        ctx.settings.sign_in_limit_per_organization,
+        ORGANIZATION_WINDOW,
+        f"{refusal} from your address",
     )
 
 

@@ -1,7 +1,15 @@
 """AES-256-GCM payload codec: no personal data stands in plain form in workflow history or the
 Temporal UI. Each payload is encrypted whole (metadata included) with a fresh nonce by the
 newest key of the ring, and tagged with that key's fingerprint, so older payloads still open with
-the key that made them and a missing key is named rather than garbling."""
+the key that made them and a missing key is named rather than garbling.
+
+Sealing is also what proves a payload came from the service: workers and clients decode with
+``refuse_unsealed``, which turns a plaintext payload (sent by anyone reaching Temporal without
+the key) into an empty one marked ``UNSEALED``, which the data converter refuses
+(``cair/temporal/converter.py``). The codec does not raise itself: a codec error fails the whole
+workflow task, again and again, while the converter's refusal rejects an update, drops a signal
+and fails a start. The codec endpoint decodes leniently, so the Web UI still shows what Temporal
+writes in plain. Search attributes never pass through a codec."""
 
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from cair.security.keyring import KeyRing
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
+UNSEALED = b"binary/unsealed-refused"
 
 
 class CodecError(ValueError):
@@ -24,9 +33,10 @@ class CodecError(ValueError):
 
 
 class EncryptionCodec(PayloadCodec):
-    def __init__(self, keys: KeyRing | bytes) -> None:
+    def __init__(self, keys: KeyRing | bytes, *, refuse_unsealed: bool = False) -> None:
         super().__init__()
         self.ring = keys if isinstance(keys, KeyRing) else KeyRing([keys])
+        self.refuse_unsealed = refuse_unsealed
         self._aeads = {key_id: AESGCM(self.ring.by_id(key_id) or b"") for key_id in self.ring.ids}
         self.key_id = self.ring.newest_id
 
@@ -46,7 +56,9 @@ class EncryptionCodec(PayloadCodec):
 
     def _decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
-            return payload  # not ours (e.g. search attributes): pass through
+            if self.refuse_unsealed:  # its content is dropped: nothing of it reaches a workflow
+                return Payload(metadata={"encoding": UNSEALED})
+            return payload  # lenient (the codec endpoint): shown as Temporal wrote it
         key_id = payload.metadata.get(KEY_ID, b"").decode(errors="replace")
         aead = self._aeads.get(key_id)
         if aead is None:

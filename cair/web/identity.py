@@ -33,6 +33,21 @@ def context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(context)]
 
 
+def client_address(request: Request) -> str | None:
+    """The address rate limits count a caller by: the peer of the connection or, behind the
+    proxy ``CAIR_TRUSTED_PROXY_HEADER`` names, the last entry of that header — the one the
+    proxy wrote; entries before it come from the client and prove nothing."""
+    header = context(request).settings.trusted_proxy_header
+    if header:
+        written = ",".join(request.headers.getlist(header)).split(",")[-1].strip()
+        if written:
+            return written
+    return request.client.host if request.client else None
+
+
+ClientAddress = Annotated[str | None, Depends(client_address)]
+
+
 async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> str | None:
