@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page
 
+from tests.helpers.page_checks import assert_fits_a_phone, keep_visible_text
 from tests.helpers.paths import ROOT
 from tests.helpers.stack import Stack
 
@@ -45,9 +46,11 @@ class Person:
         await self.page.goto(self.site.api_url + path)
 
     async def check(self, name: str) -> None:
-        """Screenshot the page under var/screenshots/ and have axe find nothing serious."""
+        """Screenshot the page under var/screenshots/, keep its text for the scan for raw codes,
+        have axe find nothing serious, and see that it fits a phone 390 px wide."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        await keep_visible_text(self.page, self.site.var_dir, name)
         results = await Axe().run(self.page)
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
@@ -55,6 +58,7 @@ class Person:
             if v.get("impact") in SERIOUS
         ]
         assert not serious, f"axe on {name} ({self.page.url}): {serious}"
+        await assert_fits_a_phone(self.page, name, SCREENSHOTS)
         self.seen.append(name)
 
 

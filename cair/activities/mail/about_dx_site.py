@@ -5,15 +5,21 @@ registered it, with the site's data exchange contact in copy; the review to the 
 from __future__ import annotations
 
 from cair.activities.failures import MissingRecord
-from cair.activities.mail.sources import Envelope, IssuedLink, Sources, base_context
+from cair.activities.mail.sources import Envelope, IssuedLink, Sources, base_context, page_url
 from cair.domain import ids
 from cair.domain.contracts.data_exchange import DX_STAGE_WORDS, DxStage
 from cair.domain.contracts.mail import Mail, MailOrder
-from cair.domain.dates import long_date
 from cair.domain.vxu_rules import portal_facts
 from cair.store import dx_sites, organizations
 
 TO_STAFF = {Mail.DX_READY_FOR_REVIEW}
+
+# A site's role at registration (domain/dx_registration.py), in words.
+SITE_ROLE_WORDS = {
+    1: "sends from its own EHR",
+    2: "sends through a Sending Facility",
+    3: "a Sending Facility for several sites",
+}
 
 
 async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
@@ -24,7 +30,7 @@ async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) 
     if org is None:
         raise MissingRecord(f"data-exchange site {order.site_id} has no organization")
     environment = order.environment or "staging"
-    base = src.settings.public_base_url
+    base = src.settings.public_base_url.rstrip("/")
     plan = portal_facts()["test_plan"]
     context = {
         **base_context(),
@@ -33,6 +39,7 @@ async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) 
         "site_id": site.site_id,
         "site_name": site.site_name,
         "role": site.role,
+        "role_words": SITE_ROLE_WORDS.get(site.role, ""),
         "environment": environment,
         "endpoint": f"{base}/iis/{environment}",
         "wsdl_url": f"{base}/iis/{environment}?wsdl",
@@ -40,13 +47,13 @@ async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) 
         "plan": plan,
         "note": order.note or "",
         "reminder_number": order.reminder,
-        "account_url": f"{base}/account",
-        "staff_url": f"{base}/staff/dx-sites",
+        "sites_url": page_url(src, f"/account/{org.provider_id}/dx-sites"),
+        "staff_url": page_url(src, "/staff/dx-sites"),
     }
     if link is not None:
         context["reveal_url"] = link.url
         context["token"] = link.token
-        context["expires_on"] = long_date(link.expires_at)
+        context["expires_at"] = link.expires_at
         context["username"] = ids.dx_site_username_for(site.site_id or "", environment)
     if order.mail in TO_STAFF:
         return Envelope(to=[src.settings.staff_queue_email], cc=[], context=context)

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from cair.activities.failures import MissingRecord
-from cair.domain.access import ROLE_LABELS, Role
 from cair.domain.contracts.mail import MailOrder
 from cair.domain.regions import RegionMap
 from cair.domain.request import EnrollmentRequest
@@ -23,14 +22,6 @@ TRAINING_VIDEOS_URL = "https://www.cairweb.org/cair-training/"
 WEBINAR_URL = "https://www.cairweb.org/cair-training/#webinars"
 PATIENT_NOTICE_URL = "https://www.cairweb.org/docs/IMM-1237.pdf"
 OFFICE_WORKFLOW_URL = "https://www.cairweb.org/docs/CAIR-office-workflow-guide.pdf"
-
-ORG_TYPE_LABELS = {
-    "healthcare_provider": "Healthcare provider",
-    "school": "School",
-    "childcare_facility": "Childcare facility",
-    "wic_facility": "WIC facility",
-    "foster_care_agency": "Foster Care agency",
-}
 
 
 @dataclass(frozen=True)
@@ -97,15 +88,20 @@ async def user_of(src: Sources, order: MailOrder) -> tuple[UserRow, Organization
 
 
 def user_context(user: UserRow, org: OrganizationRow) -> dict[str, Any]:
+    """The user's role goes as its code: the template says it in words (``|words("role")``)."""
     return {
         **base_context(),
         "user_name": f"{user.first_name} {user.last_name}",
         "user_id": user.user_id,
         "role": user.role,
-        "role_label": ROLE_LABELS[Role(user.role)],
         "org_name": org.name,
         "provider_id": org.provider_id,
     }
+
+
+def page_url(src: Sources, path: str) -> str:
+    """A page of this service, as the reader opens it from the e-mail."""
+    return f"{src.settings.public_base_url.rstrip('/')}{path}"
 
 
 def full_name(person: dict[str, Any]) -> str:

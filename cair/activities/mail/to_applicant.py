@@ -13,10 +13,10 @@ from cair.activities.mail.sources import (
     enrollment_of,
     full_name,
     organization_of,
+    page_url,
 )
-from cair.domain.access import ACCESS_LEVEL_LABELS, ROLE_LABELS, AccessLevel, Role, needs_training
+from cair.domain.access import AccessLevel, Role, needs_training
 from cair.domain.contracts.mail import Mail, MailOrder
-from cair.domain.dates import long_date
 from cair.store import credentials, organizations, users
 from cair.store.models import OrganizationRow
 
@@ -35,7 +35,8 @@ async def applicant(src: Sources, order: MailOrder, link: IssuedLink | None) -> 
         "contact_name": f"{primary.first_name} {primary.last_name}",
         "org_name": request.organization.name,
         "enrollment_id": row.id,
-        "region_name": region.name if region else row.region,
+        # A region the map no longer names still reads as words, never as its key.
+        "region_name": region.name if region else row.region.replace("_", " ").title(),
         "county": row.county,
         "status_url": link.url if link is not None and order.mail in _WITH_STATUS else None,
     }
@@ -54,7 +55,7 @@ async def changes_requested(src: Sources, order: MailOrder, link: IssuedLink | N
         raise MissingRecord(f"no amendment link for enrollment {order.enrollment_id}")
     envelope.context.update(
         message=order.note or "",
-        expires_on=long_date(order.deadline) if order.deadline else "",
+        expires_at=order.deadline,
         amend_url=link.url,
         amend_token=link.token,
     )
@@ -83,6 +84,8 @@ async def local_rep_applicant(src: Sources, order: MailOrder, link: IssuedLink |
 
 
 async def welcome(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    """The Provider ID, the users, the credentials' link, the next steps; and to the primary
+    contact, that they are now the authorized representative and where they manage the account."""
     row, request = await enrollment_of(src, order)
     org = await organizations.by_enrollment(src.session, row.id)
     if org is None:
@@ -95,12 +98,15 @@ async def welcome(src: Sources, order: MailOrder, link: IssuedLink | None) -> En
         "contact_name": f"{primary.first_name} {primary.last_name}",
         "org_name": org.name,
         "provider_id": org.provider_id,
-        "access_level_label": ACCESS_LEVEL_LABELS[AccessLevel(org.access_level)],
+        "access_level": org.access_level,
+        "data_exchange": org.access_level == AccessLevel.DATA_EXCHANGE,
+        "rep_email": primary.email,
+        "sign_in_url": page_url(src, "/account/sign-in"),
         "users": [
             {
                 "user_id": u.user_id,
                 "name": f"{u.first_name} {u.last_name}",
-                "role_label": ROLE_LABELS[Role(u.role)],
+                "role": u.role,
                 "needs_training": needs_training(Role(u.role)),
             }
             for u in members
@@ -138,5 +144,5 @@ async def _credentials(
         "username": credential.username,
         "facility_id": credential.facility_id,
         "reveal_url": link.url,
-        "expires_on": long_date(link.expires_at),
+        "expires_at": link.expires_at,
     }

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from cair.activities.failures import MissingRecord
 from cair.activities.mail.sources import Envelope, IssuedLink, Sources, base_context
+from cair.domain.access import Role
 from cair.domain.contracts.mail import MailOrder
+from cair.domain.plain_words import words
 from cair.store import changes, organizations, representatives, users
 
 
@@ -35,6 +39,7 @@ async def account_change(src: Sources, order: MailOrder, _link: IssuedLink | Non
         raise MissingRecord(f"no change {order.change_id} in {order.provider_id}")
     told = {change.requested_by.lower()}
     cc: list[str] = []
+    user = None
     if change.target_user_id:
         user = await users.in_organization(src.session, org.id, change.target_user_id)
         if user is not None:
@@ -47,13 +52,36 @@ async def account_change(src: Sources, order: MailOrder, _link: IssuedLink | Non
         "org_name": org.name,
         "provider_id": org.provider_id,
         "change_id": change.change_id,
-        "kind_label": change.kind.replace("_", " "),
-        "status": change.status.replace("_", " "),
-        "outcome": change.outcome or "",
+        "kind": change.kind,
+        "status": change.status,
+        "outcome": plain_outcome(change.outcome or ""),
         "decided_by": change.decided_by,
         "requested_by": change.requested_by,
         "user_id": change.target_user_id,
+        "user_name": f"{user.first_name} {user.last_name}" if user is not None else "",
+        # Before staff decide a raise, the user's role is still the one they have.
+        "current_role": user.role if user is not None else None,
         "new_role": change.details.get("role"),
-        "summary": change.outcome or "",
     }
     return Envelope(to=[change.requested_by], cc=cc, context=context)
+
+
+# The codes a change's outcome (domain/change_rules.py) names, and the words a reader knows.
+_CODE_WORDS = {
+    Role.READ_ONLY.value: words("role", Role.READ_ONLY),
+    Role.DX_QA.value: words("role", Role.DX_QA),
+    "vfc pin": "VFC PIN",
+    "email": "e-mail address",
+}
+_CODE = re.compile(
+    r"(?<![\w.@-])(" + "|".join(re.escape(code) for code in _CODE_WORDS) + r")(?![\w@-])"
+)
+# "regular" and "power" are words too: only where the outcome names a role.
+_ROLE = re.compile(r"(\(|\bfrom |\bto |\bnow |\bbecomes )(regular|power)\b")
+
+
+def plain_outcome(outcome: str) -> str:
+    """A change's outcome as the representative reads it: "added user U1000003 (Read-Only)",
+    not "(read_only)". The rules word their outcomes for the log, with the codes in them."""
+    outcome = _CODE.sub(lambda found: _CODE_WORDS[found.group(1)], outcome)
+    return _ROLE.sub(lambda found: found.group(1) + words("role", found.group(2)), outcome)

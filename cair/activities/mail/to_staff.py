@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from cair.activities.failures import MissingRecord
 from cair.activities.mail.sources import (
-    ORG_TYPE_LABELS,
     Envelope,
     IssuedLink,
     Sources,
     base_context,
     enrollment_of,
+    page_url,
 )
 from cair.activities.mail.to_applicant import applicant
 from cair.activities.mail.to_representative import account_change
 from cair.domain.contracts.mail import MailOrder
-from cair.domain.dates import long_date
 from cair.domain.request import Address
 from cair.store import incidents, staff
 
@@ -24,8 +23,9 @@ async def staff_reminder(src: Sources, order: MailOrder, link: IssuedLink | None
     envelope.context.update(
         reminder_number=order.reminder,
         business_days=order.business_days,
-        waiting_since=long_date(order.since) if order.since else "",
-        expires_on=long_date(order.deadline) if order.deadline else "",
+        waiting_since=order.since,
+        expires_at=order.deadline,
+        review_url=page_url(src, f"/staff/enrollments/{order.enrollment_id}"),
     )
     return Envelope(to=[src.settings.staff_queue_email], cc=[], context=envelope.context)
 
@@ -33,7 +33,9 @@ async def staff_reminder(src: Sources, order: MailOrder, link: IssuedLink | None
 async def staff_change_approval(
     src: Sources, order: MailOrder, link: IssuedLink | None
 ) -> Envelope:
+    """A raise waits for a reviewer: the staff console's page of changes, and the commands."""
     envelope = await account_change(src, order, link)
+    envelope.context["changes_url"] = page_url(src, "/staff/changes")
     return Envelope(to=[src.settings.staff_queue_email], cc=[], context=envelope.context)
 
 
@@ -51,6 +53,7 @@ async def staff_incident(src: Sources, order: MailOrder, _link: IssuedLink | Non
         "provider_id": incident.provider_id,
         "user_id": incident.user_id,
         "change_id": incident.change_id,
+        "incidents_url": page_url(src, "/staff/incidents"),
     }
     return Envelope(to=[src.settings.staff_queue_email], cc=[], context=context)
 
@@ -67,7 +70,7 @@ async def local_rep_notice(src: Sources, order: MailOrder, _link: IssuedLink | N
         "rep_name": rep.name,
         "enrollment_id": row.id,
         "org_name": request.organization.name,
-        "org_type_label": ORG_TYPE_LABELS.get(row.org_type, row.org_type),
+        "org_type": row.org_type,
         "county": row.county,
         "address": _one_line(request.organization.physical_address),
         "contact_name": f"{primary.first_name} {primary.last_name}",
