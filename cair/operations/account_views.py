@@ -1,13 +1,17 @@
 """What a representative (or staff) reads about one organization: the account, its changes, its
-audit trail. The caller is authorized already (the API's dependencies decide who may read)."""
+audit trail; for the pages, the trail and the history as sentences with names beside ids. The
+caller is authorized already (the API's dependencies decide who may read)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from cair.domain import ids
 from cair.domain.contracts.organization import PendingChanges
+from cair.operations import regions
+from cair.operations.audit_lines import audit_line, change_line
+from cair.operations.audit_values import Line, Names
 from cair.operations.context import Context
 from cair.operations.errors import NotFound
 from cair.store import audit as audit_log
@@ -37,6 +41,8 @@ async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
             {
                 "user_id": u.user_id,
                 "name": f"{u.first_name} {u.last_name}",
+                "first_name": u.first_name,
+                "last_name": u.last_name,
                 "email": u.email,
                 "role": u.role,
                 "state": u.state,
@@ -70,3 +76,70 @@ async def audit(ctx: Context, provider_id: str) -> list[dict[str, Any]]:
     async with ctx.db.sessions() as session:
         entries = await audit_log.of_organization(session, provider_id)
     return [asdict(entry) for entry in entries]
+
+
+async def names(ctx: Context, provider_id: str) -> Names:
+    """What the pages name beside ids: the organization's users, its name, the regions."""
+    async with ctx.db.sessions() as session:
+        org = await organizations.by_provider_id(session, provider_id)
+        if org is None:
+            return Names(regions=regions.region_names(ctx))
+        members = await users.of_organization(session, org.id)
+    return Names(
+        users={str(u.user_id): f"{u.first_name} {u.last_name}" for u in members},
+        organization=org.name,
+        regions=regions.region_names(ctx),
+    )
+
+
+async def audit_lines(ctx: Context, provider_id: str, named: Names) -> list[Line]:
+    """The audit trail as sentences, newest first."""
+    async with ctx.db.sessions() as session:
+        entries = await audit_log.of_organization(session, provider_id)
+    return [audit_line(entry, named) for entry in reversed(entries)]
+
+
+async def change_lines(ctx: Context, provider_id: str, named: Names) -> list[Line]:
+    """The changes asked for and what became of each, as sentences, newest first."""
+    async with ctx.db.sessions() as session:
+        history = await change_log.history(session, provider_id)
+    return [change_line(entry, named) for entry in reversed(history)]
+
+
+@dataclass(frozen=True)
+class AwaitingChange:
+    """A change that waits for staff, with the names a reviewer needs beside the ids."""
+
+    change_id: str
+    provider_id: str
+    organization: str
+    user_id: str | None
+    user_name: str
+    current_role: str | None
+    role: str | None
+    requested_by: str
+    since: str
+
+
+async def awaiting_approval(ctx: Context, status: str) -> list[AwaitingChange]:
+    """Every change in ``status`` across organizations, oldest first, names beside ids."""
+    async with ctx.db.sessions() as session:
+        waiting = await change_log.awaiting_approval(session, status)
+        found: list[AwaitingChange] = []
+        for change in waiting:
+            org = await organizations.by_provider_id(session, change.provider_id)
+            user = await users.by_user_id(session, change.user_id) if change.user_id else None
+            found.append(
+                AwaitingChange(
+                    change_id=change.change_id,
+                    provider_id=change.provider_id,
+                    organization=org.name if org else "",
+                    user_id=change.user_id,
+                    user_name=f"{user.first_name} {user.last_name}" if user else "",
+                    current_role=user.role if user else None,
+                    role=change.role,
+                    requested_by=change.requested_by,
+                    since=change.since,
+                )
+            )
+    return found

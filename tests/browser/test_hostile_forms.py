@@ -86,6 +86,8 @@ async def test_hostile_enrollment_forms_are_answered_and_start_nothing(site: Sta
         control = browser.post(FORM, data=cases["a control character"])
         assert "control or invisible character" in control.text
         assert re.search(r'id="f-contacts-primary-last_name"[^>]*aria-invalid="true"', control.text)
+        reviewed = browser.post(FORM, data=clinic_form(token))  # whole, but not yet sent
+        assert reviewed.status_code == 200 and "Check your answers" in reviewed.text
         urlencoded = {"content-type": "application/x-www-form-urlencoded"}
         huge = browser.post(FORM, content=b"a=" + b"x" * 300_000, headers=urlencoded)
         assert huge.status_code == 413
@@ -102,6 +104,7 @@ async def test_a_form_sent_twice_is_one_enrollment(site: Stack) -> None:
         form = clinic_form(
             token.group(1),
             form_id=form_id.group(1),
+            action="send",  # the check page's button; the form itself only leads there
             **{
                 "organization.name": "Twice Clinic",
                 "organization.physical_address.line1": "2 Twice Way",

@@ -1,7 +1,8 @@
 """The IZ Portal in Chromium: a Data Exchange organization's representative finds the data
 exchange sites from the account page, sends the registration form empty and sees every problem
-by its field, registers the site, and follows it; a reviewer approves it for production from the
-console. Each page is photographed and checked by axe."""
+by its field, checks its answers, registers the site, and follows it; a reviewer approves it for
+production from the console, on a page that says what that does. Each page is photographed
+and checked by axe."""
 
 from __future__ import annotations
 
@@ -71,22 +72,26 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
 
     # Sent empty: every problem by its field, the form kept, nothing registered.
     await rep.page.locator("#f-site_name").fill("Half A Site")
-    await rep.page.get_by_role("button", name="Register the site").click()
+    await rep.page.get_by_role("button", name="Continue").click()
     summary = rep.page.locator("#error-summary")
     await expect(summary).to_contain_text("Clinical site: required")
-    await expect(summary).to_contain_text("Site contact: required")
-    await expect(summary.get_by_role("link", name=re.compile("Site contact"))).to_have_attribute(
-        "href", "#s-site_contact"
-    )
+    await expect(summary).to_contain_text("Site contact: First name: required")
+    first_name = summary.get_by_role("link", name=re.compile("Site contact: First name"))
+    await expect(first_name).to_have_attribute("href", "#f-site_contact-first_name")
     await expect(rep.page.locator("#f-site_name")).to_have_value("Half A Site")
     await rep.check("dx-site-errors")
 
+    # A clinical site: its lead clinician's part shows once that is answered.
+    for question in ("#f-clinical", "#f-ehr-certified", "#f-ehr-hl7_capable"):
+        await rep.page.locator(question).get_by_label("Yes").check()
     for selector, value in FILLED.items():
         await rep.page.locator(selector).fill(value)
     await rep.page.locator("#f-county").select_option("Alameda")
-    for question in ("#f-clinical", "#f-ehr-certified", "#f-ehr-hl7_capable"):
-        await rep.page.locator(question).get_by_label("Yes").check()
+    await rep.page.get_by_label(re.compile("Role 1")).check()
     await rep.page.locator("#f-agreement-accepted").check()
+    await rep.page.get_by_role("button", name="Continue").click()
+    await expect(rep.page.locator("h1")).to_contain_text("Check the site's registration")
+    await rep.check("dx-site-check")
     await rep.page.get_by_role("button", name="Register the site").click()
     await expect(rep.page.locator(".notice")).to_contain_text("registered")
     notice = await rep.page.locator(".notice").inner_text()
@@ -133,7 +138,10 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
     row = staff.page.get_by_role("row", name=re.compile(sid))
     await expect(row).to_contain_text("waiting for registry staff")
     await staff.check("staff-dx-sites")
-    await row.get_by_role("button", name=re.compile("Approve production")).click()
+    await row.get_by_role("link", name=re.compile("Approve production")).click()
+    await expect(staff.page.locator("h1")).to_have_text(f"Approve {sid} for production?")
+    await staff.check("staff-dx-approve")
+    await staff.page.get_by_role("button", name=f"Approve production for {sid}").click()
     await expect(staff.page.locator(".notice")).to_contain_text(f"{sid} approved")
     await eventually(lambda: site.outbox.to(REP, f"production credentials for site {sid}"))
     await rep.page.reload()
@@ -150,7 +158,9 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
     await admin.open("/staff/dx-sites?stage=all")
     row = admin.page.get_by_role("row", name=re.compile(sid))
     await admin.check("staff-dx-sites-admin")
-    await row.get_by_role("button", name=re.compile("New production credentials")).click()
+    await row.get_by_role("link", name=re.compile("New production credentials")).click()
+    await expect(admin.page.locator("main")).to_contain_text("stops working at once")
+    await admin.page.get_by_role("button", name=re.compile("Issue new production")).click()
     await expect(admin.page.locator(".notice")).to_contain_text("the old password no longer")
     await eventually(
         lambda: len(site.outbox.to(REP, f"production credentials for site {sid}")) > before

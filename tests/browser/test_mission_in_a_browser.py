@@ -1,9 +1,9 @@
 """The whole mission in Chromium, as people do it: an office manager enrolls the clinic example
-through the form (correcting a mistake on the way), a staff member signs in by link and approves
-it and records one user's training, the trained user sets a password, and the clinic's
-representative signs in through the e-mailed link, adds a user and inactivates another. Every
-page is photographed (var/screenshots/) and checked by axe; the outcomes are read from the store
-and the outbox."""
+through the form (correcting a mistake, then checking the answers), a staff member signs in by
+link and approves it and records one user's training, the trained user sets a password, and the
+clinic's representative signs in through the e-mailed link, adds a user and inactivates
+another. Every page is photographed (var/screenshots/) and checked by axe; the outcomes are read
+from the store and the outbox."""
 
 from __future__ import annotations
 
@@ -47,10 +47,8 @@ async def fill_clinic(me: Person, *, npi: str) -> None:
     await vaccine.get_by_role("radio", name="Yes").check()
     await vaccine.get_by_label("VFC", exact=True).check()
     await vaccine.get_by_label("VFC PIN").fill(org["vfc_pin"])
-    for kind in ("primary", "vaccine_coordinator"):
+    for kind in ("primary", "vaccine_coordinator"):  # a VFC provider's coordinator: required
         person_data = data["contacts"][kind]
-        if kind != "primary":
-            await page.get_by_text("Other contacts: vaccine coordinator").click()
         part = page.locator(f"#s-contacts-{kind}")
         await part.get_by_label("First name").fill(person_data["first_name"])
         await part.get_by_label("Last name").fill(person_data["last_name"])
@@ -116,7 +114,7 @@ async def test_the_mission_in_a_browser(
         await expect(manager.page.get_by_label("County")).to_have_value("Alameda")
         await fill_clinic(manager, npi="1234567890")  # a typo: the check digit is wrong
         await fill_users(manager)
-        await manager.page.get_by_role("button", name="Send enrollment").click()
+        await manager.page.get_by_role("button", name="Continue").click()
 
         # The mistakes are named at the top and beside their fields; nothing typed is lost.
         summary = manager.page.locator("#error-summary")
@@ -137,6 +135,12 @@ async def test_the_mission_in_a_browser(
         await npi.fill("1234567893")
         for agreement in ("User Access Agreement", "Our patients"):
             await manager.page.get_by_label(re.compile(agreement)).check()
+        await manager.page.get_by_role("button", name="Continue").click()
+
+        # Every answer to check, in words, before anything is sent.
+        await expect(manager.page.locator("h1")).to_contain_text("Check your answers")
+        await expect(manager.page.locator("main")).to_contain_text("Lee Tran")
+        await manager.check("enroll-check-answers")
         await manager.page.get_by_role("button", name="Send enrollment").click()
         await expect(manager.page.locator("h1")).to_contain_text("Your enrollment was sent")
         tracking = (await manager.page.locator(".tracking-id").inner_text()).strip()
@@ -165,10 +169,13 @@ async def test_the_mission_in_a_browser(
         await staff.page.get_by_role("button", name="Sign in").click()
         await expect(staff.page.locator("h1")).to_have_text("Review queue")
         await staff.check("staff-queue")
-        await staff.page.get_by_role("link", name="Lakeshore Family Medicine").click()
+        await staff.page.get_by_role("link", name="Lakeshore Family Medicine", exact=True).click()
         await expect(staff.page.locator("h1")).to_have_text("Lakeshore Family Medicine")
         await staff.check("staff-enrollment")
         await staff.page.get_by_role("button", name="Approve").click()
+        await expect(staff.page.locator("h1")).to_have_text("Approve Lakeshore Family Medicine?")
+        await staff.check("staff-approve-confirm")
+        await staff.page.get_by_role("button", name="Yes, approve the enrollment").click()
         await expect(staff.page.locator(".notice")).to_contain_text("Approved")
 
         async def trained_users_wait() -> bool:
@@ -231,9 +238,11 @@ async def test_the_mission_in_a_browser(
         await rep.page.get_by_role("button", name="Add the user").click()
         await expect(rep.page.locator(".notice")).to_contain_text("Done")
         await expect(rep.page.get_by_role("row", name=re.compile("Pat Lin"))).to_be_visible()
-        rep.page.once("dialog", lambda dialog: dialog.accept())
         jo_row = rep.page.get_by_role("row", name=re.compile("Jo Kim"))
         await jo_row.get_by_role("button", name=re.compile("Inactivate")).click()
+        await expect(rep.page.locator("h1")).to_have_text("Inactivate Jo Kim?")
+        await rep.check("account-inactivate-confirm")
+        await rep.page.get_by_role("button", name="Yes, inactivate Jo Kim").click()
         await expect(rep.page.locator(".notice")).to_contain_text("Done")
         await rep.check("account-after-changes")
 

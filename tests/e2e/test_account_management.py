@@ -110,8 +110,8 @@ async def test_representative_manages_users(
     done = stack.cli("account", "inactivate-user", lee, config=sam_cli)
     assert "applied" in done.stdout
     assert (await user_row(ctx, lee)).state == "inactive"
-    await eventually(lambda: stack.outbox.to(LEE, "inactivate user"))
-    assert stack.outbox.to(SAM, "inactivate user")
+    await eventually(lambda: stack.outbox.to(LEE, "user inactivated"))
+    assert stack.outbox.to(SAM, "user inactivated")
 
     # Raise Read-Only to Regular: staff approval, then training.
     jo = account.users[JO]
@@ -363,7 +363,7 @@ async def test_a_replaced_primary_contact_loses_sign_in_and_is_told(
     await sessions.sign_in(ctx, account.provider_id, old)  # same answer, no link
     ana = await sign_in(stack, ctx, account.provider_id, "ana.diaz@handover.example")
     assert (await sessions.current(ctx, ana)).email == "ana.diaz@handover.example"
-    told = await eventually(lambda: stack.outbox.to(old, "update info"))
+    told = await eventually(lambda: stack.outbox.to(old, "site information updated"))
     assert "ana.diaz@handover.example" in str(told[-1]["Cc"]) + str(told[-1]["To"])
     audit = await account_views.audit(ctx, account.provider_id)
     update = next(e for e in audit if e["action"] == "account.update_info")

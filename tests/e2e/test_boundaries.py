@@ -166,7 +166,7 @@ async def test_sign_in_links_are_limited_alike_for_representatives_and_strangers
     # An account change asked for after every refusal: once its notice has come, a link for a
     # refused ask would have too.
     await account_changes.update_info(ctx, account.who, InfoUpdate(vfc_pin=None))
-    await eventually(lambda: stack.outbox.to(representative, "update info"))
+    await eventually(lambda: stack.outbox.to(representative, "site information updated"))
     assert len(stack.outbox.to(representative, "sign-in link")) == 5
     assert not stack.outbox.to("stranger@flood.example")
 

@@ -1,21 +1,41 @@
 """The representative's account pages as they are drawn: one typed page object per template,
-and the helpers that fill a form with today's values or with what was sent back."""
+and the helpers that fill a form with today's values or with what was sent back. A refused form
+is drawn again by the same helper, with its problems beside their fields."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from cair.domain.access import Role
+from cair.domain.access import ALLOWED_ROLES, ROLE_LABELS, AccessLevel, Role
+from cair.operations import account_views
+from cair.operations.audit_values import Line, Names, reworded
 from cair.operations.errors import NotFound
+from cair.operations.sessions import Representative
 from cair.security.tokens import new_token
 from cair.web.pages import account_form
-from cair.web.pages.enrollment_form import ROLE_HELP, ROLE_OPTIONS
+from cair.web.pages.enrollment_form import ROLE_HELP
 from cair.web.pages.form_fields import Section
-from cair.web.pages.rendering import render
+from cair.web.pages.refusals import SummaryItem, summary
+from cair.web.pages.rendering import context_of, render
+
+USER_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "E-mail address",
+    "role": "Role",
+}
+RoleChoice = tuple[str, str, str]  # value, label, what the role does
+
+
+def role_choices(access_level: str) -> tuple[RoleChoice, ...]:
+    """The roles the organization's access level allows (DX QA only under Data Exchange)."""
+    level = AccessLevel(access_level) if access_level in tuple(AccessLevel) else None
+    allowed = ALLOWED_ROLES[level] if level else frozenset({Role.READ_ONLY})
+    return tuple((r.value, ROLE_LABELS[r], ROLE_HELP[r]) for r in Role if r in allowed)
 
 
 def user_of(shown: dict[str, Any], user_id: str) -> dict[str, Any]:
@@ -41,17 +61,79 @@ def field_paths() -> set[str]:
     return {f.path for s in account_form.SECTIONS for f in s.fields}
 
 
+def _title(base: str, errors: dict[str, str] | None) -> str:
+    return ("Error: " if errors else "") + base
+
+
+def _user_anchor(name: str) -> str:
+    return f"f-{name}"
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    """What account.html reads: the account with its pending changes, the changes asked for
+    and the audit trail as sentences, who is looking (a representative may not remove
+    themselves), and a refused action's problem (by user id or representative address)."""
+
+    account: dict[str, Any]
+    pending: list[str]
+    history: list[Line]
+    audit: list[Line]
+    region_names: dict[str, str]
+    me: Representative
+    form_id: str
+    errors: dict[str, str] = field(default_factory=dict)
+    summary: list[SummaryItem] = field(default_factory=list)
+
+
+async def account_page(
+    request: Request,
+    who: Representative,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    ctx = context_of(request)
+    provider_id = who.provider_id
+    shown = await account_views.show(ctx, provider_id)
+    named = await account_views.names(ctx, provider_id)
+    pending = await account_views.changes(ctx, provider_id)
+    waiting = [reworded(c["message"], named) + "." for c in pending["awaiting_approval"]]
+    waiting += [f"{reworded(c['message'], named)} (queued)." for c in pending["queued"]]
+    errors = errors or {}
+    labels = {f"row-{u['user_id']}": u["name"] for u in shown["users"]}
+    labels |= {f"rep-{r['email']}": r["name"] or r["email"] for r in shown["representatives"]}
+    page = AccountPage(
+        account=shown,
+        pending=waiting,
+        history=(await account_views.change_lines(ctx, provider_id, named))[:50],
+        audit=(await account_views.audit_lines(ctx, provider_id, named))[:100],
+        region_names=dict(named.regions),
+        me=who,
+        form_id=new_token()[:32],
+        errors=errors,
+        summary=summary(errors, labels, lambda key: key),
+    )
+    title = _title(f"{shown['name']} ({provider_id})", errors)
+    return render(request, "account.html", page, status=status, title=title)
+
+
 @dataclass(frozen=True)
 class AccountInfoPage:
     """What account_info.html reads: the site-information form, filled with today's values or
-    with what was sent back."""
+    with what was sent back, and its problems."""
 
     account: dict[str, Any]
     sections: tuple[Section, ...]
     values: dict[str, str]
     errors: dict[str, str]
-    labels: dict[str, str]
+    summary: list[SummaryItem]
     form_id: str
+
+
+def info_anchor(path: str) -> str:
+    section = next((s for s in account_form.SECTIONS if s.path == path), None)
+    return section.id if section else "f-" + path.replace(".", "-")
 
 
 def info_page(
@@ -62,29 +144,30 @@ def info_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    errors = errors or {}
     page = AccountInfoPage(
         account=shown,
         sections=account_form.SECTIONS,
         values=values,
-        errors=errors or {},
-        labels=account_form.LABELS,
+        errors=errors,
+        summary=summary(errors, account_form.LABELS, info_anchor),
         form_id=new_token()[:32],
     )
-    title = ("Error: " if errors else "") + f"Site information of {shown['name']}"
+    title = _title(f"Site information of {shown['name']}", errors)
     return render(request, "account_info.html", page, status=status, title=title)
 
 
 @dataclass(frozen=True)
 class AccountUserPage:
     """What account_user.html reads: one user of the account, with the forms that correct
-    their details and change their role or state."""
+    their details and change their role or state, each with its own problems."""
 
     account: dict[str, Any]
     user: dict[str, Any]
     values: dict[str, str]
     errors: dict[str, str]
-    role_options: tuple[tuple[str, str], ...]
-    role_help: dict[Role, str]
+    summary: list[SummaryItem]
+    roles: tuple[RoleChoice, ...]
     form_id: str
     is_representative: bool
 
@@ -94,27 +177,30 @@ def user_details_page(
     shown: dict[str, Any],
     user: dict[str, Any],
     *,
-    values: dict[str, str],
+    values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     user_id = user["user_id"]
+    errors = errors or {}
     page = AccountUserPage(
         account=shown,
         user=user,
-        values=values,
-        errors=errors or {},
-        role_options=ROLE_OPTIONS,
-        role_help=ROLE_HELP,
+        values={"role": user["role"], **details_of(user), **(values or {})},
+        errors=errors,
+        summary=summary(errors, USER_LABELS, _user_anchor),
+        roles=role_choices(shown["access_level"]),
         form_id=new_token()[:32],
         is_representative=any(r["user_id"] == user_id for r in shown["representatives"]),
     )
-    title = ("Error: " if errors else "") + f"{user['name']} ({user_id})"
+    title = _title(f"{user['name']} ({user_id})", errors)
     return render(request, "account_user.html", page, status=status, title=title)
 
 
 def details_of(user: dict[str, Any]) -> dict[str, str]:
-    """A user's details as the correction form shows them (the name split at its first space)."""
+    """A user's details as the correction form shows them."""
+    if "first_name" in user:
+        return {k: user[k] for k in ("first_name", "last_name", "email")}
     first, _, last = user["name"].partition(" ")
     return {"first_name": first, "last_name": last, "email": user["email"]}
 
@@ -122,34 +208,68 @@ def details_of(user: dict[str, Any]) -> dict[str, str]:
 @dataclass(frozen=True)
 class NewUserPage:
     """What account_new_user.html reads: the add-a-user form, blank or sent back with its
-    problems, or with the reason the change was refused."""
+    problems beside their fields, and only the roles the access level allows."""
 
-    provider_id: str
+    account: dict[str, Any]
     values: dict[str, str]
     errors: dict[str, str]
-    refused: str | None
-    role_options: tuple[tuple[str, str], ...]
-    role_help: dict[Role, str]
+    summary: list[SummaryItem]
+    roles: tuple[RoleChoice, ...]
     form_id: str
 
 
 def new_user_page(
     request: Request,
-    provider_id: str,
+    shown: dict[str, Any],
     *,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
-    refused: str | None = None,
     status: int = 200,
 ) -> Response:
+    errors = errors or {}
     page = NewUserPage(
-        provider_id=provider_id,
+        account=shown,
         values=values,
-        errors=errors or {},
-        refused=refused,
-        role_options=ROLE_OPTIONS,
-        role_help=ROLE_HELP,
+        errors=errors,
+        summary=summary(errors, USER_LABELS, _user_anchor),
+        roles=role_choices(shown["access_level"]),
         form_id=new_token()[:32],
     )
-    title = ("Error: " if errors or refused else "") + "Add a user"
-    return render(request, "account_new_user.html", page, status=status, title=title)
+    return render(
+        request, "account_new_user.html", page, status=status, title=_title("Add a user", errors)
+    )
+
+
+@dataclass(frozen=True)
+class ConfirmInactivationPage:
+    """What account_confirm.html reads: what inactivating a user does, asked once more."""
+
+    account: dict[str, Any]
+    user: dict[str, Any]
+    is_representative: bool
+    back: str
+    came_from: str
+    form_id: str
+
+
+def confirm_inactivation_page(
+    request: Request, shown: dict[str, Any], user: dict[str, Any], *, came_from: str
+) -> Response:
+    provider_id, user_id = shown["provider_id"], user["user_id"]
+    back = f"/account/{provider_id}" + (f"/users/{user_id}" if came_from == "user" else "")
+    page = ConfirmInactivationPage(
+        account=shown,
+        user=user,
+        is_representative=any(r["user_id"] == user_id for r in shown["representatives"]),
+        back=back,
+        came_from=came_from,
+        form_id=new_token()[:32],
+    )
+    return render(request, "account_confirm.html", page, title=f"Inactivate {user['name']}?")
+
+
+def names_of(shown: dict[str, Any]) -> Names:
+    """The account's users by id, for notices and messages."""
+    return Names(
+        users={u["user_id"]: u["name"] for u in shown["users"]}, organization=shown["name"]
+    )

@@ -1,40 +1,38 @@
 """The applicant's pages: who may enroll, where (the county check) and at which access level
-(the access questions), the enrollment form, its status page, and the amendment form behind
-the changes-requested link."""
+(the access questions), the enrollment form and its answers to check before they are sent, the
+status page, and the amendment form behind the changes-requested link."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cair.domain import ids
+from cair.domain import ids, limits
 from cair.domain.access import ACCESS_LEVEL_LABELS, AccessLevel, derive_access_level
 from cair.domain.counties import canonical_county
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.request import AccessAnswers
+from cair.domain.validation import validate_enrollment
 from cair.operations import applicant_links, enrollments, regions
+from cair.operations.errors import Invalid, Refused, TooManyRequests, Unavailable
 from cair.operations.regions import CountyCheck
-from cair.security.tokens import new_token
-from cair.web.pages import csrf, enrollment_form, form_values
-from cair.web.pages.enrollment_form import LABELS, QUESTIONS, user_label
-from cair.web.pages.form_fields import Section, label_for
+from cair.web.pages import csrf, enrollment_parsing
+from cair.web.pages.enrollment_form import QUESTIONS
+from cair.web.pages.enrollment_pages import ENROLL_TITLE, form_page, review_page
+from cair.web.pages.form_values import form_id_of
 from cair.web.pages.identity import visitor
 from cair.web.pages.rendering import context_of, redirect, render
 
 router = APIRouter()
 
-ENROLL_TITLE = "Enroll your organization in CAIR"
 STRAY_ROWS = Problem("users", "the form carried a user row it never showed; reload the form")
-# The enrollment form's folded parts, by the paths each holds (see _any_under).
-FOLDED = {
-    "addresses": ("organization.mailing_address", "organization.vaccine_delivery_address"),
-    "contacts": ("contacts.vaccine_coordinator", "contacts.technical", "contacts.other"),
-}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -56,14 +54,27 @@ class EnrollStartPage:
 
 @router.get("/enroll", response_class=HTMLResponse)
 async def start(request: Request) -> Response:
+    """The county and the access questions; opened from "Change my answers", with them."""
     await visitor(request)
-    return render(request, "enroll_start.html", _check_form({}), title=ENROLL_TITLE)
+    given = _start_answers(request)
+    return render(request, "enroll_start.html", _check_form(given), title=ENROLL_TITLE)
+
+
+def _start_answers(request: Request) -> dict[str, Any]:
+    query = request.query_params
+    given: dict[str, Any] = {
+        key: query[key] for key, _ in QUESTIONS if query.get(key) in ("yes", "no")
+    }
+    if canonical := canonical_county(query.get("county") or ""):
+        given["county"] = canonical
+    return given
 
 
 @dataclass(frozen=True)
 class EnrollCheckPage:
     """What enroll_check.html reads: where the organization enrolls, at which access level and
-    with which roles, and the answers to carry on to the form (its query string)."""
+    with which roles, and the answers to carry on (the query string of the form, and of the
+    way back to change them)."""
 
     where: CountyCheck
     level: AccessLevel | None
@@ -96,8 +107,8 @@ async def check(request: Request) -> Response:
         where=where,
         level=level,
         level_label=ACCESS_LEVEL_LABELS[level] if level else None,
-        roles=enrollment_form.roles_allowed(level),
-        form_query=request.url.query,
+        roles=enrollment_parsing.roles_allowed(level),
+        form_query=urlencode({"county": where.county, **answers}),
     )
     return render(request, "enroll_check.html", checked, title="Where and how you enroll")
 
@@ -105,33 +116,34 @@ async def check(request: Request) -> Response:
 @router.get("/enroll/form", response_class=HTMLResponse)
 async def form(request: Request) -> Response:
     """The form, with what the check already knows filled in."""
-    query = request.query_params
-    values: dict[str, Any] = {f"access.{k}": query.get(k) for k, _ in QUESTIONS if query.get(k)}
-    if canonical := canonical_county(query.get("county") or ""):
-        values["organization.county"] = canonical
-    return _form_page(request, values=values, users=1)
+    given = _start_answers(request)
+    values: dict[str, Any] = {f"access.{k}": given[k] for k, _ in QUESTIONS if k in given}
+    if "county" in given:
+        values["organization.county"] = given["county"]
+    return form_page(request, values=values, users=1, form_id=form_id_of(""))
 
 
 @router.post("/enroll/form", response_class=HTMLResponse)
 async def submit(request: Request) -> Response:
+    """The form's steps, by its button: "review" (the default: the answers to check),
+    "change" (back to the form from the check, every answer kept), a user row added or
+    removed, and "send" — the only one that sends anything."""
     posted = await request.form()
-    parsed = enrollment_form.parse(posted)
-    if parsed.action != "submit":
-        return _edited(request, parsed)
-    if parsed.stray_rows:  # a tampered form: say so rather than drop what was sent
-        return _form_page(request, data=parsed.data, problems=[STRAY_ROWS], status=422)
+    parsed = enrollment_parsing.parse(posted)
+    form_id = form_id_of(str(posted.get("form_id", "")))
     ctx = context_of(request)
-    try:
+
+    async def send(data: dict[str, Any]) -> Response:
         status = await enrollments.submit(
             ctx,
-            parsed.data,
+            data,
             client=request.client.host if request.client else None,
-            enrollment_id=_enrollment_id(request, str(posted.get("form_id", ""))),
+            enrollment_id=_enrollment_id(request, form_id),
         )
-    except InvalidRequest as invalid:
-        return _form_page(request, data=parsed.data, problems=invalid.problems, status=422)
-    token = await applicant_links.issue_status_token(ctx, status.id)
-    return RedirectResponse(f"/status/{token}?sent=1", status_code=303)
+        token = await applicant_links.issue_status_token(ctx, status.id)
+        return RedirectResponse(f"/status/{token}?sent=1", status_code=303)
+
+    return await _step(request, parsed, form_id, send)
 
 
 @router.get("/status/{token}", response_class=HTMLResponse)
@@ -144,6 +156,7 @@ async def status_page(token: str, request: Request) -> Response:
         "status.html",
         title=f"Enrollment {view.id}: {view.stage_label}",
         view=view,
+        region=regions.region_names(ctx).get(view.region, view.region.replace("_", " ")),
         just_sent=request.query_params.get("sent") == "1",
     )
 
@@ -151,8 +164,12 @@ async def status_page(token: str, request: Request) -> Response:
 @router.get("/enroll/amend/{token}", response_class=HTMLResponse)
 async def amend_form(token: str, request: Request) -> Response:
     found = await applicant_links.amendment_form(context_of(request), token)
-    return _form_page(
-        request, data=found.request, amending=found.enrollment_id, staff_message=found.message
+    return form_page(
+        request,
+        data=found.request,
+        amending=found.enrollment_id,
+        staff_message=found.message,
+        form_id=form_id_of(""),
     )
 
 
@@ -160,52 +177,82 @@ async def amend_form(token: str, request: Request) -> Response:
 async def amend(token: str, request: Request) -> Response:
     ctx = context_of(request)
     found = await applicant_links.amendment_form(ctx, token)
-    parsed = enrollment_form.parse(await request.form())
-    if parsed.action != "submit":
-        return _edited(request, parsed, amending=found.enrollment_id, message=found.message)
-    if parsed.stray_rows:
-        return _form_page(
+    posted = await request.form()
+    parsed = enrollment_parsing.parse(posted)
+
+    async def send(data: dict[str, Any]) -> Response:
+        await enrollments.amend(ctx, found.enrollment_id, data, token=token)
+        status_token = await applicant_links.issue_status_token(ctx, found.enrollment_id)
+        return redirect(
             request,
-            data=parsed.data,
-            problems=[STRAY_ROWS],
-            status=422,
-            amending=found.enrollment_id,
-            staff_message=found.message,
+            f"/status/{status_token}",
+            notice="Your corrected request was sent: it is back with registry staff for review.",
         )
-    try:
-        await enrollments.amend(ctx, found.enrollment_id, parsed.data, token=token)
-    except InvalidRequest as invalid:
-        return _form_page(
-            request,
-            data=parsed.data,
-            problems=invalid.problems,
-            status=422,
-            amending=found.enrollment_id,
-            staff_message=found.message,
-        )
-    status_token = await applicant_links.issue_status_token(ctx, found.enrollment_id)
-    return redirect(
-        request,
-        f"/status/{status_token}",
-        notice="Your corrected request was sent: it is back with registry staff for review.",
+
+    form_id = form_id_of(str(posted.get("form_id", "")))
+    return await _step(
+        request, parsed, form_id, send, amending=found.enrollment_id, message=found.message
     )
 
 
-def _edited(
+async def _step(
     request: Request,
-    parsed: enrollment_form.Parsed,
+    parsed: enrollment_parsing.Parsed,
+    form_id: str,
+    send: Callable[[dict[str, Any]], Awaitable[Response]],
     *,
     amending: str | None = None,
     message: str | None = None,
 ) -> Response:
-    """A user row added or removed (the no-script way): the same form, one row more or less."""
+    """One step of the form (see ``submit``); a refusal is the form again, with every
+    problem, every value kept."""
+    if parsed.action not in ("review", "send"):
+        return _edited(request, parsed, form_id=form_id, amending=amending, staff_message=message)
+    problems = [STRAY_ROWS] if parsed.stray_rows else []  # tampered: say so, drop nothing
+    try:
+        if parsed.action == "send" and not problems:
+            return await send(parsed.data)
+        valid = validate_enrollment(parsed.data)
+    except InvalidRequest as invalid:
+        problems += invalid.problems
+    except (Invalid, Refused, TooManyRequests, Unavailable) as refused:  # nothing typed is lost
+        problems.append(Problem("", str(refused)))
+    if problems:
+        return form_page(
+            request,
+            data=parsed.data,
+            problems=problems,
+            status=422,
+            form_id=form_id,
+            amending=amending,
+            staff_message=message,
+        )
+    return review_page(request, valid, parsed.data, form_id=form_id, amending=amending)
+
+
+def _edited(
+    request: Request,
+    parsed: enrollment_parsing.Parsed,
+    *,
+    form_id: str,
+    amending: str | None = None,
+    staff_message: str | None = None,
+) -> Response:
+    """A user row added or removed (the no-script way), or the form opened again from the
+    check: the same form, every answer kept, one row more or less."""
     users = list(parsed.data["users"])
-    if parsed.action == "add_user" and len(users) < 50:
-        users.append({})
+    if parsed.action == "add_user" and len(users) < limits.MAX_USERS_PER_REQUEST:
+        users.append({})  # the button's address opens the page at the new row's first field
     elif parsed.action == "remove_user" and parsed.remove_index in range(len(users)):
         users.pop(parsed.remove_index or 0)
     data = {**parsed.data, "users": users}
-    return _form_page(request, data=data, amending=amending, staff_message=message)
+    return form_page(
+        request,
+        data=data,
+        amending=amending,
+        staff_message=staff_message,
+        form_id=form_id,
+    )
 
 
 def _enrollment_id(request: Request, form_id: str) -> str | None:
@@ -219,77 +266,7 @@ def _enrollment_id(request: Request, form_id: str) -> str | None:
     return ids.enrollment_id_from(seed)
 
 
-@dataclass(frozen=True)
-class EnrollFormPage:
-    """What enroll_form.html reads: the enrollment form (or the amendment form, with the staff
-    message that asked for it), filled with what was entered and its problems."""
-
-    heading: str
-    sec: dict[str, Section]
-    opened: dict[str, bool]  # folded part → whether it starts open
-    org_types: dict[str, str]
-    role_options: tuple[tuple[str, str], ...]
-    questions: tuple[tuple[str, str], ...]
-    agreements: tuple[tuple[str, str], ...]
-    counties: tuple[str, ...]
-    values: dict[str, Any]
-    errors: dict[str, str]
-    summary: list[tuple[str, str, str]]  # (anchor, label, message)
-    user_rows: int
-    form_id: str
-    amending: str | None
-    staff_message: str | None
-    action: str
-
-
-def _form_page(
-    request: Request,
-    *,
-    data: dict[str, Any] | None = None,
-    values: dict[str, Any] | None = None,
-    users: int | None = None,
-    problems: list[Problem] | None = None,
-    status: int = 200,
-    amending: str | None = None,
-    staff_message: str | None = None,
-) -> HTMLResponse:
-    shown = values if values is not None else form_values.values(data or {})
-    rows = users if users is not None else max(enrollment_form.user_count(data or {}), 1)
-    errors: dict[str, str] = {}
-    summary: list[tuple[str, str, str]] = []  # (anchor, label, message)
-    for p in problems or []:
-        errors.setdefault(p.path, p.message)
-        label = user_label(p.path) or label_for(p.path, LABELS)
-        summary.append(("f-" + p.path.replace(".", "-"), label, p.message))
-    heading = f"Correct enrollment {amending}" if amending else ENROLL_TITLE
-    page = EnrollFormPage(
-        heading=heading,
-        sec={s.path: s for s in enrollment_form.SECTIONS},
-        opened={part: _any_under(under, shown, errors) for part, under in FOLDED.items()},
-        org_types=enrollment_form.ORG_TYPE_LABELS,
-        role_options=enrollment_form.ROLE_OPTIONS,
-        questions=QUESTIONS,
-        agreements=enrollment_form.AGREEMENTS,
-        counties=regions.counties(),
-        values=shown,
-        errors=errors,
-        summary=summary,
-        user_rows=rows,
-        form_id=new_token()[:32],
-        amending=amending,
-        staff_message=staff_message,
-        action=request.url.path,
-    )
-    title = ("Error: " if problems else "") + heading
-    return render(request, "enroll_form.html", page, status=status, title=title)
-
-
 def _check_form(values: dict[str, Any], errors: dict[str, str] | None = None) -> EnrollStartPage:
     return EnrollStartPage(
         values=values, errors=errors or {}, questions=QUESTIONS, counties=regions.counties()
     )
-
-
-def _any_under(prefixes: tuple[str, ...], *found: dict[str, Any]) -> bool:
-    """Whether a folded part of the form holds a value or a problem (then it starts open)."""
-    return any(key.startswith(prefixes) for keys in found for key in keys)

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cair.domain import limits
-from cair.web.pages.form_fields import Field, Section, address, contact, labels
-from cair.web.pages.form_values import put_path
+from cair.web.pages.form_fields import Field, Section, address, anchors, contact, labels
+from cair.web.pages.form_values import california, fact, put_path
 from cair.web.pages.form_values import values as form_values
 
 ROLE_CHOICES = (
@@ -17,7 +17,11 @@ ROLE_CHOICES = (
     ("2", "Role 2: sends through a Sending Facility"),
     ("3", "Role 3: is a Sending Facility for several sites"),
 )
+# A message's acknowledgement code (MSA-1) in words.
+ACK_WORDS = {"AA": "accepted", "AE": "accepted with errors", "AR": "rejected"}
 YES_NO = ("clinical", "ehr.certified", "ehr.hl7_capable")
+CLINICAL = "clinical=yes"
+THROUGH_A_FACILITY = "role=2"
 
 SITE = Section(
     "site",
@@ -29,7 +33,8 @@ SITE = Section(
             "County",
             kind="county",
             required=True,
-            hint="Sites in the online (CAIR 7) counties register here.",
+            hint="Only the counties whose sites exchange data with CAIR directly (CAIR 7) are "
+            "listed; a site elsewhere exchanges data through its local registry.",
         ),
         Field(
             "main_site_id",
@@ -60,8 +65,9 @@ LEAD = Section(
             hint="e.g. A123456",
         ),
     ),
-    optional=True,
     hint="A clinical site names its lead clinician.",
+    shown_if=CLINICAL,
+    required_if=CLINICAL,
 )
 EHR = Section(
     "ehr",
@@ -76,13 +82,16 @@ ROLE = Section(
     "role",
     "How the site's messages reach CAIR",
     (
-        Field("role", "Site role", kind="select", options=ROLE_CHOICES, required=True),
+        Field("role", "Site role", kind="radios", options=ROLE_CHOICES, required=True),
         Field(
             "sending_facility_id",
             "Sending Facility id",
+            required=True,
             max_length=limits.CHOICE,
             width="short",
             hint="Role 2 only: the facility that sends for you, e.g. SF-001728.",
+            shown_if=THROUGH_A_FACILITY,
+            required_if=THROUGH_A_FACILITY,
         ),
     ),
 )
@@ -122,18 +131,42 @@ LABELS = labels(SECTIONS) | {
     "ehr.hl7_capable": "EHR: HL7 capable",
     "agreement.accepted": "Agreement: accepted",
 }
+FACTS = (CLINICAL, THROUGH_A_FACILITY)
+# Every path the form shows a problem beside, with its element's id, in the page's order
+# (account_dx_site_new.html); the rest at the form's top.
+ANCHORS = (
+    anchors(SITE, SECTIONS[1])
+    | {"clinical": "f-clinical"}
+    | anchors(LEAD, SECTIONS[3], EHR)
+    | {"ehr.certified": "f-ehr-certified", "ehr.hl7_capable": "f-ehr-hl7_capable"}
+    | anchors(SECTIONS[5], ROLE)
+    | {"agreement": "s-agreement", "agreement.accepted": "f-agreement-accepted"}
+    | anchors(AGREEMENT)
+)
+FORM_ID = "site-form"
 
 
 def parse(form: Mapping[str, Any]) -> dict[str, Any]:
-    """The posted form as a registration request (blank optional parts left out)."""
+    """The posted form as a registration request. Blank optional parts are left out, and so
+    are parts the answers rule out (a lead clinician of a site that is not clinical); a
+    required part sent blank is sent empty, so each of its fields is named as missing."""
+    answers = {name: str(form.get(name, "")) for name in ("clinical", "role")}
     data: dict[str, Any] = {}
     for section in SECTIONS:
-        given = {f.path: str(form.get(f.path, "")).strip() for f in section.fields}
-        if section.optional and not any(given.values()):
+        if section.shown_if and fact(answers, section.shown_if) is False:
             continue
+        shown = [
+            f for f in section.fields if not f.shown_if or fact(answers, f.shown_if) is not False
+        ]
+        given = {f.path: str(form.get(f.path, "")).strip() for f in shown}
+        required = not section.required_if or fact(answers, section.required_if) is True
+        if not any(given.values()) and (section.optional or not required):
+            continue
+        if section.path != SITE.path and section.path != ROLE.path:
+            put_path(data, section.path, {})
         for path, value in given.items():
             if value:
-                put_path(data, path, value)
+                put_path(data, path, california(value) if path.endswith(".state") else value)
     for path in YES_NO:
         answer = {"yes": True, "no": False}.get(str(form.get(path, "")))
         if answer is not None:

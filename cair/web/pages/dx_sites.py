@@ -1,7 +1,8 @@
-"""The IZ Portal's pages: a Data Exchange organization's representative registers sites and
-follows each one (stage, what testing still needs, the last messages and ACKs); reviewers see
-every site and approve production or send a site back. The same operations as the API, so the
-rules and their words are the same."""
+"""The IZ Portal's pages: a Data Exchange organization's representative registers sites (the
+form, then its answers to check, then send) and follows each one (stage, what testing still
+needs, the last messages and ACKs); reviewers see every site and approve production or send a
+site back, each after a page that says what will happen. The same operations as the API, so
+the rules and their words are the same."""
 
 from __future__ import annotations
 
@@ -11,23 +12,35 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from cair.domain.contracts.data_exchange import DX_STAGE_WORDS, DxStage
+from cair.domain.contracts.data_exchange import DxStage
+from cair.domain.counties import canonical_county
 from cair.domain.problems import InvalidRequest, Problem
-from cair.operations import data_exchange, regions
+from cair.operations import data_exchange, dx_site_checks, regions
 from cair.operations.data_exchange import SiteView
 from cair.operations.errors import OperationError
-from cair.security.tokens import new_token
-from cair.web.api.schemas import MessageBody
-from cair.web.pages.dx_site_form import LABELS, ROLE_CHOICES, SECTIONS, parse, values
-from cair.web.pages.form_fields import Section, label_for
-from cair.web.pages.identity import AdminPage, RepresentativePage, ReviewerPage
+from cair.web.pages.answers import Group, hidden_fields, site_groups
+from cair.web.pages.dx_site_form import (
+    ACK_WORDS,
+    ANCHORS,
+    FACTS,
+    FORM_ID,
+    LABELS,
+    ROLE_CHOICES,
+    SECTIONS,
+    parse,
+    values,
+)
+from cair.web.pages.form_fields import Section, label_for, summarize
+from cair.web.pages.form_values import fact, form_id_of
+from cair.web.pages.identity import RepresentativePage, ReviewerPage
 from cair.web.pages.rendering import context_of, redirect, render
-from cair.web.pages.staff_console import refusal_words
+from cair.web.pages.staff_dx_decisions import router as decisions
 
 router = APIRouter()
-STAGES = {stage.value: words for stage, words in DX_STAGE_WORDS.items()}
+router.include_router(decisions)
+STAGES = {stage.value: stage for stage in DxStage}
+REGISTER_TITLE = "Register a site for data exchange"
 
 
 @router.get("/account/{provider_id}/dx-sites", response_class=HTMLResponse)
@@ -39,31 +52,55 @@ async def sites(provider_id: str, who: RepresentativePage, request: Request) -> 
         title="Data exchange sites",
         provider_id=provider_id,
         sites=found,
+        roles=dict(ROLE_CHOICES),
+        acks=ACK_WORDS,
     )
 
 
 @router.get("/account/{provider_id}/dx-sites/new", response_class=HTMLResponse)
 async def new_site(provider_id: str, who: RepresentativePage, request: Request) -> Response:
-    return _form(request, provider_id, shown={"role": "1"})
+    return _form(request, provider_id, shown={}, form_id=form_id_of(""))
 
 
 @router.post("/account/{provider_id}/dx-sites", response_class=HTMLResponse)
 async def register(provider_id: str, who: RepresentativePage, request: Request) -> Response:
+    """One route for the form's three steps: "review" (the form sent: its answers to check),
+    "change" (back to the form, every answer kept) and "send" (register the site)."""
     form = await request.form()
     data = parse(form)
-    key = str(form.get("form_id", ""))[:64] or None  # sent twice, one site
+    action = str(form.get("action", "review"))
+    form_id = form_id_of(str(form.get("form_id", "")))  # sent twice, one site
+    ctx = context_of(request)
+    if action == "change":
+        return _form(request, provider_id, shown=values(data), form_id=form_id)
     try:
-        site = await data_exchange.register(context_of(request), who, data, key=key)
+        if action != "send":
+            checked = await dx_site_checks.check_registration(ctx, who, data, key=form_id)
+            groups = site_groups(checked, _where(request, checked.county))
+            return _review(request, provider_id, data, groups, form_id)
+        site = await data_exchange.register(ctx, who, data, key=form_id)
     except InvalidRequest as invalid:
-        return _form(request, provider_id, shown=values(data), problems=invalid.problems)
+        return _form(
+            request, provider_id, shown=values(data), problems=invalid.problems, form_id=form_id
+        )
     except OperationError as refused:
         problem = Problem("", str(refused))
-        return _form(request, provider_id, shown=values(data), problems=[problem])
+        return _form(request, provider_id, shown=values(data), problems=[problem], form_id=form_id)
     return redirect(
         request,
         f"/account/{provider_id}/dx-sites",
         notice=f"Site {site.site_id} registered: its staging credentials follow by e-mail.",
     )
+
+
+def _where(request: Request, county: str) -> str:
+    """A county with its region's name: "Alameda (Bay Area)"."""
+    canonical = canonical_county(county) or county
+    try:
+        region = regions.county_check(context_of(request), canonical).region
+    except OperationError:
+        return canonical
+    return f"{canonical} ({region})"
 
 
 @dataclass(frozen=True)
@@ -76,34 +113,64 @@ class NewDxSitePage:
     values: dict[str, Any]
     errors: dict[str, str]
     summary: list[tuple[str, str, str]]  # (anchor, label, message)
+    facts: dict[str, bool | None]
     counties: tuple[str, ...]
-    roles: tuple[tuple[str, str], ...]
     form_id: str
+    form_element: str = FORM_ID
 
 
 def _form(
-    request: Request, provider_id: str, *, shown: dict[str, Any], problems: Sequence[Problem] = ()
+    request: Request,
+    provider_id: str,
+    *,
+    shown: dict[str, Any],
+    form_id: str,
+    problems: Sequence[Problem] = (),
 ) -> Response:
-    errors: dict[str, str] = {}
-    summary: list[tuple[str, str, str]] = []
-    sections = {s.path for s in SECTIONS}
-    for p in problems:
-        errors.setdefault(p.path, p.message)
-        anchor = ("s-" if p.path in sections else "f-") + p.path.replace(".", "-")
-        summary.append((anchor, label_for(p.path, LABELS), p.message))
+    errors, summary = summarize(problems, ANCHORS, lambda p: label_for(p, LABELS), FORM_ID)
     page = NewDxSitePage(
         provider_id=provider_id,
         sec={s.path: s for s in SECTIONS},
         values=shown,
         errors=errors,
         summary=summary,
-        counties=regions.counties(),
-        roles=ROLE_CHOICES,
-        form_id=new_token()[:32],
+        facts={expr: fact(shown, expr) for expr in FACTS},
+        counties=_online_counties(request),
+        form_id=form_id,
     )
-    title = ("Error: " if problems else "") + "Register a site for data exchange"
+    title = ("Error: " if problems else "") + REGISTER_TITLE
     status = 422 if problems else 200
     return render(request, "account_dx_site_new.html", page, status=status, title=title)
+
+
+def _online_counties(request: Request) -> tuple[str, ...]:
+    """The counties a site may register in, so one elsewhere is told before anything is typed."""
+    ctx = context_of(request)
+    return tuple(c for c in regions.counties() if regions.county_check(ctx, c).enrolls_online)
+
+
+@dataclass(frozen=True)
+class DxSiteReviewPage:
+    """What account_dx_site_review.html reads: the registration's answers in words, by group,
+    each with its way back to the form, and every answer again as hidden fields."""
+
+    provider_id: str
+    groups: list[Group]
+    hidden: list[tuple[str, str]]
+    form_id: str
+
+
+def _review(
+    request: Request, provider_id: str, data: dict[str, Any], groups: list[Group], form_id: str
+) -> Response:
+    page = DxSiteReviewPage(
+        provider_id=provider_id,
+        groups=groups,
+        hidden=hidden_fields(values(data)),
+        form_id=form_id,
+    )
+    title = "Check the site's registration before you send it"
+    return render(request, "account_dx_site_review.html", page, title=title)
 
 
 @dataclass(frozen=True)
@@ -113,8 +180,10 @@ class StaffDxSitesPage:
 
     sites: list[SiteView]
     stage: str
-    stages: dict[str, str]
+    stages: dict[str, DxStage]
     workflow_url: dict[str, str]
+    roles: dict[str, str]
+    acks: dict[str, str]
     section: str = "dx"
 
 
@@ -130,40 +199,7 @@ async def review(
         stage=shown_stage or "",
         stages=STAGES,
         workflow_url={s.site_id: ctx.settings.workflow_ui_url(s.workflow_id) for s in found},
+        roles=dict(ROLE_CHOICES),
+        acks=ACK_WORDS,
     )
     return render(request, "staff_dx_sites.html", page, title="Data exchange sites")
-
-
-@router.post("/staff/dx-sites/{site_id}/credentials/{environment}", response_class=HTMLResponse)
-async def reissue(site_id: str, environment: str, staff: AdminPage, request: Request) -> Response:
-    back = "/staff/dx-sites?stage=all"
-    try:
-        await data_exchange.reissue(context_of(request), site_id, environment, staff)
-    except OperationError as refused:
-        return redirect(request, back, notice=f"Not done: {refusal_words(refused)}")
-    notice = (
-        f"New {environment} credentials for {site_id}: the old password no longer works; "
-        "the representative has a new link."
-    )
-    return redirect(request, back, notice=notice)
-
-
-@router.post("/staff/dx-sites/{site_id}/{decision}", response_class=HTMLResponse)
-async def decide(site_id: str, decision: str, staff: ReviewerPage, request: Request) -> Response:
-    form = await request.form()
-    back = "/staff/dx-sites"
-    try:
-        if decision == "approve":
-            await data_exchange.decide(context_of(request), site_id, staff, approve=True)
-            notice = f"{site_id} approved: its production credentials are e-mailed."
-        elif decision == "send-back":
-            body = MessageBody.model_validate({"message": str(form.get("message", ""))})
-            await data_exchange.decide(
-                context_of(request), site_id, staff, approve=False, message=body.message
-            )
-            notice = f"{site_id} sent back to testing; its representative has the message."
-        else:
-            return redirect(request, back, notice="No such decision.")
-    except (ValidationError, OperationError) as refused:
-        return redirect(request, back, notice=f"Not done: {refusal_words(refused)}")
-    return redirect(request, back, notice=notice)

@@ -1,18 +1,14 @@
-"""The enrollment form: its fields, and the two translations a page needs — the posted form into
-the request's JSON shape (validated by the same rules as the API), and a request back into form
-values (to show what was entered, or to amend a request sent before)."""
+"""The enrollment form described once: its sections and fields by the request paths they fill,
+the answers they follow (facts: a school's district, a VFC provider's coordinator), their labels
+for the error summary and the elements that show each path's problems. Reading a posted form is
+``enrollment_parsing``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from cair.domain import limits
-from cair.domain.access import ALLOWED_ROLES, ROLE_LABELS, AccessLevel, Role
-from cair.domain.request import ORG_TYPES, STATE_PROGRAMS
-from cair.web.pages.form_fields import Field, Section, address, contact, labels
-from cair.web.pages.form_values import put_path, row_number, text_of, yes_no
+from cair.domain.access import ROLE_LABELS, Role
+from cair.domain.request import ORG_TYPES
+from cair.web.pages.form_fields import Field, Section, address, anchors, contact, labels
 
 ORG_TYPE_LABELS = {
     "healthcare_provider": "Healthcare provider (clinic, pharmacy, hospital, practice)",
@@ -87,7 +83,9 @@ SCHOOL = Section(
             max_length=limits.SCHOOL_DISTRICT,
         ),
     ),
-    show_for=("school",),
+    hint="Schools only.",
+    shown_if="organization.type=school",
+    required_if="organization.type=school",
 )
 CHILDCARE = Section(
     "organization.childcare_license_number",
@@ -101,8 +99,13 @@ CHILDCARE = Section(
             width="short",
         ),
     ),
-    show_for=("childcare_facility",),
+    hint="Childcare facilities only.",
+    shown_if="organization.type=childcare_facility",
+    required_if="organization.type=childcare_facility",
 )
+GIVES_VACCINES = "access.administers_vaccines=yes"
+SUPPLIED = "organization.receives_state_supplied_vaccine=yes"
+VFC = "vfc"
 PROVIDER = Section(
     "provider_of_record",
     "Provider of record",
@@ -141,9 +144,9 @@ PROVIDER = Section(
             hint="Ten digits.",
         ),
     ),
-    optional=True,
     hint="The licensed clinician responsible for vaccines at this site. Required when the site "
     "gives vaccines.",
+    required_if=GIVES_VACCINES,
 )
 VACCINE = Section(
     "organization.vfc_pin",
@@ -155,9 +158,14 @@ VACCINE = Section(
             max_length=limits.VFC_PIN,
             width="short",
             hint="Six digits; VFC providers only.",
+            required_if=VFC,
+            shown_if=SUPPLIED,
         ),
     ),
+    shown_if=SUPPLIED,
 )
+ADDRESSES = ("physical_address", "mailing_address", "vaccine_delivery_address")
+CONTACTS = ("primary", "vaccine_coordinator", "technical", "other")
 # The sections that fill fields of the organization object (other sections fill it too), so
 # their fields are written one by one rather than as one object.
 ORGANIZATION_PARTS = (ORGANIZATION.path, SCHOOL.path, CHILDCARE.path, VACCINE.path)
@@ -186,8 +194,14 @@ SECTIONS: tuple[Section, ...] = (
         "Primary contact",
         hint="The person registry staff contact about this enrollment; the welcome e-mail "
         "goes to this address.",
+        phone_required=True,
     ),
-    contact("contacts.vaccine_coordinator", "Vaccine coordinator", optional=True),
+    contact(
+        "contacts.vaccine_coordinator",
+        "Vaccine coordinator",
+        hint="Who orders, stores and looks after the site's vaccine. Required of VFC providers.",
+        required_if=VFC,
+    ),
     contact(
         "contacts.technical",
         "Technical contact",
@@ -196,7 +210,14 @@ SECTIONS: tuple[Section, ...] = (
     ),
     contact("contacts.other", "Other contact", optional=True),
 )
-
+# Answers the form follows (form_values.fact), each shown or required by them.
+FACTS = (
+    SCHOOL.shown_if,
+    CHILDCARE.shown_if,
+    GIVES_VACCINES,
+    SUPPLIED,
+    VFC,
+)
 LABELS = labels(SECTIONS) | {
     "organization.type": "Your organization: Type of organization",
     "organization.receives_state_supplied_vaccine": "State-supplied vaccine: Receives VFC, 317 "
@@ -219,84 +240,26 @@ def user_label(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A posted form as request data, plus what the page should do with it."""
+def known_anchors(user_rows: int) -> dict[str, str]:
+    """Every path the form shows a problem beside, with its element's id, in the page's order
+    (enroll_form.html); a problem of any other path is shown at the form's top."""
+    by_path = {s.path: s for s in SECTIONS}
 
-    data: dict[str, Any]
-    action: str  # "submit", "add_user" or "remove_user"
-    remove_index: int | None = None
-    stray_rows: bool = False  # user fields whose row number no form of ours writes
+    def own(*paths: str) -> dict[str, str]:
+        return {path: "f-" + path.replace(".", "-") for path in paths}
 
-
-def _section(form: Mapping[str, Any], section: Section) -> dict[str, Any] | None:
-    values = {f.path: text_of(form, f.path) for f in section.fields}
-    if section.optional and not any(values.values()):
-        return None
-    found: dict[str, Any] = {}
-    for path, value in values.items():
-        if value is not None:
-            found[path.removeprefix(section.path + ".")] = value
-    return found
-
-
-def user_rows(form: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Each user row of the form, in order, blank rows kept (they may be added on purpose)."""
-    numbers = {row_number(k.split(".")[1]) for k in form if k.startswith("users.") and "." in k[6:]}
-    indexes = sorted(n for n in numbers if n is not None)[: limits.MAX_USERS_PER_REQUEST + 1]
-    return [{f: text_of(form, f"users.{i}.{f}") or "" for f in USER_FIELDS} for i in indexes]
-
-
-def parse(form: Any) -> Parsed:
-    """The posted form (a Starlette FormData) as the request's JSON shape. Blank optional parts
-    are left out, so they read as "not given", exactly as in the API."""
-    data: dict[str, Any] = {}
-    for section in SECTIONS:
-        if section.path in ORGANIZATION_PARTS:
-            for f in section.fields:
-                value = text_of(form, f.path)
-                if value is not None:
-                    put_path(data, f.path, value)
-            continue
-        found = _section(form, section)  # a required part is always there, maybe empty
-        if found is not None:
-            put_path(data, section.path, found)
-    org = data.setdefault("organization", {})
-    if kind := text_of(form, "organization.type"):
-        org["type"] = kind
-    supplied = yes_no(form, "organization.receives_state_supplied_vaccine")
-    if supplied is not None:
-        org["receives_state_supplied_vaccine"] = supplied
-    programs = [p for p in form.getlist("organization.state_supplied_programs") if p]
-    if programs:
-        org["state_supplied_programs"] = programs[: len(STATE_PROGRAMS) + 1]
-    data["access"] = {
-        key: answer for key, _ in QUESTIONS if (answer := yes_no(form, f"access.{key}")) is not None
-    }
-    data["agreements"] = {key: form.get(f"agreements.{key}") == "yes" for key, _ in AGREEMENTS}
-    rows = user_rows(form)
-    action = str(form.get("action", "submit"))
-    remove: int | None = None
-    if action.startswith("remove_user:"):
-        remove = row_number(action.removeprefix("remove_user:"))
-        action = "remove_user"
-    elif action != "add_user":
-        action = "submit"
-    if action == "submit":  # blank rows are dropped only when the form is sent for real
-        rows = [r for r in rows if any(r.values())]
-    data["users"] = [{k: v for k, v in row.items() if v} for row in rows]
-    stray = any(
-        row_number(k.split(".")[1]) is None for k in form if k.startswith("users.") and "." in k[6:]
-    )
-    return Parsed(data=data, action=action, remove_index=remove, stray_rows=stray)
-
-
-def user_count(data: Mapping[str, Any]) -> int:
-    users = data.get("users")
-    return len(users) if isinstance(users, list) else 0
-
-
-def roles_allowed(level: AccessLevel | None) -> list[tuple[str, str, str]]:
-    """The roles an access level allows: (value, label, what it does)."""
-    allowed = ALLOWED_ROLES[level] if level else frozenset(Role)
-    return [(r.value, ROLE_LABELS[r], ROLE_HELP[r]) for r in Role if r in allowed]
+    known = {ORGANIZATION.path: ORGANIZATION.id, ORGANIZATION.fields[0].path: "f-organization-name"}
+    known |= own("organization.type", ORGANIZATION.fields[1].path)
+    known |= anchors(SCHOOL, CHILDCARE)
+    known |= anchors(*(by_path[f"organization.{a}"] for a in ADDRESSES))
+    known |= {"access": "s-access"} | own(*(f"access.{key}" for key, _ in QUESTIONS))
+    known |= anchors(PROVIDER)
+    known |= own(SUPPLIED.partition("=")[0], "organization.state_supplied_programs")
+    known |= anchors(VACCINE)
+    known |= anchors(*(by_path[f"contacts.{c}"] for c in CONTACTS))
+    known["users"] = "s-users"
+    for row in range(user_rows):
+        known[f"users.{row}"] = f"f-users-{row}"
+        known |= {f"users.{row}.{name}": f"f-users-{row}-{name}" for name in USER_FIELDS}
+    known["agreements"] = "s-agreements"
+    return known | own(*(f"agreements.{key}" for key, _ in AGREEMENTS))

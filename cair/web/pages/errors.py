@@ -1,10 +1,13 @@
 """Errors on pages read as pages: what happened, in a sentence, and what to do next — never a
-JSON document, never a traceback. A page that needs a session sends the person to sign in; an
-e-mailed link that cannot be used says whether it was used, replaced or has expired."""
+JSON document, never a traceback, never a dead end (a way back to the page the person came
+from, and to their own pages). A page that needs a session sends the person to sign in; an
+e-mailed link that cannot be used says whether it was used, replaced or has expired, and points
+to the sign-in its audience uses (staff links to the staff sign-in)."""
 
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -81,6 +84,7 @@ def error_page(
         title=TITLES.get(status, "Something went wrong"),
         detail=detail,
         next_step=NEXT_STEPS.get(status, ""),
+        back=_back(request),
     )
     response.headers.update(headers or {})
     return response
@@ -88,9 +92,10 @@ def error_page(
 
 def link_page(request: Request, problem: LinkProblem) -> HTMLResponse:
     title, next_step = LINK_PAGES[problem]
+    staff = request.url.path.startswith("/staff/")
     return render(
         request,
-        "link_unusable.html",
+        "staff_link_unusable.html" if staff else "link_unusable.html",
         status=410 if problem != LinkProblem.UNKNOWN else 404,
         title=title,
         next_step=next_step,
@@ -107,6 +112,17 @@ def refusal_page(
     if isinstance(error, LinkUnusable):
         return link_page(request, error.problem)
     return error_page(request, status, _sentence(str(error)), headers=headers)
+
+
+def _back(request: Request) -> str | None:
+    """The page this one was reached from, when it is one of ours and not this one."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if not referer.path or referer.netloc.lower() != request.headers.get("host", "").lower():
+        return None
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    if path == request.url.path or not path.startswith("/") or path.startswith("//"):
+        return None
+    return path
 
 
 def _sentence(text: str) -> str:

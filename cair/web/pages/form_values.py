@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cair.security.tokens import new_token
+
 
 def text_of(form: Mapping[str, Any], name: str) -> str | None:
     value = form.get(name)
@@ -53,3 +55,36 @@ def values(data: Mapping[str, Any]) -> dict[str, Any]:
 
     walk("", data)
     return flat
+
+
+def fact(values: Mapping[str, Any], expr: str) -> bool | None:
+    """Whether an answer already given holds: ``"organization.type=school"`` (a choice),
+    ``"clinical=yes"``, or ``"vfc"`` (a VFC provider: state-supplied vaccine through VFC, or
+    no program named yet). None while the question is unanswered, so the page shows what
+    might apply. site.js reads the same expressions (``data-shown-if``, ``data-required-if``)."""
+    if expr == "vfc":
+        supplied = fact(values, "organization.receives_state_supplied_vaccine=yes")
+        if not supplied:
+            return supplied
+        programs = values.get("organization.state_supplied_programs") or []
+        return not programs or "VFC" in programs
+    name, _, wanted = expr.partition("=")
+    given = values.get(name)
+    if given in (None, ""):
+        return None
+    return str(given) == (wanted or "yes")
+
+
+def california(text: str) -> str:
+    """A state typed as "California", "Calif." or "ca" is CA, the only state CAIR enrolls;
+    anything else is kept as typed, for the rules to refuse."""
+    squeezed = "".join(text.split()).rstrip(".").lower()
+    return "CA" if squeezed in ("ca", "cal", "calif", "california") else text
+
+
+def form_id_of(posted: str) -> str:
+    """The id a form carries through its rounds (problems, check, change), so the same form
+    sent twice makes one thing: the one posted, when it looks like ours, or a new one."""
+    if 20 <= len(posted) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_") for c in posted):
+        return posted
+    return new_token()[:32]

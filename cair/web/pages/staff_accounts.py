@@ -1,5 +1,6 @@
-"""The staff console's accounts: changes that raise access wait for a reviewer; an organization's
-account and audit trail; credentials re-issued and held steps retried by admins."""
+"""The staff console's accounts: an organization's account and audit trail (in sentences);
+credentials re-issued (after a confirmation) and held steps retried by admins. The changes
+that raise access and wait for a reviewer are in ``staff_changes``."""
 
 from __future__ import annotations
 
@@ -8,57 +9,21 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from cair.domain import ids
 from cair.domain.staff_roles import StaffRole
-from cair.operations import account_changes, account_views, credentials, incidents, regions
+from cair.operations import account_views, credentials, incidents
+from cair.operations.audit_values import Line
 from cair.operations.errors import OperationError
+from cair.operations.sessions import StaffMember
 from cair.store.incidents import IncidentView
-from cair.web.api.schemas import OptionalReasonBody
+from cair.web.pages import staff_changes
 from cair.web.pages.identity import AdminPage, ReviewerPage
+from cair.web.pages.refusals import SummaryItem, summary
 from cair.web.pages.rendering import context_of, redirect, render
-from cair.web.pages.staff_console import ROLE_NAMES, refusal_words
+from cair.web.pages.staff_confirm import confirm_page, confirmed, new_credentials
 
 router = APIRouter(prefix="/staff")
-
-
-@dataclass(frozen=True)
-class StaffChangesPage:
-    """What staff_changes.html reads: the account changes that wait for a reviewer."""
-
-    changes: list[dict[str, Any]]
-    role_names: dict[str, str]
-    section: str = "changes"
-
-
-@router.get("/changes", response_class=HTMLResponse)
-async def changes(staff: ReviewerPage, request: Request) -> Response:
-    waiting = await account_changes.pending_approvals(context_of(request))
-    page = StaffChangesPage(changes=waiting, role_names=ROLE_NAMES)
-    return render(request, "staff_changes.html", page, title="Account changes awaiting approval")
-
-
-@router.post(
-    "/organizations/{provider_id}/changes/{change_id}/{decision}", response_class=HTMLResponse
-)
-async def decide_change(
-    provider_id: str, change_id: str, decision: str, staff: ReviewerPage, request: Request
-) -> Response:
-    form = await request.form()
-    try:
-        body = OptionalReasonBody.model_validate({"reason": str(form.get("reason", ""))})
-        result = await account_changes.decide(
-            context_of(request),
-            change_id,
-            approve=decision == "approve",
-            by=staff.email,
-            reason=body.reason,
-            provider_id=provider_id,
-        )
-    except (ValidationError, OperationError) as refused:
-        return redirect(request, "/staff/changes", notice=f"Not decided: {refusal_words(refused)}")
-    return redirect(request, "/staff/changes", notice=f"{change_id}: {result.message}")
 
 
 @router.get("/organizations", response_class=HTMLResponse)
@@ -71,46 +36,65 @@ async def find_organization(staff: ReviewerPage, request: Request) -> Response:
 
 @dataclass(frozen=True)
 class StaffOrganizationPage:
-    """What staff_organization.html reads: an organization's account and audit trail, and
-    whether the viewer may re-issue its credentials (admins only)."""
+    """What staff_organization.html reads: an organization's account and its audit trail as
+    sentences, whether the viewer may issue new credentials (admins only), and a refusal."""
 
     account: dict[str, Any]
-    audit: list[dict[str, Any]]
-    role_names: dict[str, str]
+    audit: list[Line]
     region_names: dict[str, str]
     workflow_url: str
     is_admin: bool
+    summary: list[SummaryItem]
     section: str = "queue"
+
+
+async def _organization_page(
+    request: Request,
+    provider_id: str,
+    staff: StaffMember,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    ctx = context_of(request)
+    shown = await account_views.show(ctx, provider_id)
+    named = await account_views.names(ctx, provider_id)
+    errors = errors or {}
+    page = StaffOrganizationPage(
+        account=shown,
+        audit=(await account_views.audit_lines(ctx, provider_id, named))[:200],
+        region_names=dict(named.regions),
+        workflow_url=ctx.settings.workflow_ui_url(ids.organization_workflow_id(provider_id)),
+        is_admin=StaffRole.ADMIN in staff.roles,
+        summary=summary(errors, {}, str),
+    )
+    title = ("Error: " if errors else "") + f"{shown['name']} ({provider_id})"
+    return render(request, "staff_organization.html", page, status=status, title=title)
 
 
 @router.get("/organizations/{provider_id}", response_class=HTMLResponse)
 async def organization(provider_id: str, staff: ReviewerPage, request: Request) -> Response:
-    ctx = context_of(request)
-    shown = await account_views.show(ctx, provider_id)
-    audit = list(reversed(await account_views.audit(ctx, provider_id)))
-    page = StaffOrganizationPage(
-        account=shown,
-        audit=audit[:200],
-        role_names=ROLE_NAMES,
-        region_names=regions.region_names(ctx),
-        workflow_url=ctx.settings.workflow_ui_url(ids.organization_workflow_id(provider_id)),
-        is_admin=StaffRole.ADMIN in staff.roles,
-    )
-    return render(
-        request, "staff_organization.html", page, title=f"{shown['name']} ({provider_id})"
-    )
+    return await _organization_page(request, provider_id, staff)
 
 
 @router.post("/organizations/{provider_id}/credentials", response_class=HTMLResponse)
 async def reissue_credentials(provider_id: str, staff: AdminPage, request: Request) -> Response:
-    """New data-exchange credentials: the old secret stops working, the contact gets a link."""
-    back = f"/staff/organizations/{provider_id}"
+    """New data-exchange credentials, once the admin confirmed: the old secret stops working,
+    the contact gets a link."""
+    ctx = context_of(request)
+    if not confirmed(await request.form()):
+        return confirm_page(request, new_credentials(await account_views.show(ctx, provider_id)))
     try:
-        await credentials.reissue(context_of(request), provider_id, by=staff.email)
+        await credentials.reissue(ctx, provider_id, by=staff.email)
     except OperationError as refused:
-        return redirect(request, back, notice=f"Not re-issued: {refused}")
+        errors = {"": f"No new credentials were issued: {refused}."}
+        return await _organization_page(
+            request, provider_id, staff, errors=errors, status=refused.status
+        )
     return redirect(
-        request, back, notice="New credentials issued; the contact was e-mailed a link."
+        request,
+        f"/staff/organizations/{provider_id}",
+        notice="New credentials issued; the contact was e-mailed a link to see them once.",
     )
 
 
@@ -142,3 +126,6 @@ async def retry(staff: AdminPage, request: Request) -> Response:
     except OperationError as refused:
         return redirect(request, "/staff/incidents", notice=f"Not retried: {refused}")
     return redirect(request, "/staff/incidents", notice=message)
+
+
+router.include_router(staff_changes.router)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from cair.domain import ids
 from cair.domain.access import ROLE_LABELS, Role
+from cair.domain.plain_words import ORG_TYPES
 from cair.domain.staff_roles import StaffRole, may_act_as
 from cair.domain.stages import FOR_APPLICANTS, Stage
 from cair.domain.validation import problem_from
@@ -22,6 +23,8 @@ from cair.operations import (
     enrollments,
     regions,
 )
+from cair.operations.audit_lines import audit_line
+from cair.operations.audit_values import Line, Names
 from cair.operations.enrollments import QueueItem, StaffEnrollment
 from cair.operations.errors import OperationError
 from cair.operations.sessions import StaffMember
@@ -29,9 +32,10 @@ from cair.web.api.schemas import (
     MessageBody,
     ReasonBody,
 )
-from cair.web.pages.enrollment_form import ORG_TYPE_LABELS
 from cair.web.pages.identity import AnyStaffPage, ReviewerPage
+from cair.web.pages.refusals import SummaryItem, field_errors, problems_of, summary
 from cair.web.pages.rendering import context_of, redirect, render
+from cair.web.pages.staff_confirm import approval, confirm_page, confirmed, rejection
 
 router = APIRouter(prefix="/staff")
 PAGE_SIZE = 50
@@ -90,7 +94,7 @@ async def queue(staff: ReviewerPage, request: Request) -> Response:
         filters=filters,
         stages=STAGE_LABELS,
         regions=regions.region_names(context_of(request)),
-        org_types=ORG_TYPE_LABELS,
+        org_types=ORG_TYPES,
         staff=staff,
         more=urlencode({**filters, "offset": offset + PAGE_SIZE}),
         fewer=urlencode({**filters, "offset": max(offset - PAGE_SIZE, 0)}),
@@ -105,36 +109,47 @@ async def enrollment(enrollment_id: str, staff: ReviewerPage, request: Request) 
 
 @dataclass(frozen=True)
 class StaffEnrollmentPage:
-    """What staff_enrollment.html reads: a request in full with its history, and whether it
-    still awaits a decision (then the decision forms are shown)."""
+    """What staff_enrollment.html reads: a request in full with its history in order, as
+    sentences, whether it still awaits a decision (then the decision forms are shown), and a
+    refused decision's problems with what was typed kept."""
 
     found: StaffEnrollment
     request_data: dict[str, Any]
-    stages: dict[str, str]
-    org_types: dict[str, str]
-    role_names: dict[str, str]
+    history: list[Line]
+    values: dict[str, str]
     errors: dict[str, str]
+    summary: list[SummaryItem]
     workflow_url: str
     open: bool
     section: str = "queue"
 
 
+DECISION_LABELS = {"message": "What should the applicant change?", "reason": "Reason to reject"}
+
+
 async def _detail(
-    request: Request, enrollment_id: str, *, errors: dict[str, str] | None = None, status: int = 200
+    request: Request,
+    enrollment_id: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     ctx = context_of(request)
     found = await enrollments.detail(ctx, enrollment_id)
+    named = Names(organization=found.view.org_name, regions=regions.region_names(ctx))
+    errors = errors or {}
     page = StaffEnrollmentPage(
         found=found,
         request_data=found.request,
-        stages=STAGE_LABELS,
-        org_types=ORG_TYPE_LABELS,
-        role_names=ROLE_NAMES,
-        errors=errors or {},
+        history=[audit_line(entry, named) for entry in found.history],
+        values=values or {},
+        errors=errors,
+        summary=summary(errors, DECISION_LABELS, lambda key: f"f-{key}"),
         workflow_url=ctx.settings.workflow_ui_url(ids.enrollment_workflow_id(enrollment_id)),
         open=found.view.stage == Stage.AWAITING_REVIEW,
     )
-    title = f"Enrollment {enrollment_id}: {found.view.org_name}"
+    title = ("Error: " if errors else "") + f"Enrollment {enrollment_id}: {found.view.org_name}"
     return render(request, "staff_enrollment.html", page, status=status, title=title)
 
 
@@ -154,16 +169,31 @@ async def decide(
     enrollment_id: str, decision: str, staff: ReviewerPage, request: Request
 ) -> Response:
     if decision not in DECISIONS:
-        return await _detail(request, enrollment_id, errors={"": "no such decision"}, status=404)
+        return await _detail(request, enrollment_id, errors={"": "No such decision."}, status=404)
     form = await request.form()
     ctx = context_of(request)
     body_type, done = DECISIONS[decision]
-    fields = {k: str(form.get(k, "")) for k in body_type.model_fields}
+    values = {k: str(form.get(k, "")) for k in body_type.model_fields}
     try:
-        body = body_type.model_validate(fields)
+        body = body_type.model_validate(values)
     except ValidationError as invalid:
-        errors = {p.path: p.message for p in map(problem_from, invalid.errors())}
-        return await _detail(request, enrollment_id, errors=errors, status=422)
+        errors = field_errors(problems_of(invalid), DECISION_LABELS)
+        return await _detail(request, enrollment_id, values=values, errors=errors, status=422)
+    if isinstance(body, ReasonBody) and not body.reason:
+        errors = {"reason": "enter a reason the applicant can act on"}
+        return await _detail(request, enrollment_id, values=values, errors=errors, status=422)
+    if form.get("confirm") == "no":  # back from the confirmation, to change what was typed
+        return await _detail(request, enrollment_id, values=values)
+    if decision != "request-changes" and not confirmed(form):
+        found = await enrollments.detail(ctx, enrollment_id)
+        if found.view.stage != Stage.AWAITING_REVIEW:
+            errors = {
+                "": f"This request is no longer waiting for a decision: it is "
+                f"{STAGE_LABELS.get(found.view.stage, found.view.stage).lower()}."
+            }
+            return await _detail(request, enrollment_id, errors=errors, status=409)
+        reason = body.reason if isinstance(body, ReasonBody) else ""
+        return confirm_page(request, rejection(found, reason) if reason else approval(found))
     try:
         if isinstance(body, ReasonBody):
             await enrollments.reject(ctx, enrollment_id, by=staff.email, reason=body.reason)
@@ -174,7 +204,10 @@ async def decide(
         else:
             await enrollments.approve(ctx, enrollment_id, by=staff.email)
     except OperationError as refused:
-        return await _detail(request, enrollment_id, errors={"": str(refused)}, status=409)
+        errors = field_errors(problems_of(refused), DECISION_LABELS)
+        return await _detail(
+            request, enrollment_id, values=values, errors=errors, status=refused.status
+        )
     return redirect(
         request,
         f"/staff/enrollments/{enrollment_id}",

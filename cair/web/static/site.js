@@ -8,17 +8,60 @@
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
 
-    // Parts of the enrollment form that apply to some organization types only.
-    var types = document.querySelectorAll("input[data-org-type]");
-    function showForType() {
-      var chosen = document.querySelector("input[data-org-type]:checked");
-      document.querySelectorAll("[data-show-for]").forEach(function (part) {
-        var applies = !chosen || part.getAttribute("data-show-for").split(" ").indexOf(chosen.value) >= 0;
-        part.classList.toggle("not-applicable", !applies);
+    // Parts of a form that follow earlier answers (data-shown-if, data-required-if; the
+    // server draws them the same way from the answers it has, see _forms.html): redrawn as
+    // the answers change, so nobody waits for the next page to see what is asked.
+    function answer(form, name) {
+      var chosen = form.querySelector('input[type="radio"][name="' + name + '"]:checked');
+      if (chosen) return chosen.value;
+      var select = form.querySelector('select[name="' + name + '"]');
+      return select && select.value ? select.value : null;
+    }
+    function fact(form, expr) {
+      if (expr === "vfc") {
+        var supplied = fact(form, "organization.receives_state_supplied_vaccine=yes");
+        if (supplied !== true) return supplied;
+        var programs = form.querySelectorAll('input[name="organization.state_supplied_programs"]:checked');
+        var vfc = form.querySelector('input[name="organization.state_supplied_programs"][value="VFC"]:checked');
+        return programs.length === 0 || vfc !== null;
+      }
+      var parts = expr.split("=");
+      var given = answer(form, parts[0]);
+      return given === null ? null : given === (parts[1] || "yes");
+    }
+    function accessLevel(form) {
+      var a = answer(form, "access.administers_vaccines");
+      var s = answer(form, "access.submits_electronically");
+      var h = answer(form, "access.enters_historical_doses");
+      if (a === null || s === null || h === null) return null;
+      if (a === "yes") return s === "yes" ? "data_exchange" : "clinical";
+      if (s === "yes") return null;
+      return h === "yes" ? "limited_clinical" : "read_only";
+    }
+    // Without script a part shows until an answer rules it out; with it, only once an answer
+    // calls for it (unless it holds a problem to correct).
+    function follow(form) {
+      form.querySelectorAll("[data-shown-if]").forEach(function (part) {
+        var holds = fact(form, part.getAttribute("data-shown-if"));
+        part.hidden = holds === false || (holds === null && !part.querySelector(".error-message"));
+      });
+      form.querySelectorAll("[data-required-if]").forEach(function (part) {
+        var holds = fact(form, part.getAttribute("data-required-if"));
+        part.querySelectorAll('[data-mark="required"]').forEach(function (m) { m.hidden = holds !== true; });
+        part.querySelectorAll('[data-mark="optional"]').forEach(function (m) { m.hidden = holds !== false; });
+        part.querySelectorAll("[data-required-input]").forEach(function (i) { i.required = holds === true; });
+      });
+      var level = accessLevel(form);
+      form.querySelectorAll("select[data-roles] option").forEach(function (option) {
+        var allowed = level === null || option.getAttribute("data-levels").split(" ").indexOf(level) >= 0;
+        option.hidden = option.disabled = !allowed && !option.selected;
       });
     }
-    types.forEach(function (t) { t.addEventListener("change", showForType); });
-    if (types.length) showForType();
+    document.querySelectorAll("form").forEach(function (form) {
+      if (!form.querySelector("[data-shown-if], [data-required-if], select[data-roles]")) return;
+      form.addEventListener("change", function () { follow(form); });
+      follow(form);  // answers the browser restored (going back) count too
+    });
 
     // Forms that end something ask first.
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {

@@ -1,0 +1,61 @@
+"""IZ Portal reads the pages need before they act: a site registration held to every rule the
+registration itself applies — without registering anything, so the representative can check the
+answers first — and one site as staff see it before they decide on it."""
+
+from __future__ import annotations
+
+from cair.domain.access import AccessLevel
+from cair.domain.dx_registration import SiteRegistration, validate_registration
+from cair.domain.problems import InvalidRequest, Problem
+from cair.operations import data_exchange
+from cair.operations.context import Context
+from cair.operations.data_exchange import SiteView, _registration_key, _same_site
+from cair.operations.errors import NotFound, Refused
+from cair.operations.regions import region_map
+from cair.operations.sessions import Representative
+from cair.store import dx_sites, organizations
+
+
+async def check_registration(
+    ctx: Context, who: Representative, data: object, *, key: str | None = None
+) -> SiteRegistration:
+    """The registration as ``data_exchange.register`` would hold it (InvalidRequest with every
+    problem, Refused for an organization that is not Data Exchange); nothing is written. A
+    ``key`` already registered is the same form sent again: its sending finds that site."""
+    async with ctx.db.sessions() as session:
+        org = await organizations.by_provider_id(session, who.provider_id)
+        if org is None:
+            raise NotFound(f"no organization {who.provider_id}")
+        if org.access_level != AccessLevel.DATA_EXCHANGE:
+            raise Refused(
+                f"{who.provider_id} is not a Data Exchange organization: its access level is "
+                f"{org.access_level.replace('_', ' ')}; enroll for data exchange first"
+            )
+        own = await dx_sites.of_organization(session, org.id)
+        registration = validate_registration(
+            data,
+            region_map(ctx),
+            sites_registered=len(own),
+            own_sites={s.site_id for s in own if s.site_id},
+            sending_facilities=await dx_sites.sending_facility_ids(session),
+        )
+        sent_before = key and await dx_sites.by_key(
+            session, _registration_key(who.provider_id, f"key/{key}")
+        )
+        if sent_before:
+            return registration
+    for site in own:
+        if _same_site(site, registration):
+            raise InvalidRequest(
+                [Problem("site_name", f"this site is registered already, as {site.site_id}")]
+            )
+    return registration
+
+
+async def site_for_staff(ctx: Context, site_id: str) -> SiteView:
+    """One site by its id, as the staff console shows it."""
+    async with ctx.db.sessions() as session:
+        rows = await dx_sites.listing(session, site_id=site_id)
+    if not rows:
+        raise NotFound(f"no data-exchange site {site_id}")
+    return await data_exchange.site_of(ctx, rows[0][1], site_id)
