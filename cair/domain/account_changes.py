@@ -1,20 +1,38 @@
-"""What an authorized representative may change after enrollment, and where a change stands."""
+"""What an authorized representative may change after enrollment, and where a change stands;
+each change as sent is read and checked in one pass (every problem in one answer), with what
+the store knows of the organization (its access level, its users' addresses)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     SerializerFunctionWrapHandler,
+    field_validator,
     model_serializer,
     model_validator,
 )
 
-from cair.domain.request import Address, Contacts
-from cair.domain.text import EmailText, PersonName, VfcPin
+from cair.domain.access import AccessLevel
+from cair.domain.field_rules import (
+    check_address,
+    check_contacts,
+    check_new_user,
+    vfc_pin_problems,
+)
+from cair.domain.identifier_checks import normalize_email
+from cair.domain.problems import InvalidRequest, Problem
+from cair.domain.reading import Reading, answer, read
+from cair.domain.request import Address, Contacts, RequestedUser
+from cair.domain.shapes import EmailOrBlank, VfcPin
+from cair.domain.text import PersonName
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ChangeKind(StrEnum):
@@ -58,7 +76,9 @@ class InfoUpdate(_GivenOnly):
     physical_address: Address | None = None
     mailing_address: Address | None = None
     vaccine_delivery_address: Address | None = None
-    vfc_pin: VfcPin | None = None
+    vfc_pin: VfcPin | None = Field(
+        default=None, description="Blank clears it, which a VFC provider cannot."
+    )
 
     @model_validator(mode="after")
     def _something(self) -> InfoUpdate:
@@ -71,16 +91,81 @@ class InfoUpdate(_GivenOnly):
 
 
 class UserUpdate(_GivenOnly):
-    """A correction of a user's name or e-mail address; the User ID never changes."""
+    """A correction of a user's name or e-mail address; the User ID never changes. A field left
+    out, null or blank stays as it is."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     first_name: PersonName | None = None
     last_name: PersonName | None = None
-    email: EmailText | None = None
+    email: EmailOrBlank | None = None
+
+    @field_validator("first_name", "last_name", "email")
+    @classmethod
+    def _blank_is_unchanged(cls, value: str | None) -> str | None:
+        return value or None
 
     @model_validator(mode="after")
     def _something(self) -> UserUpdate:
         if not any((self.first_name, self.last_name, self.email)):
             raise ValueError("nothing to correct: give a first name, last name or e-mail")
         return self
+
+
+# ---- each change as sent, read and checked in one pass ----------------------------------------
+
+
+def validate_new_user(
+    data: object, *, access_level: AccessLevel | None, existing_emails: Iterable[str]
+) -> RequestedUser:
+    """A user to add: every problem at once, the role against the organization's level."""
+    reading = read(RequestedUser, data)
+    rules = (
+        check_new_user(
+            reading.value, access_level=access_level, existing_emails=existing_emails, path=""
+        )
+        if reading.value is not None
+        else []
+    )
+    return _valid(reading, rules)
+
+
+def validate_info_update(data: object, *, vfc_provider: bool) -> InfoUpdate:
+    """New information: every problem at once; ``vfc_provider`` is what the organization is."""
+    reading = read(InfoUpdate, data)
+    rules = info_problems(reading.value, vfc_provider=vfc_provider) if reading.value else []
+    return _valid(reading, rules)
+
+
+def info_problems(info: InfoUpdate, *, vfc_provider: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    if info.contacts is not None:
+        problems += check_contacts(info.contacts, vfc_provider=vfc_provider)
+    for name in ("physical_address", "mailing_address", "vaccine_delivery_address"):
+        address = getattr(info, name)
+        if address is not None:
+            problems += check_address(address, name)
+    if "vfc_pin" in info.model_fields_set:
+        if info.vfc_pin:
+            problems += vfc_pin_problems(info.vfc_pin, "vfc_pin")
+        elif vfc_provider:
+            problems.append(Problem("vfc_pin", "required of a VFC provider"))
+    return problems
+
+
+def validate_user_update(data: object, *, other_emails: Iterable[str]) -> UserUpdate:
+    """A correction: every problem at once; ``other_emails`` are the organization's other
+    users' addresses, which the new one must not repeat."""
+    reading = read(UserUpdate, data)
+    rules = []
+    email = reading.value.email if reading.value is not None else None
+    if email and normalize_email(email) in set(other_emails):
+        rules.append(Problem("email", "a user with this e-mail already exists in the organization"))
+    return _valid(reading, rules)
+
+
+def _valid(reading: Reading[M], rules: list[Problem]) -> M:
+    problems = answer(reading, rules)
+    if problems or reading.value is None:
+        raise InvalidRequest(problems)
+    return reading.value

@@ -1,5 +1,6 @@
 """A site's registration for data exchange at the IZ Portal, as a representative sends it, and
-its rules, reported all at once with field paths like an enrollment's.
+its rules, reported all at once with field paths like an enrollment's: the rules run on what
+pydantic could read (:mod:`cair.domain.reading`), so one answer names every problem.
 
 Only sites in the online (CAIR 7) counties register here; a site says how its messages reach CAIR
 (its role); a Sending Facility is a registered site that others name."""
@@ -7,17 +8,18 @@ Only sites in the online (CAIR 7) counties register here; a site says how its me
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from cair.domain.counties import canonical_county
 from cair.domain.field_rules import check_address, email_problems, required
 from cair.domain.problems import InvalidRequest, Problem
+from cair.domain.reading import Reading, answer, read
 from cair.domain.regions import RegionMap
-from cair.domain.request import Address, Contact, _Strict
-from cair.domain.text import Choice, County, LicenseNumber, OrgName, PersonName
-from cair.domain.validation import problem_from
+from cair.domain.request import Address, Contact, MustAccept, Name, _Strict
+from cair.domain.shapes import County, MedicalLicense, SendingFacilityId, SiteId
+from cair.domain.text import NOT_BLANK, Choice, OrgName
 
 # An organization with more sites registers its main site and adds the others under it.
 MAX_SITES_ON_THEIR_OWN = 5
@@ -25,29 +27,32 @@ SENDING_FACILITY_ID = re.compile(r"SF-\d{6}")
 CA_MEDICAL_LICENSE = re.compile(r"[A-Z]{1,2}\d{4,6}")  # e.g. A123456, G54321, AFE12345 is not
 
 
+Text = Annotated[OrgName, *NOT_BLANK]
+
+
 class LeadClinician(_Strict):
-    first_name: PersonName
-    last_name: PersonName
-    license_number: LicenseNumber = Field(description="California medical license, e.g. A123456.")
+    first_name: Name
+    last_name: Name
+    license_number: MedicalLicense = Field(description="California medical license, e.g. A123456.")
 
 
 class Ehr(_Strict):
-    name: OrgName
-    version: Choice
-    vendor: OrgName
+    name: Text
+    version: Annotated[Choice, *NOT_BLANK]
+    vendor: Text
     certified: bool = Field(description="ONC-certified EHR technology.")
-    hl7_capable: bool = Field(description="Can send HL7 v2.5.1 VXU messages.")
+    hl7_capable: MustAccept = Field(description="Sends HL7 v2.5.1 VXU messages: required.")
 
 
 class AccessAgreement(_Strict):
-    accepted: bool
-    representative_name: OrgName
-    representative_title: OrgName
+    accepted: MustAccept
+    representative_name: Text
+    representative_title: Text
 
 
 class SiteRegistration(_Strict):
-    site_name: OrgName
-    county: County
+    site_name: Text
+    county: County = Field(description="An online (CAIR 7) county of California.")
     physical_address: Address
     clinical: bool = Field(description="A clinical site names its lead clinician.")
     lead_clinician: LeadClinician | None = None
@@ -58,10 +63,12 @@ class SiteRegistration(_Strict):
         description="1 sends from its own EHR, 2 through a Sending Facility, 3 is a Sending "
         "Facility for several sites."
     )
-    sending_facility_id: Choice | None = Field(
-        default=None, description="Role 2: the Sending Facility it sends through, e.g. SF-001728."
+    sending_facility_id: SendingFacilityId | None = Field(
+        default=None,
+        description="Role 2 (only): the registered Sending Facility it sends through, e.g. "
+        "SF-001728.",
     )
-    main_site_id: Choice | None = Field(
+    main_site_id: SiteId | None = Field(
         default=None,
         description=f"An organization with more than {MAX_SITES_ON_THEIR_OWN} sites adds the "
         "others under its registered main site.",
@@ -70,10 +77,11 @@ class SiteRegistration(_Strict):
 
 
 def parse_registration(data: object) -> SiteRegistration:
-    try:
-        return SiteRegistration.model_validate(data)
-    except ValidationError as invalid:
-        raise InvalidRequest([problem_from(error) for error in invalid.errors()]) from None
+    """Only what pydantic finds (types, required and unknown keys, shapes)."""
+    reading = read(SiteRegistration, data)
+    if reading.problems or reading.value is None:
+        raise InvalidRequest(list(reading.problems))
+    return reading.value
 
 
 def check_registration(
@@ -83,9 +91,11 @@ def check_registration(
     sites_registered: int,
     own_sites: set[str],
     sending_facilities: set[str],
+    unread: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every rule at once. ``own_sites`` are the organization's registered site ids;
-    ``sending_facilities`` every registered Sending Facility's id."""
+    ``sending_facilities`` every registered Sending Facility's id; ``unread`` the paths pydantic
+    refused (blank in ``registration``): the rules that hang on the role hold back."""
     problems: list[Problem] = []
     canonical = canonical_county(registration.county)
     if canonical is None:
@@ -102,7 +112,7 @@ def check_registration(
                 )
             )
     problems += check_address(registration.physical_address, "physical_address")
-    if registration.clinical:
+    if registration.clinical or "clinical" in unread:
         lead = registration.lead_clinician
         if lead is None:
             problems.append(Problem("lead_clinician", "required for a clinical site"))
@@ -120,7 +130,7 @@ def check_registration(
         problems += email_problems(contact.email, f"{path}.email")
     if not registration.ehr.hl7_capable:
         problems.append(Problem("ehr.hl7_capable", "the EHR must send HL7 v2.5.1 to exchange data"))
-    problems += _role_problems(registration, sending_facilities)
+    problems += _role_problems(registration, sending_facilities, role_known="role" not in unread)
     problems += _size_problems(registration, sites_registered, own_sites)
     if not registration.agreement.accepted:
         problems.append(
@@ -132,8 +142,14 @@ def check_registration(
     return problems
 
 
-def _role_problems(registration: SiteRegistration, sending_facilities: set[str]) -> list[Problem]:
+def _role_problems(
+    registration: SiteRegistration, sending_facilities: set[str], *, role_known: bool
+) -> list[Problem]:
     facility = registration.sending_facility_id
+    if not role_known:
+        if facility and facility not in sending_facilities:
+            return [Problem("sending_facility_id", "not a registered Sending Facility")]
+        return []
     if registration.role != 2:
         if facility:
             return [Problem("sending_facility_id", "only a role 2 site names a Sending Facility")]
@@ -143,7 +159,7 @@ def _role_problems(registration: SiteRegistration, sending_facilities: set[str])
     if not SENDING_FACILITY_ID.fullmatch(facility):
         return [Problem("sending_facility_id", "must look like SF-001728")]
     if facility not in sending_facilities:
-        return [Problem("sending_facility_id", f"{facility} is not a registered Sending Facility")]
+        return [Problem("sending_facility_id", "not a registered Sending Facility")]
     return []
 
 
@@ -152,7 +168,7 @@ def _size_problems(
 ) -> list[Problem]:
     main = registration.main_site_id
     if main is not None and main not in own_sites:
-        return [Problem("main_site_id", f"{main} is not a registered site of this organization")]
+        return [Problem("main_site_id", "not a registered site of this organization")]
     if main is None and sites_registered >= MAX_SITES_ON_THEIR_OWN:
         return [
             Problem(
@@ -172,9 +188,10 @@ def validate_registration(
     own_sites: set[str],
     sending_facilities: set[str],
 ) -> SiteRegistration:
-    registration = parse_registration(data)
-    problems = check_registration(
-        registration,
+    """Read and check; raise InvalidRequest with every problem in one answer."""
+    reading = read(SiteRegistration, data)
+    problems = registration_problems(
+        reading,
         regions,
         sites_registered=sites_registered,
         own_sites=own_sites,
@@ -182,4 +199,26 @@ def validate_registration(
     )
     if problems:
         raise InvalidRequest(problems)
-    return registration
+    assert reading.value is not None
+    return reading.value
+
+
+def registration_problems(
+    reading: Reading[SiteRegistration],
+    regions: RegionMap,
+    *,
+    sites_registered: int,
+    own_sites: set[str],
+    sending_facilities: set[str],
+) -> list[Problem]:
+    if reading.value is None:
+        return list(reading.problems)
+    found = check_registration(
+        reading.value,
+        regions,
+        sites_registered=sites_registered,
+        own_sites=own_sites,
+        sending_facilities=sending_facilities,
+        unread=reading.unread,
+    )
+    return answer(reading, found)

@@ -1,11 +1,12 @@
 """Rules of one part of a request — an address, a set of contacts, a new user, a VFC PIN —
-shared by enrollment validation and account changes, so a rule reads the same in both."""
+shared by enrollment validation and account changes, so a rule reads the same in both. Their
+messages name the rule, never the value (it may be long, or personal)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cair.domain.access import ACCESS_LEVEL_LABELS, AccessLevel, Role, role_allowed
+from cair.domain.access import ACCESS_LEVEL_LABELS, ROLE_LABELS, AccessLevel, Role, role_allowed
 from cair.domain.identifier_checks import (
     is_california_zip,
     is_email,
@@ -14,14 +15,7 @@ from cair.domain.identifier_checks import (
     normalize_email,
 )
 from cair.domain.problems import Problem
-from cair.domain.request import ROLE_NAMES, Address, Contacts, Organization, RequestedUser
-from cair.domain.text import quoted
-
-
-def is_vfc_provider(organization: Organization) -> bool:
-    return vfc_provider(
-        organization.receives_state_supplied_vaccine, organization.state_supplied_programs
-    )
+from cair.domain.request import ROLE_NAMES, Address, Contacts, RequestedUser
 
 
 def vfc_provider(receives_state_supplied_vaccine: bool, programs: list[str] | None) -> bool:
@@ -43,15 +37,16 @@ def check_address(address: Address, path: str) -> list[Problem]:
     if address.state.strip().upper() != "CA":
         problems.append(Problem(f"{path}.state", "must be CA: CAIR enrolls California sites"))
     if not is_california_zip(address.zip):
-        problems.append(
-            Problem(f"{path}.zip", f"{quoted(address.zip)} is not a California ZIP code")
-        )
+        problems.append(Problem(f"{path}.zip", "not a California ZIP code (900xx to 961xx)"))
     return problems
 
 
 def check_contacts(
-    contacts: Contacts, *, vfc_provider: bool, path: str = "contacts"
+    contacts: Contacts, *, vfc_provider: bool | None, path: str = "contacts"
 ) -> list[Problem]:
+    """``vfc_provider`` None: not known yet (the answers that say so are not read); the
+    coordinator is named as required of a VFC provider then, so that answering brings no
+    new problem."""
     problems: list[Problem] = []
     for role in ("primary", "technical", "vaccine_coordinator", "other"):
         contact = getattr(contacts, role)
@@ -71,7 +66,7 @@ def check_contacts(
         problems.append(
             Problem(f"{path}.primary.phone", "required: registry staff call the primary contact")
         )
-    if vfc_provider and contacts.vaccine_coordinator is None:
+    if vfc_provider is not False and contacts.vaccine_coordinator is None:
         problems.append(Problem(f"{path}.vaccine_coordinator", "required of a VFC provider"))
     return problems
 
@@ -83,31 +78,32 @@ def check_new_user(
     existing_emails: Iterable[str],
     path: str,
 ) -> list[Problem]:
-    """One user's rules: names, e-mail, no duplicate in the organization, role within level."""
-    problems = required(user.first_name, f"{path}.first_name")
-    problems += required(user.last_name, f"{path}.last_name")
-    problems += email_problems(user.email, f"{path}.email")
-    if normalize_email(user.email) in set(existing_emails):
+    """One user's rules: names, e-mail, no duplicate in the organization, role within level.
+    ``path`` is where the user is in the request ("" when it is the request)."""
+    problems = required(user.first_name, at(path, "first_name"))
+    problems += required(user.last_name, at(path, "last_name"))
+    problems += email_problems(user.email, at(path, "email"))
+    if user.email and normalize_email(user.email) in set(existing_emails):
         problems.append(
-            Problem(f"{path}.email", "a user with this e-mail already exists in the organization")
+            Problem(at(path, "email"), "a user with this e-mail already exists in the organization")
         )
     if user.role not in ROLE_NAMES:
-        problems.append(
-            Problem(
-                f"{path}.role",
-                f"unknown role {quoted(user.role)} (one of: {', '.join(ROLE_NAMES)})",
-            )
-        )
+        problems.append(Problem(at(path, "role"), f"must be one of: {', '.join(ROLE_NAMES)}"))
     elif access_level is not None and not role_allowed(Role(user.role), access_level):
         allowed = ", ".join(r.value for r in Role if role_allowed(r, access_level))
         problems.append(
             Problem(
-                f"{path}.role",
-                f"role {quoted(user.role)} exceeds what a {ACCESS_LEVEL_LABELS[access_level]} "
-                f"organization allows (allowed: {allowed})",
+                at(path, "role"),
+                f"{ROLE_LABELS[Role(user.role)]} exceeds what a "
+                f"{ACCESS_LEVEL_LABELS[access_level]} organization allows (allowed: {allowed})",
             )
         )
     return problems
+
+
+def at(path: str, name: str) -> str:
+    """The path of ``name`` inside ``path`` ("" is the request itself)."""
+    return f"{path}.{name}" if path else name
 
 
 def required(value: str | None, path: str, message: str = "required") -> list[Problem]:
@@ -115,6 +111,4 @@ def required(value: str | None, path: str, message: str = "required") -> list[Pr
 
 
 def email_problems(value: str, path: str) -> list[Problem]:
-    return (
-        [] if is_email(value) else [Problem(path, f"{quoted(value)} is not a valid e-mail address")]
-    )
+    return [] if is_email(value) else [Problem(path, "not a valid e-mail address")]

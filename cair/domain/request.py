@@ -1,46 +1,53 @@
 """The enrollment request as applicants send it (the JSON shape of examples/*.json).
 
-The models check structure: types, required and unknown keys, lengths, and that text is plain
-text (:mod:`cair.domain.text`). Business rules live in :mod:`cair.domain.validation` so that one
-pass can report every problem at once; that is why enumerated answers such as the organization
-type are plain strings here, with their allowed values published in the JSON Schema.
+The models check structure and shape: types, required and unknown keys, lengths, plain text
+(:mod:`cair.domain.text`), identifiers and enumerated answers (:mod:`cair.domain.shapes`), and
+their JSON Schema states all of it. Rules across fields live in :mod:`cair.domain.validation`;
+:mod:`cair.domain.reading` runs them on whatever pydantic could read, so one pass reports every
+problem at once.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from cair.domain import limits
-from cair.domain.text import (
-    AddressLine,
-    ChildcareLicense,
-    Choice,
-    City,
+from cair.domain.shapes import STATE_PROGRAMS as STATE_PROGRAMS
+from cair.domain.shapes import (
     County,
-    District,
-    EmailText,
-    LicenseNumber,
-    LicenseType,
+    Email,
     Npi,
-    OrgName,
-    PersonName,
     Phone,
-    StateText,
+    PhoneGiven,
+    Program,
+    StateCode,
     VfcPin,
     Zip,
 )
-
-ORG_TYPES = (
-    "healthcare_provider",
-    "school",
-    "childcare_facility",
-    "wic_facility",
-    "foster_care_agency",
+from cair.domain.text import (
+    NOT_BLANK,
+    AddressLine,
+    ChildcareLicense,
+    City,
+    District,
+    LicenseNumber,
+    LicenseType,
+    OrgName,
+    PersonName,
+    Stated,
 )
-ROLE_NAMES = ("read_only", "regular", "power", "dx_qa")
-STATE_PROGRAMS = ("VFC", "317", "SGF")
+
+OrgType = Literal[
+    "healthcare_provider", "school", "childcare_facility", "wic_facility", "foster_care_agency"
+]
+RoleName = Literal["read_only", "regular", "power", "dx_qa"]
+ORG_TYPES: tuple[str, ...] = get_args(OrgType)
+ROLE_NAMES: tuple[str, ...] = get_args(RoleName)
+
+Name = Annotated[PersonName, *NOT_BLANK]
+MustAccept = Annotated[bool, Stated(const=True)]
 
 
 class _Strict(BaseModel):
@@ -48,79 +55,102 @@ class _Strict(BaseModel):
 
 
 class Address(_Strict):
-    line1: AddressLine
+    line1: Annotated[AddressLine, *NOT_BLANK]
     line2: AddressLine | None = None
-    city: City
-    state: StateText
+    city: Annotated[City, *NOT_BLANK]
+    state: StateCode
     zip: Zip
 
 
 class Organization(_Strict):
-    name: OrgName
-    type: Choice = Field(json_schema_extra={"enum": list(ORG_TYPES)})
-    county: County = Field(description="California county; 'Alameda' and 'Alameda County' work.")
+    name: Annotated[OrgName, *NOT_BLANK]
+    type: OrgType
+    county: County
     physical_address: Address
     mailing_address: Address | None = None
     vaccine_delivery_address: Address | None = None
-    childcare_license_number: ChildcareLicense | None = None
-    school_district: District | None = None
+    childcare_license_number: ChildcareLicense | None = Field(
+        default=None, description="Required of a childcare facility."
+    )
+    school_district: District | None = Field(default=None, description="Required of a school.")
     receives_state_supplied_vaccine: bool = Field(description="VFC, 317 or SGF vaccine.")
-    state_supplied_programs: list[Choice] | None = Field(
+    state_supplied_programs: Annotated[list[Program], Field(max_length=3)] | None = Field(
         default=None,
-        max_length=len(STATE_PROGRAMS),
         description="Which state programs supply vaccine (VFC, 317, SGF). Without it, a site "
         "that receives state-supplied vaccine is taken to be a VFC provider.",
-        json_schema_extra={"items": {"enum": list(STATE_PROGRAMS)}},
     )
-    vfc_pin: VfcPin | None = None
+    vfc_pin: VfcPin | None = Field(default=None, description="Required of a VFC provider.")
 
 
 class ProviderOfRecord(_Strict):
-    first_name: PersonName
-    last_name: PersonName
-    license_number: LicenseNumber | None = None
-    license_type: LicenseType | None = None
-    npi: Npi | None = None
+    first_name: Name
+    last_name: Name
+    license_number: LicenseNumber | None = Field(
+        default=None, description="Required where the organization administers vaccines."
+    )
+    license_type: LicenseType | None = Field(
+        default=None, description="Required where the organization administers vaccines."
+    )
+    npi: Npi | None = Field(default=None, description="Its check digit is checked too.")
 
 
 class Contact(_Strict):
-    first_name: PersonName
-    last_name: PersonName
-    email: EmailText
+    first_name: Name
+    last_name: Name
+    email: Email
     phone: Phone | None = None
 
 
+class PrimaryContact(Contact):
+    """Registry staff call the primary contact: the telephone number is required. A Contact
+    with one is taken as it is."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    phone: PhoneGiven
+
+
 class Contacts(_Strict):
-    primary: Contact
+    primary: PrimaryContact
     technical: Contact | None = None
-    vaccine_coordinator: Contact | None = None
+    vaccine_coordinator: Contact | None = Field(
+        default=None, description="Required of a VFC provider."
+    )
     other: Contact | None = None
 
 
 class AccessAnswers(_Strict):
     administers_vaccines: bool
-    submits_electronically: bool
+    submits_electronically: bool = Field(
+        description="Only an organization that administers vaccines submits them electronically."
+    )
     enters_historical_doses: bool
 
 
 class RequestedUser(_Strict):
-    first_name: PersonName
-    last_name: PersonName
-    email: EmailText
-    role: Choice = Field(json_schema_extra={"enum": list(ROLE_NAMES)})
+    first_name: Name
+    last_name: Name
+    email: Email
+    role: RoleName = Field(description="Within what the organization's access level allows.")
 
 
 class Agreements(_Strict):
-    user_access_agreement: bool
-    patient_notice_acknowledged: bool
+    user_access_agreement: MustAccept
+    patient_notice_acknowledged: MustAccept
 
 
 class EnrollmentRequest(_Strict):
     """One organization's online enrollment."""
 
     organization: Organization
-    provider_of_record: ProviderOfRecord | None = None
+    provider_of_record: ProviderOfRecord | None = Field(
+        default=None, description="Required where the organization administers vaccines."
+    )
     contacts: Contacts
     access: AccessAnswers
-    users: Annotated[list[RequestedUser], Field(max_length=limits.MAX_USERS_PER_REQUEST)]
+    users: Annotated[
+        list[RequestedUser],
+        Field(max_length=limits.MAX_USERS_PER_REQUEST),
+        Stated(min_items=1),
+    ]
     agreements: Agreements

@@ -1,16 +1,16 @@
-"""Every business rule of an enrollment request, reported all at once with field paths.
+"""Every rule of an enrollment request, reported all at once with field paths.
 
-Structure (types, required and unknown keys) is pydantic's job in :mod:`cair.domain.request`;
-here are the rules a person reads as reasons: eligibility, what each organization type must
-give, identifiers, California addresses, consistent answers, roles within the access level.
+Types, required and unknown keys, lengths and shapes are pydantic's, in :mod:`cair.domain.request`;
+here are the rules across fields a person reads as reasons: what each organization type must
+give, consistent answers, roles within the access level, NPI check digits. They run on the request
+as :mod:`cair.domain.reading` read it, even where pydantic refused a part: a rule that hangs on an
+answer not given holds back, except a requirement that follows from a yes/no question, which is
+named with its condition — so answering the question brings no new problem.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import ValidationError
 
 from cair.domain.access import AccessLevel, derive_access_level
 from cair.domain.counties import canonical_county
@@ -18,12 +18,14 @@ from cair.domain.field_rules import (
     check_address,
     check_contacts,
     check_new_user,
-    is_vfc_provider,
     required,
     vfc_pin_problems,
+    vfc_provider,
 )
 from cair.domain.identifier_checks import normalize_email, npi_has_shape, npi_is_valid
 from cair.domain.problems import InvalidRequest, Problem
+from cair.domain.reading import Reading, answer, read, unread_at
+from cair.domain.reading import problem_from as problem_from
 from cair.domain.request import (
     ORG_TYPES,
     STATE_PROGRAMS,
@@ -31,24 +33,6 @@ from cair.domain.request import (
     Organization,
     RequestedUser,
 )
-from cair.domain.text import quoted
-
-_PYDANTIC_MESSAGES = {
-    "missing": "required",
-    "extra_forbidden": "unknown field (not part of the request)",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "string_type": "must be text",
-    "list_type": "must be a list",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
-    "dict_type": "must be an object",
-    "json_invalid": "not valid JSON",
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "greater_than_equal": "is too small",
-    "less_than_equal": "is too large",
-}
 
 
 @dataclass(frozen=True)
@@ -59,53 +43,71 @@ class ValidEnrollment:
 
 
 def validate_enrollment(data: object) -> ValidEnrollment:
-    """Parse and check; raise InvalidRequest with every problem. The access level is derived
-    from the answers, never taken from the client."""
-    request = parse_enrollment(data)
-    problems = check_enrollment(request)
+    """Read and check; raise InvalidRequest with every problem, pydantic's and the rules',
+    in one answer. The access level is derived from the answers, never taken from the client."""
+    reading = read(EnrollmentRequest, data)
+    problems = enrollment_problems(reading)
     if problems:
         raise InvalidRequest(problems)
+    request = reading.value
+    assert request is not None
     level = derive_access_level(request.access)
     county = canonical_county(request.organization.county)
     assert level is not None and county is not None
     return ValidEnrollment(request=request, access_level=level, county=county)
 
 
+def enrollment_problems(reading: Reading[EnrollmentRequest]) -> list[Problem]:
+    """Every problem of a request as read: the rules run on what pydantic could read."""
+    if reading.value is None:
+        return list(reading.problems)
+    return answer(reading, check_enrollment(reading.value, unread=reading.unread))
+
+
 def parse_enrollment(data: object) -> EnrollmentRequest:
-    if isinstance(data, EnrollmentRequest):
-        return data
-    try:
-        return EnrollmentRequest.model_validate(data)
-    except ValidationError as invalid:
-        raise InvalidRequest([problem_from(error) for error in invalid.errors()]) from None
+    """Only what pydantic finds (types, required and unknown keys, shapes)."""
+    reading = read(EnrollmentRequest, data)
+    if reading.problems or reading.value is None:
+        raise InvalidRequest(list(reading.problems))
+    return reading.value
 
 
-def problem_from(error: Any) -> Problem:
-    """Pydantic's finding in the words of the rest: never the value itself, which may be huge."""
-    path = ".".join(str(part) for part in error["loc"]) or "(request)"
-    kind, context = error["type"], error.get("ctx") or {}
-    if kind == "string_too_long":
-        return Problem(path, f"too long: at most {context['max_length']} characters")
-    if kind == "too_long":
-        return Problem(path, f"too many: at most {context['max_length']}")
-    if kind == "value_error":
-        return Problem(path, str(error["msg"]).removeprefix("Value error, "))
-    return Problem(path, _PYDANTIC_MESSAGES.get(kind, str(error["msg"]).lower()))
+def check_enrollment(
+    request: EnrollmentRequest, *, unread: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """The rules across fields. ``unread``: paths pydantic refused (blank in ``request``)."""
 
+    def known(*paths: str) -> bool:
+        return not any(unread_at(unread, path) for path in paths)
 
-def check_enrollment(request: EnrollmentRequest) -> list[Problem]:
+    org = request.organization
+    vfc = (
+        vfc_provider(org.receives_state_supplied_vaccine, org.state_supplied_programs)
+        if known("organization.receives_state_supplied_vaccine")
+        and known("organization.state_supplied_programs")
+        else None
+    )
+    administers = (
+        request.access.administers_vaccines if known("access.administers_vaccines") else None
+    )
     problems: list[Problem] = []
-    problems += _check_organization(request)
-    problems += _check_provider(request)
-    problems += check_contacts(request.contacts, vfc_provider=is_vfc_provider(request.organization))
-    level = derive_access_level(request.access)
-    if level is None:
-        problems.append(
-            Problem(
-                "access.submits_electronically",
-                "cannot submit doses electronically without administering vaccines",
+    problems += _check_organization(org, vfc=vfc, type_known=known("organization.type"))
+    problems += _check_programs(
+        org, receives_known=known("organization.receives_state_supplied_vaccine")
+    )
+    problems += _check_provider(request, administers=administers)
+    problems += check_contacts(request.contacts, vfc_provider=vfc)
+    access = ("access.administers_vaccines", "access.submits_electronically")
+    level = None
+    if known(*access, "access.enters_historical_doses"):
+        level = derive_access_level(request.access)
+        if level is None:
+            problems.append(
+                Problem(
+                    "access.submits_electronically",
+                    "cannot submit doses electronically without administering vaccines",
+                )
             )
-        )
     problems += _check_users(request.users, level)
     if not request.agreements.user_access_agreement:
         problems.append(Problem("agreements.user_access_agreement", "must be accepted"))
@@ -120,70 +122,68 @@ def check_enrollment(request: EnrollmentRequest) -> list[Problem]:
     return problems
 
 
-def _check_organization(request: EnrollmentRequest) -> list[Problem]:
-    org = request.organization
+def _check_organization(org: Organization, *, vfc: bool | None, type_known: bool) -> list[Problem]:
+    """``vfc``: whether it is a VFC provider; None while the answers that say so are not read."""
     problems = required(org.name, "organization.name")
     if org.type not in ORG_TYPES:
         problems.append(
             Problem(
                 "organization.type",
-                f"{quoted(org.type)} is not an eligible organization type "
-                f"(eligible: {', '.join(ORG_TYPES)})",
+                f"not an eligible organization type (eligible: {', '.join(ORG_TYPES)})",
             )
         )
-    if org.type == "childcare_facility" and not (org.childcare_license_number or "").strip():
+    if (
+        type_known
+        and org.type == "childcare_facility"
+        and not (org.childcare_license_number or "").strip()
+    ):
         problems.append(
             Problem("organization.childcare_license_number", "required for a childcare facility")
         )
-    if org.type == "school" and not (org.school_district or "").strip():
+    if type_known and org.type == "school" and not (org.school_district or "").strip():
         problems.append(Problem("organization.school_district", "required for a school"))
     if canonical_county(org.county) is None:
-        problems.append(
-            Problem(
-                "organization.county",
-                f"{quoted(org.county)} is not one of California's 58 counties",
-            )
-        )
+        problems.append(Problem("organization.county", "not one of California's 58 counties"))
     problems += check_address(org.physical_address, "organization.physical_address")
     for name in ("mailing_address", "vaccine_delivery_address"):
         address = getattr(org, name)
         if address is not None:
             problems += check_address(address, f"organization.{name}")
-    problems += _check_programs(org)
-    if is_vfc_provider(org) and not (org.vfc_pin or "").strip():
+    if vfc is not False and not (org.vfc_pin or "").strip():
         problems.append(Problem("organization.vfc_pin", "required of a VFC provider"))
     elif org.vfc_pin:
         problems += vfc_pin_problems(org.vfc_pin, "organization.vfc_pin")
     return problems
 
 
-def _check_programs(org: Organization) -> list[Problem]:
+def _check_programs(org: Organization, *, receives_known: bool) -> list[Problem]:
     programs = org.state_supplied_programs
     if programs is None:
         return []
     path = "organization.state_supplied_programs"
     problems = [
-        Problem(f"{path}.{index}", f"{quoted(p)} is not a program (one of: VFC, 317, SGF)")
+        Problem(f"{path}.{index}", f"not a program (one of: {', '.join(STATE_PROGRAMS)})")
         for index, p in enumerate(programs)
         if p.upper() not in STATE_PROGRAMS
     ]
-    if len({p.upper() for p in programs}) != len(programs):
+    named = [p.upper() for p in programs if p]
+    if len(set(named)) != len(named):
         problems.append(Problem(path, "names a program twice"))
-    if programs and not org.receives_state_supplied_vaccine:
+    if receives_known and programs and not org.receives_state_supplied_vaccine:
         problems.append(
             Problem(path, "given, but receives_state_supplied_vaccine says the site gets none")
         )
-    if not programs and org.receives_state_supplied_vaccine:
+    if receives_known and not programs and org.receives_state_supplied_vaccine:
         problems.append(Problem(path, "name the program(s): VFC, 317 or SGF"))
     return problems
 
 
-def _check_provider(request: EnrollmentRequest) -> list[Problem]:
-    """Whoever administers vaccines names its provider of record, with the license."""
+def _check_provider(request: EnrollmentRequest, *, administers: bool | None) -> list[Problem]:
+    """Whoever administers vaccines (or has not said) names its provider of record, with the
+    license."""
     provider = request.provider_of_record
-    administers = request.access.administers_vaccines
     if provider is None:
-        if administers:
+        if administers is not False:
             return [
                 Problem(
                     "provider_of_record", "required where the organization administers vaccines"
@@ -192,7 +192,7 @@ def _check_provider(request: EnrollmentRequest) -> list[Problem]:
         return []
     problems = required(provider.first_name, "provider_of_record.first_name")
     problems += required(provider.last_name, "provider_of_record.last_name")
-    if administers:
+    if administers is not False:
         problems += required(
             provider.license_number,
             "provider_of_record.license_number",
@@ -224,6 +224,8 @@ def _check_users(users: list[RequestedUser], level: AccessLevel | None) -> list[
         path = f"users.{index}"
         problems += check_new_user(user, access_level=level, existing_emails=set(), path=path)
         email = normalize_email(user.email)
+        if not email:
+            continue
         if email in seen:
             problems.append(
                 Problem(f"{path}.email", f"duplicates the e-mail of users.{seen[email]}")

@@ -3,32 +3,78 @@ approve or reject the ones that raise access."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from cair.domain import ids
-from cair.domain.access import Role
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
+from cair.domain.access import AccessLevel, Role
+from cair.domain.account_changes import (
+    ChangeKind,
+    ChangeStatus,
+    InfoUpdate,
+    UserUpdate,
+    validate_info_update,
+    validate_new_user,
+    validate_user_update,
+)
 from cair.domain.contracts.organization import AccountChange, ChangeDecision, ChangeResult
+from cair.domain.field_rules import vfc_provider
+from cair.domain.identifier_checks import normalize_email
 from cair.domain.request import RequestedUser
 from cair.operations.context import Context
 from cair.operations.errors import Invalid, OperationError, Refused
 from cair.operations.sessions import Representative
 from cair.operations.workflow_updates import send_update
-from cair.store import changes
+from cair.store import changes, organizations, users
 from cair.workflows.organization import OrganizationWorkflow
 
 
 async def update_info(
-    ctx: Context, who: Representative, info: InfoUpdate, *, change_id: str | None = None
+    ctx: Context, who: Representative, info: InfoUpdate | object, *, change_id: str | None = None
 ) -> ChangeResult:
-    return await _submit(ctx, who, ChangeKind.UPDATE_INFO, change_id, info=info)
+    """``info`` as sent (or read already): every problem is answered at once, InvalidRequest,
+    before the change is sent."""
+    known = await _known(ctx, who.provider_id)
+    checked = validate_info_update(info, vfc_provider=known.vfc_provider)
+    return await _submit(ctx, who, ChangeKind.UPDATE_INFO, change_id, info=checked)
 
 
 async def add_user(
-    ctx: Context, who: Representative, user: RequestedUser, *, change_id: str | None = None
+    ctx: Context, who: Representative, user: RequestedUser | object, *, change_id: str | None = None
 ) -> ChangeResult:
-    return await _submit(ctx, who, ChangeKind.ADD_USER, change_id, new_user=user)
+    """``user`` as sent (or read already): every problem at once, the role against the
+    organization's access level, the address against its users'."""
+    known = await _known(ctx, who.provider_id)
+    checked = validate_new_user(
+        user, access_level=known.access_level, existing_emails=known.emails.values()
+    )
+    return await _submit(ctx, who, ChangeKind.ADD_USER, change_id, new_user=checked)
+
+
+@dataclass(frozen=True)
+class _KnownFacts:
+    """What the store knows of an organization that the rules of a change read. The account's
+    workflow checks again against its own facts: this is so the first answer names everything."""
+
+    access_level: AccessLevel | None
+    vfc_provider: bool
+    emails: dict[str, str]  # User ID -> normalized e-mail
+
+
+async def _known(ctx: Context, provider_id: str) -> _KnownFacts:
+    async with ctx.db.sessions() as session:
+        org = await organizations.by_provider_id(session, provider_id)
+        if org is None:  # the account's workflow says so, in its words
+            return _KnownFacts(None, False, {})
+        members = await users.of_organization(session, org.id)
+    return _KnownFacts(
+        access_level=AccessLevel(org.access_level),
+        vfc_provider=vfc_provider(
+            bool(org.info.get("receives_state_supplied_vaccine")),
+            org.info.get("state_supplied_programs"),
+        ),
+        emails={str(u.user_id): normalize_email(u.email) for u in members},
+    )
 
 
 async def user_change(
@@ -38,14 +84,18 @@ async def user_change(
     user_id: str,
     *,
     role: str | None = None,
-    user_update: UserUpdate | None = None,
+    user_update: UserUpdate | object | None = None,
     change_id: str | None = None,
 ) -> ChangeResult:
     """inactivate / reactivate / change role / correct / name a representative, for one user of
     the representative's own organization. A user of another organization is 'no user' here,
     worded as for one that does not exist at all."""
     if role is not None and role not in tuple(Role):
-        raise Invalid(f"role: unknown role {role!r}; one of {', '.join(Role)}")
+        raise Invalid(f"role: must be one of: {', '.join(Role)}")
+    if user_update is not None or kind == ChangeKind.UPDATE_USER:
+        known = await _known(ctx, who.provider_id)
+        others = [email for user, email in known.emails.items() if user != user_id]
+        user_update = validate_user_update(user_update, other_emails=others)
     return await _submit(
         ctx,
         who,

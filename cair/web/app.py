@@ -19,7 +19,7 @@ from cair.settings import Settings
 from cair.web import iis, problems
 from cair.web.api import applicants, data_exchange, health, links, representatives, staff
 from cair.web.idempotency import Idempotency
-from cair.web.middleware import AccessLog, BodyLimit, SecurityHeaders
+from cair.web.middleware import AccessLog, AllowEveryMethod, BodyLimit, SecurityHeaders
 from cair.web.pages import router as pages_router
 from cair.web.pages.rendering import STATIC, static_url
 
@@ -92,5 +92,6 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     app.add_middleware(Idempotency, ctx=context)
     app.add_middleware(BodyLimit, max_bytes=MAX_REQUEST_BYTES, own_limit=(iis.PREFIX + "/",))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AllowEveryMethod)
     app.add_middleware(AccessLog)
     return app

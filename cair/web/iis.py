@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect
 from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.operations import dx_messages
 from cair.operations.errors import NotFound, TooManyRequests
-from cair.web.identity import Ctx
+from cair.web.identity import Ctx, client_address
 from cair.web.iis_soap import (
     CONTENT_TYPE,
     MAX_ENVELOPE_BYTES,
@@ -82,7 +82,7 @@ async def _answer(env: DxEnvironment, request: Request, ctx: Ctx) -> Response:
             password=operation.password,
             facility_id=operation.facility_id,
             hl7_message=operation.hl7_message,
-            client=request.client.host if request.client else None,
+            client=client_address(request),
         )
     except dx_messages.SignOnRefused as refused:
         raise SoapFault(FaultKind.SECURITY, str(refused), code=401) from None

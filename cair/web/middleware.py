@@ -1,7 +1,8 @@
 """What every request passes through: a body size limit, an access log that names the route
-(its template, never the values in the path, never a query string) and never a token, and the
+(its template, never the values in the path, never a query string) and never a token, the
 security headers: nothing but static assets is cached (answers hold personal data), pages run
-only the site's own scripts and styles, and no other site may frame them."""
+only the site's own scripts and styles, and no other site may frame them; and a 405's ``Allow``
+naming every method of the path."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cair.web.problems import MEDIA_TYPE, TITLES
@@ -165,3 +167,46 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, adding)
+
+
+class AllowEveryMethod:
+    """A 405's ``Allow`` names every method the path takes (RFC 9110), not only those of the
+    first route that matched the path: a path with a GET and a POST route is two routes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def allowing(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                methods = _methods_of(scope)
+                if methods:
+                    headers = [
+                        (k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"
+                    ]
+                    headers.append((b"allow", ", ".join(methods).encode()))
+                    message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, allowing)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _methods_of(scope: Scope) -> list[str]:
+    """The methods some route of the application answers at this request's path."""
+    routes = getattr(getattr(scope.get("app"), "router", None), "routes", ())
+    return [
+        method
+        for method in _METHODS
+        if any(
+            not isinstance(route, Mount)
+            and route.matches({**scope, "method": method})[0] == Match.FULL
+            for route in routes
+        )
+    ]

@@ -39,7 +39,8 @@ def test_every_audit_action_the_code_writes_has_words() -> None:
     written = {
         found
         for path in (ROOT / "cair").rglob("*.py")
-        for found in action.findall(path.read_text())
+        for call in path.read_text().split("audit.append(")[1:]
+        for found in action.findall(call[:1200])
     }
     assert "enrollment.stage" in written
     assert written <= set(AUDIT_ACTIONS), sorted(written - set(AUDIT_ACTIONS))

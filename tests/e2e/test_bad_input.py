@@ -151,7 +151,8 @@ async def test_arguments_that_are_not_what_they_say(
         code=2,
     )
     refused(
-        stack.cli("list", "--stage", "bogus", check=False, config=staff_cli), "stage: unknown stage"
+        stack.cli("list", "--stage", "bogus", check=False, config=staff_cli),
+        "stage: must be one of: validating",
     )
     refused(
         stack.cli("approve", "ENNOTREAL0", check=False, config=staff_cli),

@@ -4,18 +4,22 @@ query, and the enrollment-record and provisioning activities it runs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from cair.domain.access import AccessLevel, Role
-from cair.domain.contracts._compat import OptionalEnum
+from cair.domain.contracts._compat import AsRecorded, OptionalEnum
 from cair.domain.request import EnrollmentRequest
 from cair.domain.stages import Stage
 from cair.domain.user_states import UserState
+
+# A request checked by the rules of its day: read back as recorded where they are stricter now.
+RecordedRequest = Annotated[EnrollmentRequest, AsRecorded(EnrollmentRequest)]
 
 
 @dataclass(frozen=True)
 class EnrollmentInput:
     enrollment_id: str
-    request: EnrollmentRequest
+    request: RecordedRequest
     activity_timeout_seconds: float = 30.0
     org_history_threshold: int = 500
 
@@ -39,7 +43,7 @@ class ValidationOutcome:
 @dataclass(frozen=True)
 class RegisterEnrollment:
     enrollment_id: str
-    request: EnrollmentRequest
+    request: RecordedRequest
     access_level: AccessLevel
     county: str
     region_key: str
@@ -65,7 +69,7 @@ class StageChange:
 @dataclass(frozen=True)
 class AmendRecord:
     enrollment_id: str
-    request: EnrollmentRequest
+    request: RecordedRequest
     access_level: AccessLevel
     step: str
     actor: str = "applicant"
@@ -82,7 +86,7 @@ class RegisterRequest:
     """The enrollment's first step: validate, route, register and record where it goes."""
 
     enrollment_id: str
-    request: EnrollmentRequest
+    request: RecordedRequest
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class ChangeRequest:
 
 @dataclass(frozen=True)
 class Amendment:
-    request: EnrollmentRequest
+    request: RecordedRequest
 
 
 # ---- status query -----------------------------------------------------------------------------

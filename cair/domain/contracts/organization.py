@@ -4,9 +4,11 @@ the pending-changes query, and the activities that apply and decide changes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from cair.domain.access import AccessLevel, Role
 from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
+from cair.domain.contracts._compat import AsRecorded
 from cair.domain.request import RequestedUser
 
 
@@ -20,9 +22,10 @@ class AccountChange:
     requested_by: str
     user_id: str | None = None
     role: Role | None = None
-    new_user: RequestedUser | None = None
-    info: InfoUpdate | None = None
-    user_update: UserUpdate | None = None
+    # As sent: what the rules refuse is recorded too (the change is refused, in an activity).
+    new_user: Annotated[RequestedUser | None, AsRecorded(RequestedUser)] = None
+    info: Annotated[InfoUpdate | None, AsRecorded(InfoUpdate)] = None
+    user_update: Annotated[UserUpdate | None, AsRecorded(UserUpdate)] = None
     email: str | None = None  # the representative a removal is about (not always a user)
 
 

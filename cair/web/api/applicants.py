@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from cair.domain.contracts.enrollment import EnrollmentStatus
 from cair.domain.request import EnrollmentRequest
 from cair.operations import applicant_links, enrollments
 from cair.operations.enrollments import ApplicantView
-from cair.web.api.schemas import AmendmentBody, Submitted
-from cair.web.identity import PUBLIC, Applicant, Ctx, audience
+from cair.web.api.schemas import AmendmentBody, EnrollmentBody, Submitted
+from cair.web.identity import PUBLIC, Applicant, ClientAddress, Ctx, audience
 
 router = APIRouter(prefix="/api/v1", tags=["applicants"])
 
 
 @router.post("/enrollments", status_code=201, openapi_extra=PUBLIC)
-async def submit(request: EnrollmentRequest, ctx: Ctx, http: Request) -> Submitted:
-    """Submit an enrollment. Every problem is answered at once, one entry per field. The answer
-    holds the status token: the applicant's own key to the status page."""
-    client = http.client.host if http.client else None
+async def submit(request: EnrollmentBody, ctx: Ctx, client: ClientAddress) -> Submitted:
+    """Submit an enrollment. Every problem is answered at once, one entry per field: the
+    request's shape and the rules across its fields alike. The answer holds the status token:
+    the applicant's own key to the status page."""
     status = await enrollments.submit(ctx, request, client=client)
     token = await applicant_links.issue_status_token(ctx, status.id)
     return Submitted(

@@ -7,13 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cair.domain.contracts.credentials import Credentials
-from cair.domain.contracts.data_exchange import DxStatus
-from cair.domain.dx_registration import SiteRegistration
+from cair.domain.contracts.data_exchange import DxEnvironment, DxStage, DxStatus
 from cair.domain.staff_roles import StaffRole
 from cair.operations import data_exchange
 from cair.operations.data_exchange import SiteView
 from cair.web.api.headers import IdempotencyKey
-from cair.web.api.schemas import MessageBody
+from cair.web.api.schemas import MessageBody, RegistrationBody
 from cair.web.identity import Admin, Ctx, RepresentativeOf, Reviewer, audience
 
 router = APIRouter(prefix="/api/v1", tags=["data exchange"])
@@ -23,9 +22,10 @@ REVIEWER = audience("staff", StaffRole.REVIEWER)
 
 @router.post("/organizations/{provider_id}/dx-sites", status_code=201, openapi_extra=REPRESENTATIVE)
 async def register(
-    body: SiteRegistration, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+    body: RegistrationBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
 ) -> SiteView:
-    """Register a site for data exchange; its staging credentials follow by e-mail."""
+    """Register a site for data exchange; its staging credentials follow by e-mail. Every
+    problem is answered at once, one entry per field."""
     return await data_exchange.register(ctx, who, body, key=key)
 
 
@@ -41,7 +41,7 @@ async def site(site_id: str, who: RepresentativeOf, ctx: Ctx) -> SiteView:
 
 
 @router.get("/staff/dx-sites", openapi_extra=REVIEWER)
-async def all_sites(staff: Reviewer, ctx: Ctx, stage: str | None = None) -> list[SiteView]:
+async def all_sites(staff: Reviewer, ctx: Ctx, stage: DxStage | None = None) -> list[SiteView]:
     """Every site, the longest waiting in its stage first; ``stage=ready_for_review`` is the
     review queue."""
     return await data_exchange.all_sites(ctx, stage=stage)
@@ -57,7 +57,7 @@ async def approve(site_id: str, staff: Reviewer, ctx: Ctx) -> DxStatus:
     "/staff/dx-sites/{site_id}/credentials/{environment}",
     openapi_extra=audience("staff", StaffRole.ADMIN),
 )
-async def reissue(site_id: str, environment: str, staff: Admin, ctx: Ctx) -> Credentials:
+async def reissue(site_id: str, environment: DxEnvironment, staff: Admin, ctx: Ctx) -> Credentials:
     """New credentials of one environment for a site that lost its link; the old secret stops
     working and the representative gets a new single-use link."""
     return await data_exchange.reissue(ctx, site_id, environment, staff)

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from cair.operations import credentials, passwords, sessions
 from cair.operations.credentials import RevealedCredentials
 from cair.web.api.schemas import Message, PasswordBody, SessionOpened, SignInBody, TokenBody
-from cair.web.identity import PUBLIC, Ctx, SignedIn, audience
+from cair.web.identity import PUBLIC, ClientAddress, Ctx, SignedIn, audience
 
 router = APIRouter(prefix="/api/v1", tags=["links and sessions"])
 
@@ -35,9 +35,9 @@ async def close_session(token: SignedIn, ctx: Ctx) -> Message:
 
 
 @router.post("/staff/sign-in", status_code=202, openapi_extra=PUBLIC)
-async def staff_sign_in(body: SignInBody, ctx: Ctx) -> Message:
+async def staff_sign_in(body: SignInBody, ctx: Ctx, client: ClientAddress) -> Message:
     """E-mail a staff member a sign-in link. Everyone gets the same answer."""
-    return Message(message=await sessions.staff_sign_in(ctx, body.email))
+    return Message(message=await sessions.staff_sign_in(ctx, body.email, client=client))
 
 
 @router.post("/credentials/reveal", openapi_extra=PUBLIC)

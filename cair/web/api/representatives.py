@@ -9,14 +9,21 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from cair.domain.account_changes import ChangeKind, InfoUpdate, UserUpdate
+from cair.domain.account_changes import ChangeKind
 from cair.domain.contracts.organization import ChangeResult
-from cair.domain.request import RequestedUser
 from cair.operations import account_changes, account_views, sessions
 from cair.operations.sessions import Representative
 from cair.web.api.headers import IdempotencyKey
-from cair.web.api.schemas import Message, RepresentativeBody, RoleBody, SignInBody
-from cair.web.identity import PUBLIC, Ctx, RepresentativeOf, audience
+from cair.web.api.schemas import (
+    InfoBody,
+    Message,
+    NewUserBody,
+    RepresentativeBody,
+    RoleBody,
+    SignInBody,
+    UserUpdateBody,
+)
+from cair.web.identity import PUBLIC, ClientAddress, Ctx, RepresentativeOf, audience
 
 router = APIRouter(prefix="/api/v1/organizations/{provider_id}", tags=["representatives"])
 REPRESENTATIVE = audience("representative")
@@ -31,9 +38,9 @@ def change_id(key: str | None, who: Representative) -> str | None:
 
 
 @router.post("/sign-in", status_code=202, openapi_extra=PUBLIC)
-async def sign_in(provider_id: str, body: SignInBody, ctx: Ctx) -> Message:
+async def sign_in(provider_id: str, body: SignInBody, ctx: Ctx, client: ClientAddress) -> Message:
     """E-mail a representative a sign-in link. Everyone gets the same answer."""
-    return Message(message=await sessions.sign_in(ctx, provider_id, body.email))
+    return Message(message=await sessions.sign_in(ctx, provider_id, body.email, client=client))
 
 
 @router.get("", openapi_extra=REPRESENTATIVE)
@@ -56,17 +63,19 @@ async def audit(who: RepresentativeOf, ctx: Ctx) -> list[dict[str, Any]]:
 
 @router.post("/info", openapi_extra=REPRESENTATIVE)
 async def update_info(
-    body: InfoUpdate, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+    body: InfoBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
 ) -> ChangeResult:
-    """Contacts, addresses, VFC PIN (the county is not changed: that is a new enrollment)."""
+    """Contacts, addresses, VFC PIN (the county is not changed: that is a new enrollment).
+    Every problem is answered at once, one entry per field."""
     return await account_changes.update_info(ctx, who, body, change_id=change_id(key, who))
 
 
 @router.post("/users", openapi_extra=REPRESENTATIVE)
 async def add_user(
-    body: RequestedUser, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+    body: NewUserBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
 ) -> ChangeResult:
-    """A new user; Regular and Power users get access after training."""
+    """A new user; Regular and Power users get access after training. Every problem is
+    answered at once: the role against the organization's access level too."""
     return await account_changes.add_user(ctx, who, body, change_id=change_id(key, who))
 
 
@@ -104,7 +113,11 @@ async def change_role(
 
 @router.post("/users/{user_id}/details", openapi_extra=REPRESENTATIVE)
 async def correct_user(
-    user_id: str, body: UserUpdate, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+    user_id: str,
+    body: UserUpdateBody,
+    who: RepresentativeOf,
+    ctx: Ctx,
+    key: IdempotencyKey = None,
 ) -> ChangeResult:
     """Correct a user's name or e-mail address (the User ID never changes)."""
     return await _user(ctx, who, ChangeKind.UPDATE_USER, user_id, key, user_update=body)

@@ -1,19 +1,58 @@
 """Bodies the API takes and pages it returns, beside the domain's own models (the enrollment
-request, account changes) which it takes as they are."""
+request, account changes, a site's registration): those the API takes as sent and the domain
+reads, so that one answer names every problem, pydantic's and the rules'; the document states
+them as their models."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Body
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+from pydantic_core import core_schema as cs
 
-from cair.domain import limits
-from cair.domain.request import EnrollmentRequest
-from cair.domain.text import EmailText, StaffText
+from cair.domain.account_changes import InfoUpdate, UserUpdate
+from cair.domain.dx_registration import SiteRegistration
+from cair.domain.plain_words import PACIFIC
+from cair.domain.request import EnrollmentRequest, RequestedUser, RoleName
+from cair.domain.shapes import Email
+from cair.domain.text import NOT_BLANK, StaffText, StaffTextGiven, plain_line
+from cair.domain.user_states import TrainingKind
 
 T = TypeVar("T")
-TokenText = Annotated[str, Field(min_length=1, max_length=200)]
+TokenText = Annotated[str, *plain_line(200), *NOT_BLANK]
+
+
+@dataclass(frozen=True)
+class SentAs:
+    """A body taken as sent (any JSON; the domain reads it) and documented as ``model``, with a
+    reference to its schema among the document's components."""
+
+    model: type[BaseModel]
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        own = self.model.__pydantic_core_schema__
+        shared = list(own["definitions"]) if own["type"] == "definitions" else []
+        schema = own["schema"] if own["type"] == "definitions" else own
+        ref = schema.get("ref")
+        if ref is None:
+            return handler(own)
+        return handler(
+            cs.definitions_schema(cs.definition_reference_schema(ref), [*shared, schema])
+        )
+
+
+EnrollmentBody = Annotated[Any, Body(), SentAs(EnrollmentRequest)]
+RegistrationBody = Annotated[Any, Body(), SentAs(SiteRegistration)]
+NewUserBody = Annotated[Any, Body(), SentAs(RequestedUser)]
+InfoBody = Annotated[Any, Body(), SentAs(InfoUpdate)]
+UserUpdateBody = Annotated[Any, Body(), SentAs(UserUpdate)]
 
 
 class _Body(BaseModel):
@@ -32,24 +71,24 @@ class PasswordBody(_Body):
 
 
 class SignInBody(_Body):
-    email: EmailText
+    email: Email
 
 
 class AmendmentBody(_Body):
     token: TokenText
-    request: EnrollmentRequest
+    request: Annotated[Any, SentAs(EnrollmentRequest)]
 
 
 class RoleBody(_Body):
-    role: Annotated[str, Field(max_length=limits.CHOICE)]
+    role: RoleName
 
 
 class RepresentativeBody(_Body):
-    email: EmailText
+    email: Email
 
 
 class ReasonBody(_Body):
-    reason: StaffText
+    reason: StaffTextGiven
 
 
 class OptionalReasonBody(_Body):
@@ -57,12 +96,35 @@ class OptionalReasonBody(_Body):
 
 
 class MessageBody(_Body):
-    message: StaffText
+    message: StaffTextGiven
 
 
 class TrainingBody(_Body):
-    kind: Annotated[str, Field(max_length=20, description="webinar or in_person")]
-    date: dt.date | None = Field(default=None, description="When it happened; today if not given.")
+    kind: TrainingKind
+    date: dt.date | None = Field(
+        default=None,
+        description="When it happened: between a year ago and today (Pacific time); today if "
+        "not given.",
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _within_the_year(cls, value: dt.date | None) -> dt.date | None:
+        """Training counts for a year: a date to come, or older than that, is a typing error."""
+        if value is None:
+            return None
+        today = dt.datetime.now(PACIFIC).date()
+        a_year_ago = _a_year_before(today)
+        if not a_year_ago <= value <= today:
+            raise ValueError(f"must be between {a_year_ago.isoformat()} and today")
+        return value
+
+
+def _a_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 class ExtensionBody(_Body):
@@ -70,7 +132,7 @@ class ExtensionBody(_Body):
 
 
 class RetryBody(_Body):
-    workflow_id: Annotated[str, Field(min_length=1, max_length=120)]
+    workflow_id: Annotated[str, *plain_line(120), *NOT_BLANK]
 
 
 class Submitted(BaseModel):

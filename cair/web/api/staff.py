@@ -4,15 +4,18 @@ every decision is the signed-in staff member — never a typed name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.enrollment import EnrollmentStatus
 from cair.domain.contracts.organization import ChangeResult
 from cair.domain.contracts.user_activation import ActivationStatus
+from cair.domain.request import OrgType
 from cair.domain.staff_roles import StaffRole
+from cair.domain.stages import Stage
+from cair.domain.user_states import UserState
 from cair.operations import (
     account_changes,
     account_views,
@@ -55,10 +58,10 @@ async def me(staff: AnyStaff) -> dict[str, Any]:
 async def queue(
     staff: Reviewer,
     ctx: Ctx,
-    stage: str | None = None,
-    region: str | None = None,
-    org_type: str | None = None,
-    min_business_days: int | None = None,
+    stage: Stage | None = None,
+    region: Annotated[str | None, Query(max_length=40)] = None,
+    org_type: OrgType | None = None,
+    min_business_days: Annotated[int | None, Query(ge=0, le=365)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[QueueItem]:
@@ -108,8 +111,8 @@ async def request_changes(
 async def user_listing(
     staff: Trainer,
     ctx: Ctx,
-    state: str | None = None,
-    provider_id: str | None = None,
+    state: UserState | None = None,
+    provider_id: Annotated[str | None, Query(max_length=20)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[UserListing]:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from cair.domain.account_changes import InfoUpdate
-from cair.domain.request import RequestedUser
 from cair.operations import account_changes, account_views, sessions
 from cair.operations.errors import NotSignedIn
 from cair.web.pages import account_form, account_users
@@ -73,13 +70,12 @@ async def update_info(provider_id: str, who: RepresentativePage, request: Reques
     if not update:
         nothing = {"": "Nothing was changed: change a value, then send the form."}
         return info_page(request, shown, values, errors=nothing, status=422)
-    try:
-        info = InfoUpdate.model_validate(update)
+    try:  # the values as sent: the rules answer every problem at once
         result = await account_changes.update_info(
-            ctx, who, info, change_id=await change_id(request, who)
+            ctx, who, update, change_id=await change_id(request, who)
         )
-    except (ValidationError, *FORM_REFUSALS) as refused:
-        if not isinstance(refused, ValidationError) and not refused_form(refused):
+    except FORM_REFUSALS as refused:
+        if not refused_form(refused):
             raise
         errors = field_errors(problems_of(refused), fields)
         return info_page(request, shown, values, errors=errors, status=status_of(refused))
@@ -98,14 +94,9 @@ async def add_user(provider_id: str, who: RepresentativePage, request: Request) 
     form = await request.form()
     shown = await account_views.show(ctx, provider_id)
     values = {f: str(form.get(f, "")).strip() for f in USER_LABELS}
-    try:
-        user = RequestedUser.model_validate(values)
-    except ValidationError as invalid:
-        errors = field_errors(problems_of(invalid), USER_LABELS)
-        return new_user_page(request, shown, values=values, errors=errors, status=422)
-    try:
+    try:  # the values as sent: the rules answer every problem at once
         result = await account_changes.add_user(
-            ctx, who, user, change_id=await change_id(request, who)
+            ctx, who, values, change_id=await change_id(request, who)
         )
     except FORM_REFUSALS as refused:
         if not refused_form(refused):

@@ -9,9 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from cair.domain.account_changes import ChangeKind, UserUpdate
+from cair.domain.account_changes import ChangeKind
 from cair.operations import account_changes, account_views
 from cair.operations.errors import NotFound
 from cair.web.pages.account_pages import (
@@ -68,18 +67,17 @@ async def correct_user(
     if blank or not changed:
         errors = blank or {"": "Nothing was changed: correct a value, then save."}
         return user_details_page(request, shown, user, values=values, errors=errors, status=422)
-    try:
-        update = UserUpdate.model_validate(changed)
+    try:  # the values as sent: the rules answer every problem at once
         result = await account_changes.user_change(
             ctx,
             who,
             ChangeKind.UPDATE_USER,
             user_id,
-            user_update=update,
+            user_update=changed,
             change_id=await change_id(request, who),
         )
-    except (ValidationError, *FORM_REFUSALS) as refused:
-        if not isinstance(refused, ValidationError) and not refused_form(refused):
+    except FORM_REFUSALS as refused:
+        if not refused_form(refused):
             raise
         errors = field_errors(problems_of(refused), DETAILS, prefix="user.", names=names_of(shown))
         return user_details_page(

@@ -23,6 +23,7 @@ from cair.domain.validation import validate_enrollment
 from cair.operations import applicant_links, enrollments, regions
 from cair.operations.errors import Invalid, Refused, TooManyRequests, Unavailable
 from cair.operations.regions import CountyCheck
+from cair.web.identity import client_address
 from cair.web.pages import csrf, enrollment_parsing
 from cair.web.pages.enrollment_form import QUESTIONS
 from cair.web.pages.enrollment_pages import ENROLL_TITLE, form_page, review_page
@@ -137,7 +138,7 @@ async def submit(request: Request) -> Response:
         status = await enrollments.submit(
             ctx,
             data,
-            client=request.client.host if request.client else None,
+            client=client_address(request),
             enrollment_id=_enrollment_id(request, form_id),
         )
         token = await applicant_links.issue_status_token(ctx, status.id)

@@ -15,6 +15,7 @@ from cair.operations import credentials, links, passwords, sessions
 from cair.operations.errors import Invalid, NotSignedIn
 from cair.store.links import LinkPurpose
 from cair.web.api.schemas import SignInBody
+from cair.web.identity import client_address
 from cair.web.pages.cookies import SESSION_COOKIE, clear_cookie, set_cookie
 from cair.web.pages.errors import link_page
 from cair.web.pages.identity import session_token, visitor
@@ -46,7 +47,9 @@ async def representative_link(request: Request) -> Response:
     if errors:
         values = {"provider_id": provider_id, "email": email}
         return _sign_in_page(request, staff=False, values=values, errors=errors)
-    answer = await sessions.sign_in(context_of(request), provider_id, email)
+    answer = await sessions.sign_in(
+        context_of(request), provider_id, email, client=client_address(request)
+    )
     return render(request, "link_sent.html", title="Check your e-mail", answer=answer)
 
 
@@ -66,7 +69,9 @@ async def staff_link(request: Request) -> Response:
     if problem := _email_problem(email):
         values = {"email": email}
         return _sign_in_page(request, staff=True, values=values, errors={"email": problem})
-    answer = await sessions.staff_sign_in(context_of(request), email)
+    answer = await sessions.staff_sign_in(
+        context_of(request), email, client=client_address(request)
+    )
     return render(request, "link_sent.html", title="Check your e-mail", answer=answer)
 
 
