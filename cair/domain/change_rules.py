@@ -14,7 +14,13 @@ from typing import Any
 
 from cair.domain import ids
 from cair.domain.access import Role, is_raise, needs_training
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
+from cair.domain.account_changes import (
+    ChangeKind,
+    ChangeStatus,
+    InfoUpdate,
+    UserUpdate,
+    info_problems,
+)
 from cair.domain.change_plans import (
     NEW_USER_ID,
     AccountFacts,
@@ -31,7 +37,7 @@ from cair.domain.change_plans import (
     UserFacts,
     Write,
 )
-from cair.domain.field_rules import check_address, check_contacts, check_new_user, vfc_pin_problems
+from cair.domain.field_rules import check_new_user
 from cair.domain.identifier_checks import is_email, normalize_email
 from cair.domain.problems import Problem
 from cair.domain.request import RequestedUser
@@ -139,18 +145,7 @@ def plan_decision(
 
 
 def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
-    problems: list[Problem] = []
-    if info.contacts is not None:
-        problems += check_contacts(info.contacts, vfc_provider=facts.vfc_provider)
-    for name in ("physical_address", "mailing_address", "vaccine_delivery_address"):
-        address = getattr(info, name)
-        if address is not None:
-            problems += check_address(address, name)
-    if "vfc_pin" in info.model_fields_set:
-        if info.vfc_pin:
-            problems += vfc_pin_problems(info.vfc_pin, "vfc_pin")
-        elif facts.vfc_provider:
-            problems.append(Problem("vfc_pin", "required of a VFC provider"))
+    problems = info_problems(info, vfc_provider=facts.vfc_provider)
     if problems:
         raise Refused("; ".join(str(p) for p in problems))
     given = info.model_dump(mode="json", exclude_unset=True)

@@ -4,7 +4,6 @@ site's stage, its last messages and ACKs; staff approve production or send a sit
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,7 +16,6 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from cair.domain import ids
-from cair.domain.access import AccessLevel
 from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import (
     DX_STAGE_WORDS,
@@ -33,6 +31,11 @@ from cair.domain.dx_registration import SiteRegistration, validate_registration
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.vxu_rules import staging_test_plan
 from cair.operations.context import Context
+from cair.operations.dx_registrations import (
+    data_exchange_organization,
+    key_of_registration,
+    same_site,
+)
 from cair.operations.errors import Invalid, NotFound, Refused, Unavailable
 from cair.operations.regions import region_map
 from cair.operations.sessions import Representative, StaffMember
@@ -69,16 +72,9 @@ async def register(
     the same registration — registers it once; sent again, it also starts an onboarding that
     could not start the first time (Temporal away), so nothing stays half-made."""
     async with ctx.db.sessions.begin() as session:
-        org = await organizations.by_provider_id(session, who.provider_id)
-        if org is None:
-            raise NotFound(f"no organization {who.provider_id}")
-        if org.access_level != AccessLevel.DATA_EXCHANGE:
-            raise Refused(
-                f"{who.provider_id} is not a Data Exchange organization: its access level is "
-                f"{org.access_level.replace('_', ' ')}; enroll for data exchange first"
-            )
+        org = await data_exchange_organization(session, who.provider_id)
         if key:
-            registration_key = _registration_key(who.provider_id, f"key/{key}")
+            registration_key = key_of_registration(who.provider_id, f"key/{key}")
             existing = await dx_sites.by_key(session, registration_key)
             if existing is not None:
                 return await _started(ctx, existing, who.provider_id)
@@ -90,7 +86,7 @@ async def register(
             own_sites={s.site_id for s in own if s.site_id},
             sending_facilities=await dx_sites.sending_facility_ids(session),
         )
-        same = next((s for s in own if _same_site(s, registration)), None)
+        same = next((s for s in own if same_site(s, registration)), None)
         if same is not None:
             if not key and _same_body(same, registration):
                 return await _started(ctx, same, who.provider_id)  # sent again: the same site
@@ -99,7 +95,7 @@ async def register(
             )
         if not key:  # the same body sent again was answered above, as the same site
             body = json.dumps(registration.model_dump(mode="json"), sort_keys=True)
-            registration_key = _registration_key(who.provider_id, f"body/{body}")
+            registration_key = key_of_registration(who.provider_id, f"body/{body}")
         county = canonical_county(registration.county) or registration.county
         region = region_map(ctx).region_for(county)
         row = DxSiteRow(
@@ -123,27 +119,9 @@ async def register(
     return await _started(ctx, row, who.provider_id)
 
 
-def _same_site(row: DxSiteRow, registration: SiteRegistration) -> bool:
-    """One site under two registrations: the same name at the same street address."""
-
-    def words(text: str) -> str:
-        return " ".join(text.lower().split())
-
-    address = row.registration.get("physical_address", {})
-    return (
-        words(row.site_name) == words(registration.site_name)
-        and words(str(address.get("line1", ""))) == words(registration.physical_address.line1)
-        and str(address.get("zip", "")) == registration.physical_address.zip
-    )
-
-
 def _same_body(row: DxSiteRow, registration: SiteRegistration) -> bool:
     """The very registration sent again (a retry): answered with the site, not refused."""
     return row.registration == registration.model_dump(mode="json")
-
-
-def _registration_key(provider_id: str, what: str) -> str:
-    return "DX" + hashlib.sha256(f"{provider_id}/{what}".encode()).hexdigest()[:40]
 
 
 async def _started(ctx: Context, site: DxSiteRow, provider_id: str) -> SiteView:

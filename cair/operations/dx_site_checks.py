@@ -4,16 +4,20 @@ answers first — and one site as staff see it before they decide on it."""
 
 from __future__ import annotations
 
-from cair.domain.access import AccessLevel
 from cair.domain.dx_registration import SiteRegistration, validate_registration
 from cair.domain.problems import InvalidRequest, Problem
 from cair.operations import data_exchange
 from cair.operations.context import Context
-from cair.operations.data_exchange import SiteView, _registration_key, _same_site
-from cair.operations.errors import NotFound, Refused
+from cair.operations.data_exchange import SiteView
+from cair.operations.dx_registrations import (
+    data_exchange_organization,
+    key_of_registration,
+    same_site,
+)
+from cair.operations.errors import NotFound
 from cair.operations.regions import region_map
 from cair.operations.sessions import Representative
-from cair.store import dx_sites, organizations
+from cair.store import dx_sites
 
 
 async def check_registration(
@@ -23,14 +27,7 @@ async def check_registration(
     problem, Refused for an organization that is not Data Exchange); nothing is written. A
     ``key`` already registered is the same form sent again: its sending finds that site."""
     async with ctx.db.sessions() as session:
-        org = await organizations.by_provider_id(session, who.provider_id)
-        if org is None:
-            raise NotFound(f"no organization {who.provider_id}")
-        if org.access_level != AccessLevel.DATA_EXCHANGE:
-            raise Refused(
-                f"{who.provider_id} is not a Data Exchange organization: its access level is "
-                f"{org.access_level.replace('_', ' ')}; enroll for data exchange first"
-            )
+        org = await data_exchange_organization(session, who.provider_id)
         own = await dx_sites.of_organization(session, org.id)
         registration = validate_registration(
             data,
@@ -40,12 +37,12 @@ async def check_registration(
             sending_facilities=await dx_sites.sending_facility_ids(session),
         )
         sent_before = key and await dx_sites.by_key(
-            session, _registration_key(who.provider_id, f"key/{key}")
+            session, key_of_registration(who.provider_id, f"key/{key}")
         )
         if sent_before:
             return registration
     for site in own:
-        if _same_site(site, registration):
+        if same_site(site, registration):
             raise InvalidRequest(
                 [Problem("site_name", f"this site is registered already, as {site.site_id}")]
             )

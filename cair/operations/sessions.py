@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from cair.domain import ids
 from cair.domain.contracts.sign_in import SignInInput
+from cair.domain.identifier_checks import normalize_email
 from cair.domain.staff_roles import StaffRole
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, NotSignedIn
@@ -137,7 +138,7 @@ def _per_address(ctx: Context, email: str, target: str) -> Limit:
     out of nothing."""
     return Limit(
         "sign-in-address",
-        f"{email} {target}",
+        f"{normalize_email(email)} {target}",  # Alice@ and ALICE@ are one inbox
         ctx.settings.sign_in_limit_per_address,
         ADDRESS_WINDOW,
         "too many sign-in links asked for this address",

@@ -3,13 +3,16 @@ Temporal UI. Each payload is encrypted whole (metadata included) with a fresh no
 newest key of the ring, and tagged with that key's fingerprint, so older payloads still open with
 the key that made them and a missing key is named rather than garbling.
 
-Sealing is also what proves a payload came from the service: workers and clients decode with
+Sealing also keeps payloads made without the key out: workers and clients decode with
 ``refuse_unsealed``, which turns a plaintext payload (sent by anyone reaching Temporal without
 the key) into an empty one marked ``UNSEALED``, which the data converter refuses
 (``cair/temporal/converter.py``). The codec does not raise itself: a codec error fails the whole
 workflow task, again and again, while the converter's refusal rejects an update, drops a signal
 and fails a start. The codec endpoint decodes leniently, so the Web UI still shows what Temporal
-writes in plain. Search attributes never pass through a codec."""
+writes in plain. Search attributes never pass through a codec. A sealed payload is not bound to
+its workflow (no associated data yet): someone who may write to the namespace could replay one
+copied from another history, which is why the namespace's writers are limited
+(docs/deployment.md, "Who may reach Temporal")."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -139,7 +140,7 @@ async def submit(request: Request) -> Response:
             ctx,
             data,
             client=client_address(request),
-            enrollment_id=_enrollment_id(request, form_id),
+            enrollment_id=_enrollment_id(request, form_id, data),
         )
         token = await applicant_links.issue_status_token(ctx, status.id)
         return RedirectResponse(f"/status/{token}?sent=1", status_code=303)
@@ -256,14 +257,16 @@ def _edited(
     )
 
 
-def _enrollment_id(request: Request, form_id: str) -> str | None:
+def _enrollment_id(request: Request, form_id: str, data: dict[str, Any]) -> str | None:
     """The same form sent twice (a double click) names the same enrollment; the seed is bound
-    to this browser's CSRF cookie, so nobody can aim at someone else's enrollment."""
+    to this browser's CSRF cookie, so nobody can aim at someone else's enrollment, and to the
+    answers, so a request changed after a failed send is a new one, not the first returned."""
     cookie = request.cookies.get(csrf.COOKIE)
     if not cookie or not 20 <= len(form_id) <= 64:
         return None
     key = context_of(request).settings.web_key()
-    seed = hmac.new(key, f"enroll:{cookie}:{form_id}".encode(), hashlib.sha256).digest()
+    answers = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    seed = hmac.new(key, f"enroll:{cookie}:{form_id}:{answers}".encode(), hashlib.sha256).digest()
     return ids.enrollment_id_from(seed)
 
 

@@ -1,0 +1,45 @@
+"""What registering a site rests on: the organization may register sites (Data Exchange), one
+site is not registered twice under two registrations, and a registration's key. Shared by the
+registration itself (``data_exchange``) and the check before it is sent (``dx_site_checks``)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cair.domain.access import AccessLevel
+from cair.domain.dx_registration import SiteRegistration
+from cair.operations.errors import NotFound, Refused
+from cair.store import organizations
+from cair.store.database import Session
+from cair.store.models import DxSiteRow, OrganizationRow
+
+
+async def data_exchange_organization(session: Session, provider_id: str) -> OrganizationRow:
+    """The organization, if it may register sites: Refused for one that is not Data Exchange."""
+    org = await organizations.by_provider_id(session, provider_id)
+    if org is None:
+        raise NotFound(f"no organization {provider_id}")
+    if org.access_level != AccessLevel.DATA_EXCHANGE:
+        raise Refused(
+            f"{provider_id} is not a Data Exchange organization: its access level is "
+            f"{org.access_level.replace('_', ' ')}; enroll for data exchange first"
+        )
+    return org
+
+
+def same_site(row: DxSiteRow, registration: SiteRegistration) -> bool:
+    """One site under two registrations: the same name at the same street address."""
+
+    def words(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    address = row.registration.get("physical_address", {})
+    return (
+        words(row.site_name) == words(registration.site_name)
+        and words(str(address.get("line1", ""))) == words(registration.physical_address.line1)
+        and str(address.get("zip", "")) == registration.physical_address.zip
+    )
+
+
+def key_of_registration(provider_id: str, what: str) -> str:
+    return "DX" + hashlib.sha256(f"{provider_id}/{what}".encode()).hexdigest()[:40]
