@@ -27,11 +27,12 @@ from cair.domain.contracts.data_exchange import (
     SiteCredentialsReissue,
 )
 from cair.domain.counties import canonical_county
-from cair.domain.dx_registration import SiteRegistration, validate_registration
+from cair.domain.dx_registration import SiteRegistration
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.vxu_rules import staging_test_plan
 from cair.operations.context import Context
 from cair.operations.dx_registrations import (
+    checked,
     data_exchange_organization,
     key_of_registration,
     same_site,
@@ -78,14 +79,7 @@ async def register(
             existing = await dx_sites.by_key(session, registration_key)
             if existing is not None:
                 return await _started(ctx, existing, who.provider_id)
-        own = await dx_sites.of_organization(session, org.id)
-        registration = validate_registration(
-            data,
-            region_map(ctx),
-            sites_registered=len(own),
-            own_sites={s.site_id for s in own if s.site_id},
-            sending_facilities=await dx_sites.sending_facility_ids(session),
-        )
+        own, registration = await checked(ctx, session, org, data)
         same = next((s for s in own if same_site(s, registration)), None)
         if same is not None:
             if not key and _same_body(same, registration):

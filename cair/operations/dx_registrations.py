@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 
 from cair.domain.access import AccessLevel
-from cair.domain.dx_registration import SiteRegistration
+from cair.domain.dx_registration import SiteRegistration, validate_registration
+from cair.operations.context import Context
 from cair.operations.errors import NotFound, Refused
-from cair.store import organizations
+from cair.operations.regions import region_map
+from cair.store import dx_sites, organizations
 from cair.store.database import Session
 from cair.store.models import DxSiteRow, OrganizationRow
 
@@ -43,3 +45,19 @@ def same_site(row: DxSiteRow, registration: SiteRegistration) -> bool:
 
 def key_of_registration(provider_id: str, what: str) -> str:
     return "DX" + hashlib.sha256(f"{provider_id}/{what}".encode()).hexdigest()[:40]
+
+
+async def checked(
+    ctx: Context, session: Session, org: OrganizationRow, data: object
+) -> tuple[list[DxSiteRow], SiteRegistration]:
+    """The organization's sites and the registration checked against them (InvalidRequest with
+    every problem): the same check before a registration is sent and when it is."""
+    own = await dx_sites.of_organization(session, org.id)
+    registration = validate_registration(
+        data,
+        region_map(ctx),
+        sites_registered=len(own),
+        own_sites={s.site_id for s in own if s.site_id},
+        sending_facilities=await dx_sites.sending_facility_ids(session),
+    )
+    return own, registration

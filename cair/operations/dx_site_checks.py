@@ -4,18 +4,18 @@ answers first — and one site as staff see it before they decide on it."""
 
 from __future__ import annotations
 
-from cair.domain.dx_registration import SiteRegistration, validate_registration
+from cair.domain.dx_registration import SiteRegistration
 from cair.domain.problems import InvalidRequest, Problem
 from cair.operations import data_exchange
 from cair.operations.context import Context
 from cair.operations.data_exchange import SiteView
 from cair.operations.dx_registrations import (
+    checked,
     data_exchange_organization,
     key_of_registration,
     same_site,
 )
 from cair.operations.errors import NotFound
-from cair.operations.regions import region_map
 from cair.operations.sessions import Representative
 from cair.store import dx_sites
 
@@ -28,14 +28,7 @@ async def check_registration(
     ``key`` already registered is the same form sent again: its sending finds that site."""
     async with ctx.db.sessions() as session:
         org = await data_exchange_organization(session, who.provider_id)
-        own = await dx_sites.of_organization(session, org.id)
-        registration = validate_registration(
-            data,
-            region_map(ctx),
-            sites_registered=len(own),
-            own_sites={s.site_id for s in own if s.site_id},
-            sending_facilities=await dx_sites.sending_facility_ids(session),
-        )
+        own, registration = await checked(ctx, session, org, data)
         sent_before = key and await dx_sites.by_key(
             session, key_of_registration(who.provider_id, f"key/{key}")
         )
