@@ -14,13 +14,17 @@ from cair.store.models.base import Base, utcnow
 
 
 class DxSiteRow(Base):
-    """A site registered for data exchange; ``site_id`` is what its messages carry (MSH-4 or
-    RXA-11.4), a Sending Facility's is its facility id (``SF-000001``)."""
+    """A site's registration for data exchange (one per site): its role, its IZ Portal answers
+    and where its onboarding stands. ``site_id`` is the site's Site ID (``sites.facility_id``),
+    what its messages carry (MSH-4 or RXA-11.4)."""
 
     __tablename__ = "dx_sites"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    site_row_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id"), unique=True, default=None
+    )
     site_id: Mapped[str | None] = mapped_column(String(24), unique=True, default=None)
     registration_key: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[int] = mapped_column(Integer)

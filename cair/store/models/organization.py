@@ -29,10 +29,15 @@ class OrganizationRow(Base):
     info: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Closed: its users inactivated, its credentials revoked, its rows and history kept.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SiteRow(Base):
-    """A vaccination site of an organization; its facility id is used in data exchange."""
+    """A vaccination site of an organization. ``facility_id`` is its **Site ID**, the one id a
+    site has everywhere: on the account, in data exchange (MSH-4, RXA-11.4) and in its
+    credentials. New sites are ``CA100001-01``, ``-02``…; sites first registered at the IZ
+    Portal before the two schemes became one keep the id their EHR was configured with."""
 
     __tablename__ = "sites"
 
@@ -43,6 +48,16 @@ class SiteRow(Base):
     mailing_address: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     vaccine_delivery_address: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     vfc_pin: Mapped[str | None] = mapped_column(String(20), default=None)
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    county: Mapped[str | None] = mapped_column(String(40), default=None)
+    region: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The site's own contacts (site contact, data-exchange contact); the organization's apply
+    # where a site has none.
+    contacts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The request that enrolled this site (the organization's own, or a later new-site one).
+    enrollment_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class UserRow(Base):
