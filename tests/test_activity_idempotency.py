@@ -19,7 +19,6 @@ from cair.activities.provisioning import ProvisioningActivities
 from cair.activities.users import UserActivities
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.domain.account_changes import ChangeKind
-from cair.domain.contracts.credentials import CredentialIssue
 from cair.domain.contracts.enrollment import (
     ProvisionOrder,
     RegisterRequest,
@@ -38,6 +37,7 @@ from cair.store.migrate import migrate_database
 from cair.store.models import (
     AuditRow,
     CredentialRow,
+    DxSiteRow,
     EmailRow,
     EnrollmentRequestRow,
     OrganizationRow,
@@ -106,10 +106,8 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
     )
     provider_id = await twice(registry.provisioning.provision_provider_id, "ENIDEMPOT1")
     users = await twice(registry.provisioning.create_users, "ENIDEMPOT1")
-    await twice(
-        registry.provisioning.issue_credentials,
-        CredentialIssue(provider_id, "ENIDEMPOT1/credentials", "enrollment"),
-    )
+    site_id = await twice(registry.provisioning.register_first_site, "ENIDEMPOT1")
+    assert site_id == f"{provider_id}-01"
     await twice(
         registry.mail.send_mail,
         MailOrder("ENIDEMPOT1/welcome", Mail.WELCOME, enrollment_id="ENIDEMPOT1"),
@@ -139,8 +137,9 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
     assert await count(registry, EmailRow) == 1 and len(registry.outbox.messages()) == 1
     async with registry.db.sessions() as session:
         keys = (await session.scalars(select(AuditRow.idempotency_key))).all()
-    # register_request records the first stage too (awaiting-review): ten entries, each once.
-    assert len(keys) == len(set(keys)) == 10
+    # register_request records the first stage too (awaiting-review); the first site's
+    # registration for data exchange, its stage and its staging credentials: twelve, each once.
+    assert len(keys) == len(set(keys)) == 12
 
 
 async def test_the_combined_enrollment_steps_apply_once(registry: Registry) -> None:
@@ -164,6 +163,8 @@ async def test_the_combined_enrollment_steps_apply_once(registry: Registry) -> N
     assert await count(registry, OrganizationRow) == 1
     assert await count(registry, UserRow) == 2
     assert await count(registry, CredentialRow) == 1
+    assert await count(registry, DxSiteRow) == 1
+    assert account.dx_site_id == f"{account.provider_id}-01" and account.dx_plan is not None
     async with registry.db.sessions() as session:
         audit = (await session.execute(select(AuditRow.idempotency_key, AuditRow.action))).all()
     keys = [key for key, _ in audit]

@@ -76,13 +76,23 @@ _SITE = {
     "reveal_url": f"{BASE}/credentials/reveal/TOKEN",
     "token": "TOKEN",
     "expires_at": AT,
-    "username": "s100001-staging",
+    "username": "ca100002-02-staging",
 }
 _CREDENTIALS = {
-    "username": "dxca100002",
+    "username": "ca100002-01-staging",
     "facility_id": "CA100002-01",
     "reveal_url": f"{BASE}/credentials/reveal/TOKEN",
+    "token": "TOKEN",
     "expires_at": AT,
+    "endpoint": f"{BASE}/iis/staging",
+    "wsdl_url": f"{BASE}/iis/staging?wsdl",
+    "plan": {
+        "accepted_messages": 10,
+        "test_patients": ["CAIRTEST001", "CAIRTEST002", "CAIRTEST003"],
+        "no_rejection_in_last": 5,
+    },
+    "site_url": f"{BASE}/account/CA100002/dx-sites/CA100002-01",
+    "register_url": f"{BASE}/account/CA100002/dx-sites/new",
 }
 
 SAMPLES: dict[Mail, list[dict[str, Any]]] = {

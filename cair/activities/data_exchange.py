@@ -6,23 +6,23 @@ from __future__ import annotations
 from temporalio import activity
 
 from cair.activities.failures import MissingRecord, classify_failures
-from cair.activities.provisioning import new_dx_secret
+from cair.activities.site_credentials import issue_site_credentials
 from cair.domain import ids
+from cair.domain.access import AccessLevel
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import (
     DxCredentialIssue,
+    DxEnvironment,
     DxProgress,
     DxProgressQuery,
     DxStageChange,
 )
 from cair.domain.vxu_rules import AckCode
 from cair.security.keyring import KeyRing
-from cair.security.sealing import CREDENTIAL_SEAL, seal
-from cair.security.secret_hashing import hash_secret
 from cair.store import audit, credentials, dx_sites, organizations
-from cair.store.database import Database
-from cair.store.models import CredentialRow
+from cair.store.database import Database, Session
+from cair.store.models import OrganizationRow
 
 
 class DataExchangeActivities:
@@ -65,32 +65,18 @@ class DataExchangeActivities:
             site = await dx_sites.by_site_id(session, order.site_id)
             if site is None or site.site_id is None:
                 raise MissingRecord(f"no data-exchange site {order.site_id}")
-            secret = new_dx_secret()
-            credential = CredentialRow(
-                organization_id=site.organization_id,
-                issue_key=order.issue_key,
-                username=ids.dx_site_username_for(site.site_id, order.environment.value),
-                facility_id=site.site_id,
-                secret_hash=hash_secret(secret),
-                issued_by=order.by,
-                dx_site_id=site.id,
-                environment=order.environment.value,
-            )
-            await credentials.issue(session, credential)
-            credential.sealed_secret = seal(
-                self.secrets_ring, secret, purpose=CREDENTIAL_SEAL, context=str(credential.id)
-            )
             org = await organizations.get(session, site.organization_id)
-            await audit.append(
+            credential = await issue_site_credentials(
                 session,
-                key=f"credentials/{order.issue_key}",
-                actor=order.by,
-                action=f"dx_credentials.{order.environment.value}_issued",
-                subject_type="dx_site",
-                subject_id=site.site_id,
+                self.secrets_ring,
+                site,
+                environment=order.environment.value,
+                issue_key=order.issue_key,
+                by=order.by,
                 provider_id=org.provider_id if org else None,
-                new={"username": credential.username, "facility_id": credential.facility_id},
             )
+            if org is not None and order.environment == DxEnvironment.PRODUCTION:
+                await _becomes_data_exchange(session, org, order)
             return Credentials(username=credential.username, facility_id=credential.facility_id)
 
     @activity.defn(name=Activity.DX_PROGRESS)
@@ -113,3 +99,24 @@ class DataExchangeActivities:
             production_accepted=counts.production_accepted,
             last_message_id=counts.last_message_id,
         )
+
+
+async def _becomes_data_exchange(
+    session: Session, org: OrganizationRow, order: DxCredentialIssue
+) -> None:
+    """Staff approved a site of a Clinical organization for production: from now on the
+    organization submits electronically, and its access level says so."""
+    if org.access_level != AccessLevel.CLINICAL:
+        return
+    org.access_level = AccessLevel.DATA_EXCHANGE.value
+    await audit.append(
+        session,
+        key=f"access-level/{order.issue_key}",
+        actor=order.by,
+        action="organization.access_level_changed",
+        subject_type="organization",
+        subject_id=str(org.provider_id),
+        provider_id=org.provider_id,
+        old={"access_level": AccessLevel.CLINICAL.value},
+        new={"access_level": AccessLevel.DATA_EXCHANGE.value, "site_id": order.site_id},
+    )

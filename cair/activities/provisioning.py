@@ -4,19 +4,20 @@ finds what the first attempt made instead of making a second one (formats in dom
 
 from __future__ import annotations
 
-import secrets
-
 from pydantic import BaseModel
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from cair.activities.crash_points import pause_point
 from cair.activities.enrollments import record_stage_change
 from cair.activities.failures import MissingRecord, classify_failures
+from cair.activities.site_credentials import issue_site_credentials, staging_issue_key
 from cair.domain import ids
 from cair.domain.access import Role, needs_training
 from cair.domain.change_plans import RepresentativeSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.credentials import CredentialIssue, Credentials
+from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
 from cair.domain.contracts.enrollment import (
     ProvisionedAccount,
     ProvisionedUser,
@@ -25,16 +26,19 @@ from cair.domain.contracts.enrollment import (
 from cair.domain.identifier_checks import normalize_email
 from cair.domain.request import EnrollmentRequest
 from cair.domain.user_states import UserState
+from cair.domain.vxu_rules import staging_test_plan
 from cair.security.keyring import KeyRing
-from cair.security.sealing import CREDENTIAL_SEAL, seal
-from cair.security.secret_hashing import hash_secret
-from cair.store import audit, credentials, enrollments, organizations, representatives, users
+from cair.store import (
+    audit,
+    credentials,
+    dx_sites,
+    enrollments,
+    organizations,
+    representatives,
+    users,
+)
 from cair.store.database import Database, Session
-from cair.store.models import CredentialRow, OrganizationRow, SiteRow, UserRow
-
-
-def new_dx_secret() -> str:
-    return secrets.token_urlsafe(24)
+from cair.store.models import DxSiteRow, OrganizationRow, SiteRow, UserRow
 
 
 class ProvisioningActivities:
@@ -52,15 +56,42 @@ class ProvisioningActivities:
             await record_stage_change(session, order.decision)
         provider_id = await self.provision_provider_id(order.enrollment_id)
         created = await self.create_users(order.enrollment_id)
+        dx_site_id = None
         if order.with_credentials:
-            await self.issue_credentials(
-                CredentialIssue(
-                    provider_id=provider_id,
-                    issue_key=f"{order.enrollment_id}/credentials",
-                    by="enrollment",
-                )
+            dx_site_id = await self.register_first_site(order.enrollment_id)
+        return ProvisionedAccount(
+            provider_id=provider_id,
+            users=created,
+            dx_site_id=dx_site_id,
+            dx_plan=staging_test_plan() if dx_site_id else None,
+        )
+
+    async def register_first_site(self, enrollment_id: str) -> str:
+        """A Data Exchange organization's first site, registered for data exchange with the
+        IZ Portal answers of its enrollment, and its staging credentials issued: the welcome
+        e-mail carries them, and they open the staging endpoint at once."""
+        async with self.db.sessions.begin() as session:
+            enrollment = await enrollments.get(session, enrollment_id)
+            org = await organizations.by_enrollment(session, enrollment_id)
+            if enrollment is None or org is None or org.provider_id is None:
+                raise MissingRecord(f"enrollment {enrollment_id} has no organization yet")
+            site = await organizations.main_site(session, org.id)
+            if site is None:
+                raise MissingRecord(f"organization {org.provider_id} has no site")
+            registered = await dx_sites.by_key(session, f"enrollment/{enrollment_id}")
+            if registered is None:
+                request = EnrollmentRequest.model_validate(enrollment.request)
+                registered = await _register_for_exchange(session, org, site, request)
+            await issue_site_credentials(
+                session,
+                self.secrets_ring,
+                registered,
+                environment=DxEnvironment.STAGING.value,
+                issue_key=staging_issue_key(site.facility_id),
+                by="enrollment",
+                provider_id=org.provider_id,
             )
-        return ProvisionedAccount(provider_id=provider_id, users=created)
+            return site.facility_id
 
     async def provision_provider_id(self, enrollment_id: str) -> str:
         """Create the organization and its site once; return its Provider ID."""
@@ -104,6 +135,11 @@ class ProvisioningActivities:
                     mailing_address=_dump(organization.mailing_address),
                     vaccine_delivery_address=_dump(organization.vaccine_delivery_address),
                     vfc_pin=organization.vfc_pin,
+                    name=organization.name,
+                    county=enrollment.county,
+                    region=enrollment.region,
+                    contacts=_site_contacts(request),
+                    enrollment_id=enrollment_id,
                 ),
             )
             enrollment.provider_id = org.provider_id
@@ -159,44 +195,18 @@ class ProvisioningActivities:
     @activity.defn(name=Activity.ISSUE_CREDENTIALS)
     @classify_failures
     async def issue_credentials(self, order: CredentialIssue) -> Credentials:
-        """Data-exchange credentials, once per ``issue_key``. A new key re-issues: the old
-        secret stops working. The secret is only hashed, plus sealed for its single reveal."""
-        async with self.db.sessions.begin() as session:
-            org = await organizations.by_provider_id(session, order.provider_id)
-            if org is None:
-                raise MissingRecord(f"no organization {order.provider_id}")
+        """Retired: organization-level credentials opened no endpoint. Credentials are a site's,
+        per environment (``issue_dx_credentials``); a re-issue still under way when this
+        release came ends here, with words staff can act on."""
+        async with self.db.sessions() as session:
             existing = await credentials.by_issue_key(session, order.issue_key)
-            if existing is not None:
-                return Credentials(username=existing.username, facility_id=existing.facility_id)
-            site = await organizations.main_site(session, org.id)
-            if site is None:
-                raise MissingRecord(f"organization {order.provider_id} has no site")
-            secret = new_dx_secret()
-            credential = CredentialRow(
-                organization_id=org.id,
-                issue_key=order.issue_key,
-                username=ids.dx_username_for(order.provider_id),
-                facility_id=site.facility_id,
-                secret_hash=hash_secret(secret),
-                issued_by=order.by,
-            )
-            reissued = await credentials.issue(session, credential)
-            # Sealed with the credential's id as associated data: a sealed copy moved to
-            # another row does not open.
-            credential.sealed_secret = seal(
-                self.secrets_ring, secret, purpose=CREDENTIAL_SEAL, context=str(credential.id)
-            )
-            await audit.append(
-                session,
-                key=f"credentials/{order.issue_key}",
-                actor=order.by,
-                action="credentials.reissued" if reissued else "credentials.issued",
-                subject_type="organization",
-                subject_id=order.provider_id,
-                provider_id=order.provider_id,
-                new={"username": credential.username, "facility_id": credential.facility_id},
-            )
-            return Credentials(username=credential.username, facility_id=credential.facility_id)
+        if existing is not None:
+            return Credentials(username=existing.username, facility_id=existing.facility_id)
+        raise ApplicationError(
+            "credentials are a site's, per environment: re-issue the site's (cair dx reissue "
+            "SITE_ID --env staging)",
+            non_retryable=True,
+        )
 
 
 async def create_user(
@@ -235,6 +245,66 @@ async def create_user(
             new={"role": user.role, "state": user.state},
         )
     return user
+
+
+async def _register_for_exchange(
+    session: Session, org: OrganizationRow, site: SiteRow, request: EnrollmentRequest
+) -> DxSiteRow:
+    """The site's data-exchange registration from the enrollment's IZ Portal answers (or, for
+    a request sent before the IZ Portal asked them, as a role 1 site)."""
+    answers = request.data_exchange
+    primary = await representatives.by_email(
+        session, org.id, normalize_email(request.contacts.primary.email)
+    )
+    registration: dict[str, object] = {
+        "site_name": site.name or org.name,
+        "county": org.county,
+        "physical_address": site.physical_address,
+        **(answers.model_dump(mode="json") if answers else {"migrated_from": "enrollment"}),
+    }
+    role = answers.role if answers else 1
+    row = DxSiteRow(
+        organization_id=org.id,
+        site_row_id=site.id,
+        site_id=site.facility_id,
+        registration_key=f"enrollment/{org.enrollment_id}",
+        role=role,
+        sending_facility_id=site.facility_id
+        if role == 3
+        else (answers.sending_facility_id if answers else None),
+        site_name=site.name or org.name,
+        county=org.county,
+        region=org.region,
+        registration=registration,
+        stage=DxStage.STAGING_CREDENTIALS_ISSUED.value,
+        registered_by=primary.email if primary else normalize_email(request.contacts.primary.email),
+        representative_id=primary.id if primary else 0,
+    )
+    session.add(row)
+    await session.flush()
+    for action in ("registered", DxStage.STAGING_CREDENTIALS_ISSUED.value):
+        await audit.append(
+            session,
+            key=f"{org.enrollment_id}/dx-site/{action}",
+            actor="enrollment",
+            action=f"dx_site.{action}",
+            subject_type="dx_site",
+            subject_id=site.facility_id,
+            provider_id=org.provider_id,
+            new={"stage": action},
+        )
+    return row
+
+
+def _site_contacts(request: EnrollmentRequest) -> dict[str, object] | None:
+    """The first site's own contacts: the IZ Portal's site and data-exchange contacts."""
+    answers = request.data_exchange
+    if answers is None:
+        return None
+    return {
+        "site_contact": answers.site_contact.model_dump(mode="json"),
+        "exchange_contact": answers.exchange_contact.model_dump(mode="json"),
+    }
 
 
 def _dump(model: BaseModel | None) -> dict[str, object] | None:

@@ -8,72 +8,34 @@ Only sites in the online (CAIR 7) counties register here; a site says how its me
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
 
 from pydantic import Field
 
 from cair.domain.counties import canonical_county
+from cair.domain.dx_answers import ExchangeAnswers, Text
 from cair.domain.field_rules import check_address, email_problems, required
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.reading import Reading, answer, read
 from cair.domain.regions import RegionMap
-from cair.domain.request import Address, Contact, MustAccept, Name, _Strict
-from cair.domain.shapes import County, MedicalLicense, SendingFacilityId, SiteId
-from cair.domain.text import NOT_BLANK, Choice, OrgName
+from cair.domain.request_parts import Address
+from cair.domain.shapes import County, SiteId
 
 # An organization with more sites registers its main site and adds the others under it.
 MAX_SITES_ON_THEIR_OWN = 5
-SENDING_FACILITY_ID = re.compile(r"SF-\d{6}")
 CA_MEDICAL_LICENSE = re.compile(r"[A-Z]{1,2}\d{4,6}")  # e.g. A123456, G54321, AFE12345 is not
 
 
-Text = Annotated[OrgName, *NOT_BLANK]
+class SiteRegistration(ExchangeAnswers):
+    """One site of an enrolled organization, registered for data exchange."""
 
-
-class LeadClinician(_Strict):
-    first_name: Name
-    last_name: Name
-    license_number: MedicalLicense = Field(description="California medical license, e.g. A123456.")
-
-
-class Ehr(_Strict):
-    name: Text
-    version: Annotated[Choice, *NOT_BLANK]
-    vendor: Text
-    certified: bool = Field(description="ONC-certified EHR technology.")
-    hl7_capable: MustAccept = Field(description="Sends HL7 v2.5.1 VXU messages: required.")
-
-
-class AccessAgreement(_Strict):
-    accepted: MustAccept
-    representative_name: Text
-    representative_title: Text
-
-
-class SiteRegistration(_Strict):
     site_name: Text
     county: County = Field(description="An online (CAIR 7) county of California.")
     physical_address: Address
-    clinical: bool = Field(description="A clinical site names its lead clinician.")
-    lead_clinician: LeadClinician | None = None
-    site_contact: Contact
-    ehr: Ehr
-    exchange_contact: Contact = Field(description="The data exchange or vendor contact.")
-    role: Literal[1, 2, 3] = Field(
-        description="1 sends from its own EHR, 2 through a Sending Facility, 3 is a Sending "
-        "Facility for several sites."
-    )
-    sending_facility_id: SendingFacilityId | None = Field(
-        default=None,
-        description="Role 2 (only): the registered Sending Facility it sends through, e.g. "
-        "SF-001728.",
-    )
     main_site_id: SiteId | None = Field(
         default=None,
         description=f"An organization with more than {MAX_SITES_ON_THEIR_OWN} sites adds the "
         "others under its registered main site.",
     )
-    agreement: AccessAgreement
 
 
 def parse_registration(data: object) -> SiteRegistration:
@@ -112,54 +74,83 @@ def check_registration(
                 )
             )
     problems += check_address(registration.physical_address, "physical_address")
-    if registration.clinical or "clinical" in unread:
-        lead = registration.lead_clinician
+    problems += exchange_problems(
+        registration, sending_facilities=sending_facilities, unread=unread
+    )
+    problems += _size_problems(registration, sites_registered, own_sites)
+    return problems
+
+
+def exchange_problems(
+    answers: ExchangeAnswers,
+    *,
+    sending_facilities: set[str] | None,
+    unread: frozenset[str] = frozenset(),
+    prefix: str = "",
+) -> list[Problem]:
+    """The rules of the answers; ``sending_facilities`` the registered Sending Facilities'
+    Site IDs (None: not known here, the registry checks when the request is sent)."""
+    problems: list[Problem] = []
+    if answers.clinical or f"{prefix}clinical" in unread:
+        lead = answers.lead_clinician
         if lead is None:
-            problems.append(Problem("lead_clinician", "required for a clinical site"))
+            problems.append(Problem(f"{prefix}lead_clinician", "required for a clinical site"))
         elif not CA_MEDICAL_LICENSE.fullmatch(lead.license_number.upper()):
             problems.append(
                 Problem(
-                    "lead_clinician.license_number",
+                    f"{prefix}lead_clinician.license_number",
                     "must be a California medical license number, e.g. A123456",
                 )
             )
     for path, contact in (
-        ("site_contact", registration.site_contact),
-        ("exchange_contact", registration.exchange_contact),
+        ("site_contact", answers.site_contact),
+        ("exchange_contact", answers.exchange_contact),
     ):
-        problems += email_problems(contact.email, f"{path}.email")
-    if not registration.ehr.hl7_capable:
-        problems.append(Problem("ehr.hl7_capable", "the EHR must send HL7 v2.5.1 to exchange data"))
-    problems += _role_problems(registration, sending_facilities, role_known="role" not in unread)
-    problems += _size_problems(registration, sites_registered, own_sites)
-    if not registration.agreement.accepted:
+        problems += email_problems(contact.email, f"{prefix}{path}.email")
+    if not answers.ehr.hl7_capable:
         problems.append(
-            Problem("agreement.accepted", "the access and confidentiality agreement is required")
+            Problem(f"{prefix}ehr.hl7_capable", "the EHR must send HL7 v2.5.1 to exchange data")
+        )
+    problems += _role_problems(
+        answers, sending_facilities, role_known=f"{prefix}role" not in unread, prefix=prefix
+    )
+    if not answers.agreement.accepted:
+        problems.append(
+            Problem(
+                f"{prefix}agreement.accepted",
+                "the access and confidentiality agreement is required",
+            )
         )
     problems += required(
-        registration.agreement.representative_name, "agreement.representative_name"
+        answers.agreement.representative_name, f"{prefix}agreement.representative_name"
     )
     return problems
 
 
 def _role_problems(
-    registration: SiteRegistration, sending_facilities: set[str], *, role_known: bool
+    answers: ExchangeAnswers,
+    sending_facilities: set[str] | None,
+    *,
+    role_known: bool,
+    prefix: str,
 ) -> list[Problem]:
-    facility = registration.sending_facility_id
+    path = f"{prefix}sending_facility_id"
+    facility = answers.sending_facility_id
+    unknown = (
+        facility is not None
+        and sending_facilities is not None
+        and facility not in sending_facilities
+    )
     if not role_known:
-        if facility and facility not in sending_facilities:
-            return [Problem("sending_facility_id", "not a registered Sending Facility")]
-        return []
-    if registration.role != 2:
+        return [Problem(path, "not a registered Sending Facility")] if unknown else []
+    if answers.role != 2:
         if facility:
-            return [Problem("sending_facility_id", "only a role 2 site names a Sending Facility")]
+            return [Problem(path, "only a role 2 site names a Sending Facility")]
         return []
     if not facility:
-        return [Problem("sending_facility_id", "required for a role 2 site, e.g. SF-001728")]
-    if not SENDING_FACILITY_ID.fullmatch(facility):
-        return [Problem("sending_facility_id", "must look like SF-001728")]
-    if facility not in sending_facilities:
-        return [Problem("sending_facility_id", "not a registered Sending Facility")]
+        return [Problem(path, "required for a role 2 site: its Sending Facility's Site ID")]
+    if unknown:
+        return [Problem(path, "not a registered Sending Facility")]
     return []
 
 

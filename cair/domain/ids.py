@@ -37,23 +37,8 @@ def user_id_for(row_number: int) -> str:
     return f"U{1000000 + row_number:07d}"
 
 
-def dx_username_for(provider_id: str) -> str:
-    """The data-exchange username of an organization, e.g. ``dxca100001``."""
-    return f"dx{provider_id.lower()}"
-
-
-def dx_site_id_for(row_number: int) -> str:
-    """The id of the n-th site registered for data exchange, e.g. ``S100001``."""
-    return f"S{100000 + row_number}"
-
-
-def sending_facility_id_for(row_number: int) -> str:
-    """The facility id of a site registered as a Sending Facility (role 3), e.g. ``SF-000007``."""
-    return f"SF-{row_number:06d}"
-
-
 def dx_site_username_for(site_id: str, environment: str) -> str:
-    """A site's username in one environment, e.g. ``s100001-staging``."""
+    """A site's username in one environment, e.g. ``ca100001-01-staging``."""
     return f"{site_id.lower()}-{environment}"
 
 

@@ -75,6 +75,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "enrollment.amended": "Enrollment corrected and sent again",
     "enrollment.stage": "Enrollment moved on",
     "organization.created": "Organization enrolled",
+    "organization.access_level_changed": "Access level changed (site approved for data exchange)",
+    "credentials.migrated": "Old credentials retired; the site gets its own",
     "user.created": "User created",
     "user.state": "User's access changed",
     "user.password_set": "Password set",

@@ -11,31 +11,31 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from cair.domain import limits
+from cair.domain.dx_answers import ExchangeAnswers
+from cair.domain.request_parts import Address as Address
+from cair.domain.request_parts import Contact as Contact
+from cair.domain.request_parts import MustAccept as MustAccept
+from cair.domain.request_parts import Name as Name
+from cair.domain.request_parts import _Strict
 from cair.domain.shapes import STATE_PROGRAMS as STATE_PROGRAMS
 from cair.domain.shapes import (
     County,
     Email,
     Npi,
-    Phone,
     PhoneGiven,
     Program,
-    StateCode,
     VfcPin,
-    Zip,
 )
 from cair.domain.text import (
     NOT_BLANK,
-    AddressLine,
     ChildcareLicense,
-    City,
     District,
     LicenseNumber,
     LicenseType,
     OrgName,
-    PersonName,
     Stated,
 )
 
@@ -45,21 +45,6 @@ OrgType = Literal[
 RoleName = Literal["read_only", "regular", "power", "dx_qa"]
 ORG_TYPES: tuple[str, ...] = get_args(OrgType)
 ROLE_NAMES: tuple[str, ...] = get_args(RoleName)
-
-Name = Annotated[PersonName, *NOT_BLANK]
-MustAccept = Annotated[bool, Stated(const=True)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-class Address(_Strict):
-    line1: Annotated[AddressLine, *NOT_BLANK]
-    line2: AddressLine | None = None
-    city: Annotated[City, *NOT_BLANK]
-    state: StateCode
-    zip: Zip
 
 
 class Organization(_Strict):
@@ -92,13 +77,6 @@ class ProviderOfRecord(_Strict):
         default=None, description="Required where the organization administers vaccines."
     )
     npi: Npi | None = Field(default=None, description="Its check digit is checked too.")
-
-
-class Contact(_Strict):
-    first_name: Name
-    last_name: Name
-    email: Email
-    phone: Phone | None = None
 
 
 class PrimaryContact(Contact):
@@ -154,3 +132,8 @@ class EnrollmentRequest(_Strict):
         Stated(min_items=1),
     ]
     agreements: Agreements
+    data_exchange: ExchangeAnswers | None = Field(
+        default=None,
+        description="The IZ Portal's questions about the first site: required when it will "
+        "submit electronically (the IZ Portal enrollment), and only then.",
+    )

@@ -21,8 +21,8 @@ _PHONE = r"\+?1?[ .-]?\(?[0-9]{3}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}(?: ?(?:x|ext\.?
 _NPI = r"[12][0-9]{9}"
 _CA_ZIP = r"9(?:[0-5][0-9]|6[01])[0-9]{2}(?:-[0-9]{4})?"  # 900xx through 961xx
 _VFC_PIN = r"[0-9]{6}"
-_SENDING_FACILITY = r"SF-[0-9]{6}"
-_SITE_ID = r"S[0-9]{6,9}|SF-[0-9]{6}"
+_SENDING_FACILITY = r"CA[0-9]{6}-[0-9]{2}|SF-[0-9]{6}"
+_SITE_ID = r"CA[0-9]{6}-[0-9]{2}|S[0-9]{6,9}|SF-[0-9]{6}"
 _MEDICAL_LICENSE = r"[A-Za-z]{1,2}[0-9]{4,6}"
 
 
@@ -42,8 +42,8 @@ PATTERN_WORDS: dict[str, str] = {
     _or_blank(_NPI): "must be 10 digits starting with 1 or 2",
     _exactly(_CA_ZIP): "must be a California ZIP code (900xx to 961xx, or ZIP+4)",
     _or_blank(_VFC_PIN): "must be the site's 6-digit VFC PIN",
-    _exactly(_SENDING_FACILITY): "must look like SF-001728",
-    _exactly(_SITE_ID): "must be a site id, e.g. S100001",
+    _exactly(_SENDING_FACILITY): "must be a Site ID, e.g. CA100007-01",
+    _exactly(_SITE_ID): "must be a Site ID, e.g. CA100001-02",
     _exactly(_MEDICAL_LICENSE): "must be a California medical license number, e.g. A123456",
 }
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from cair.domain.access import AccessLevel, derive_access_level
 from cair.domain.counties import canonical_county
+from cair.domain.dx_registration import exchange_problems
 from cair.domain.field_rules import (
     check_address,
     check_contacts,
@@ -109,6 +110,7 @@ def check_enrollment(
                 )
             )
     problems += _check_users(request.users, level)
+    problems += _check_exchange(request, level, unread)
     if not request.agreements.user_access_agreement:
         problems.append(Problem("agreements.user_access_agreement", "must be accepted"))
     if not request.agreements.patient_notice_acknowledged:
@@ -213,6 +215,37 @@ def _check_provider(request: EnrollmentRequest, *, administers: bool | None) -> 
                 Problem("provider_of_record.npi", "check digit does not match (not a valid NPI)")
             )
     return problems
+
+
+def _check_exchange(
+    request: EnrollmentRequest, level: AccessLevel | None, unread: frozenset[str]
+) -> list[Problem]:
+    """The two doors: a site that will submit electronically enrolls at the IZ Portal, which
+    asks about its data exchange; the general form does not."""
+    answers = request.data_exchange
+    if level == AccessLevel.DATA_EXCHANGE and answers is None:
+        if unread_at(unread, "data_exchange"):
+            return []
+        return [
+            Problem(
+                "data_exchange",
+                "required: a site that submits immunizations electronically enrolls at the IZ "
+                "Portal (/iz-portal/enroll), which asks about its EHR and data exchange",
+            )
+        ]
+    if answers is None:
+        return []
+    if level is not None and level != AccessLevel.DATA_EXCHANGE:
+        return [
+            Problem(
+                "data_exchange",
+                "only a site that submits immunizations electronically answers the data-exchange "
+                "questions (access.submits_electronically)",
+            )
+        ]
+    return exchange_problems(
+        answers, sending_facilities=None, unread=unread, prefix="data_exchange."
+    )
 
 
 def _check_users(users: list[RequestedUser], level: AccessLevel | None) -> list[Problem]:

@@ -36,6 +36,7 @@ from cair.operations.dx_registrations import (
     data_exchange_organization,
     key_of_registration,
     same_site,
+    site_for,
 )
 from cair.operations.errors import Invalid, NotFound, Refused, Unavailable
 from cair.operations.regions import region_map
@@ -92,8 +93,12 @@ async def register(
             registration_key = key_of_registration(who.provider_id, f"body/{body}")
         county = canonical_county(registration.county) or registration.county
         region = region_map(ctx).region_for(county)
+        site = await site_for(session, org, registration)
+        site.region = site.region or region.key
         row = DxSiteRow(
             organization_id=org.id,
+            site_row_id=site.id,
+            site_id=site.facility_id,
             registration_key=registration_key,
             role=registration.role,
             sending_facility_id=registration.sending_facility_id,
@@ -106,8 +111,8 @@ async def register(
             registered_by=who.email,
             representative_id=who.representative_id,
         )
-        minted = ids.sending_facility_id_for if registration.role == 3 else ids.dx_site_id_for
-        await dx_sites.add(session, row, site_id=minted)
+        session.add(row)
+        await session.flush()
         if registration.role == 3:
             row.sending_facility_id = row.site_id
     return await _started(ctx, row, who.provider_id)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cair.store.models import CredentialRow
+from cair.store.models import CredentialRow, DxSiteRow
 
 
 def link_subject(credential_id: int) -> str:
@@ -56,6 +56,25 @@ async def active_for(
     found: CredentialRow | None = await session.scalar(
         select(CredentialRow)
         .where(_holder(organization_id, dx_site_id, environment), CredentialRow.active.is_(True))
+        .order_by(CredentialRow.id.desc())
+    )
+    return found
+
+
+async def first_site_staging(
+    session: AsyncSession, organization_id: int, enrollment_id: str
+) -> CredentialRow | None:
+    """The staging credentials of the site its IZ Portal enrollment registered (the welcome
+    e-mail's)."""
+    found: CredentialRow | None = await session.scalar(
+        select(CredentialRow)
+        .join(DxSiteRow, DxSiteRow.id == CredentialRow.dx_site_id)
+        .where(
+            CredentialRow.organization_id == organization_id,
+            DxSiteRow.registration_key == f"enrollment/{enrollment_id}",
+            CredentialRow.environment == "staging",
+            CredentialRow.active.is_(True),
+        )
         .order_by(CredentialRow.id.desc())
     )
     return found

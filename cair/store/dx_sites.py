@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -60,15 +59,6 @@ async def client_sites(
         query = query.where(DxSiteRow.stage.in_(stages))
     rows = await session.scalars(query)
     return {r for r in rows if r}
-
-
-async def add(session: AsyncSession, row: DxSiteRow, *, site_id: Callable[[int], str]) -> DxSiteRow:
-    """Insert, then name the site from its row number (``site_id(row_number)``)."""
-    session.add(row)
-    await session.flush()
-    row.site_id = site_id(row.id)
-    await session.flush()
-    return row
 
 
 async def set_stage(

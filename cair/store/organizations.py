@@ -1,13 +1,13 @@
-"""Enrolled organizations and their sites."""
+"""Enrolled organizations and their sites (each by its Site ID, ``facility_id``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cair.store.models import OrganizationRow, SiteRow
+from cair.store.models import OrganizationRow, SiteRow, as_utc
 
 
 async def by_provider_id(session: AsyncSession, provider_id: str) -> OrganizationRow | None:
@@ -41,6 +41,25 @@ async def main_site(session: AsyncSession, organization_id: int) -> SiteRow | No
     return site
 
 
+async def sites_of(session: AsyncSession, organization_id: int) -> list[SiteRow]:
+    """Every site of the organization, open or closed, in the order they were enrolled."""
+    rows = await session.scalars(
+        select(SiteRow).where(SiteRow.organization_id == organization_id).order_by(SiteRow.id)
+    )
+    return list(rows)
+
+
+async def site_of(session: AsyncSession, organization_id: int, site_id: str) -> SiteRow | None:
+    """One site of this organization by its Site ID; another organization's is not found."""
+    found: SiteRow | None = await session.scalar(
+        select(SiteRow).where(
+            SiteRow.organization_id == organization_id,
+            func.upper(SiteRow.facility_id) == site_id.strip().upper(),
+        )
+    )
+    return found
+
+
 async def add_site(session: AsyncSession, site: SiteRow) -> SiteRow:
     session.add(site)
     await session.flush()
@@ -54,4 +73,24 @@ def site_view(site: SiteRow | None) -> dict[str, Any]:
         "mailing_address": site.mailing_address if site else None,
         "vaccine_delivery_address": site.vaccine_delivery_address if site else None,
         "vfc_pin": site.vfc_pin if site else None,
+    }
+
+
+def site_listing(site: SiteRow, *, dx_stage: str | None) -> dict[str, Any]:
+    """One site as the account shows it: its Site ID, name and place, addresses, VFC PIN, its
+    own contacts, open or closed, and its data-exchange stage when registered at the IZ
+    Portal."""
+    return {
+        "site_id": site.facility_id,
+        "name": site.name,
+        "county": site.county,
+        "region": site.region,
+        "physical_address": site.physical_address,
+        "mailing_address": site.mailing_address,
+        "vaccine_delivery_address": site.vaccine_delivery_address,
+        "vfc_pin": site.vfc_pin,
+        "contacts": site.contacts,
+        "open": site.closed_at is None,
+        "closed_at": as_utc(site.closed_at).isoformat() if site.closed_at else None,
+        "dx_stage": dx_stage,
     }

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeUpdate
+from temporalio.common import SearchAttributePair, SearchAttributeUpdate, TypedSearchAttributes
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
@@ -37,12 +37,14 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain import ids
     from cair.domain.access import AccessLevel, needs_training
     from cair.domain.business_days import add_business_days
+    from cair.domain.contracts.data_exchange import DxOnboardingInput, DxResume, DxStage
     from cair.domain.contracts.enrollment import (
         Amendment,
         AmendRecord,
         ChangeRequest,
         EnrollmentInput,
         EnrollmentStatus,
+        ProvisionedAccount,
         ProvisionedUser,
         ProvisionOrder,
         RegisterRequest,
@@ -60,11 +62,14 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.stages import STAGE_EXPLANATIONS, Stage, duplicate_note
     from cair.domain.user_states import UserState
     from cair.temporal import search_attributes as sa
+    from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
     from cair.workflows.held_steps import Holding, Subject
     from cair.workflows.organization import OrganizationWorkflow
     from cair.workflows.steps import Steps
     from cair.workflows.user_activation import UserActivationWorkflow
 
+# A Data Exchange organization's first site starts its onboarding when the account opens.
+FIRST_SITE_ONBOARDS = "first-site-onboards"
 REMINDER_BUSINESS_DAYS = 2
 REVIEW_EXPIRY = timedelta(days=30)
 
@@ -215,6 +220,8 @@ class EnrollmentWorkflow:
         self._provider_id = account.provider_id
         self._users = _statuses(account.users)
         await self._mail(Mail.WELCOME, "welcome")
+        if account.dx_site_id and workflow.patched(FIRST_SITE_ONBOARDS):
+            await self._start_onboarding(account)
         # The stage record, the account and every user gate start in one workflow task; the
         # two stage records run in the workflow task itself (local activities).
         await asyncio.gather(
@@ -256,6 +263,38 @@ class EnrollmentWorkflow:
             id=ids.organization_workflow_id(self._provider_id),
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
+
+    async def _start_onboarding(self, account: ProvisionedAccount) -> None:
+        """The first site's data-exchange onboarding, from where provisioning left it: staging
+        credentials issued (the welcome e-mail carried them), waiting for test messages."""
+        assert account.dx_site_id is not None and account.dx_plan is not None
+        try:
+            await workflow.start_child_workflow(
+                DataExchangeOnboardingWorkflow.run,
+                DxOnboardingInput(
+                    site_id=account.dx_site_id,
+                    provider_id=account.provider_id,
+                    plan=account.dx_plan,
+                    activity_timeout_seconds=self._timeout,
+                    resume=DxResume(
+                        stage=DxStage.STAGING_CREDENTIALS_ISSUED,
+                        after_message_id=0,
+                        sent_back=0,
+                        reminders=0,
+                    ),
+                ),
+                id=ids.dx_onboarding_workflow_id(account.dx_site_id),
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(sa.PROVIDER_ID, account.provider_id),
+                        SearchAttributePair(sa.CAIR_REGION, self._routing.region_key or ""),
+                        SearchAttributePair(sa.DX_STAGE, DxStage.STAGING_CREDENTIALS_ISSUED.value),
+                    ]
+                ),
+            )
+        except WorkflowAlreadyStartedError:
+            workflow.logger.warning("onboarding of site %s already running", account.dx_site_id)
 
     async def _activate(self, user: UserStatus) -> None:
         try:

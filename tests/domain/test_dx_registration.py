@@ -41,7 +41,7 @@ def problems(data: object, **context: Any) -> dict[str, str]:
         ({"county": "Atlantis"}, "county", "not a California county"),
         ({"lead_clinician": None}, "lead_clinician", "required for a clinical site"),
         ({"role": 2}, "sending_facility_id", "required for a role 2 site"),
-        ({"role": 2, "sending_facility_id": "SF-17"}, "sending_facility_id", "SF-001728"),
+        ({"role": 2, "sending_facility_id": "SF-17"}, "sending_facility_id", "CA100007-01"),
         (
             {"role": 2, "sending_facility_id": "SF-000008"},
             "sending_facility_id",
@@ -49,7 +49,7 @@ def problems(data: object, **context: Any) -> dict[str, str]:
         ),
         ({"sending_facility_id": "SF-000007"}, "sending_facility_id", "only a role 2 site"),
         ({"role": 4}, "role", "1"),
-        ({"main_site_id": "S100999"}, "main_site_id", "not a registered site"),
+        ({"main_site_id": "CA100999-01"}, "main_site_id", "not a registered site"),
     ],
 )
 def test_each_rule_names_its_field(changes: dict[str, Any], path: str, words: str) -> None:

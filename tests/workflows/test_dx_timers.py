@@ -5,6 +5,7 @@ quiet time, and a review that waits reminds staff."""
 from __future__ import annotations
 
 import json
+from email.message import EmailMessage
 import re
 from datetime import timedelta
 
@@ -94,6 +95,13 @@ async def plan_met(skipping: Skipping, site_id: str, username: str, secret: str)
     await eventually(in_review)
 
 
+def reminders(skipping: Skipping, rep: str, site_id: str) -> list[EmailMessage]:
+    """This site's reminders (the organization's first site, enrolled with it, has its own)."""
+    return [
+        m for m in skipping.outbox.to(rep, "is waiting for you") if site_id in str(m["Subject"])
+    ]
+
+
 async def test_a_quiet_site_is_reminded_weekly_at_most_three_times(skipping: Skipping) -> None:
     site_id, rep, username, secret = await registered(skipping, "DxQuiet")
     handle = skipping.env.client.get_workflow_handle_for(
@@ -101,7 +109,7 @@ async def test_a_quiet_site_is_reminded_weekly_at_most_three_times(skipping: Ski
     )
 
     def waiting() -> int:
-        return len(skipping.outbox.to(rep, "is waiting for you"))
+        return len(reminders(skipping, rep, site_id))
 
     await skipping.env.sleep(timedelta(days=6, hours=23))
     assert waiting() == 0
@@ -125,7 +133,7 @@ async def test_a_quiet_site_is_reminded_weekly_at_most_three_times(skipping: Ski
     assert waiting() == 3  # three at most; the site still counts whenever it sends
     status = await handle.query(DataExchangeOnboardingWorkflow.status)
     assert (status.reminders_sent, status.progress.staging_accepted) == (3, 1)
-    reminder = skipping.outbox.to(rep, "is waiting for you")[-1]
+    reminder = reminders(skipping, rep, site_id)[-1]
     assert "testing on staging" in body_text(reminder)
 
 
@@ -149,7 +157,7 @@ async def test_a_site_sent_back_is_reminded_again(skipping: Skipping) -> None:
     site_id, rep, username, secret = await registered(skipping, "DxAgain")
 
     def waiting() -> int:
-        return len(skipping.outbox.to(rep, "is waiting for you"))
+        return len(reminders(skipping, rep, site_id))
 
     await skipping.env.sleep(timedelta(days=7, hours=1))
     await eventually(lambda: waiting() == 1)

@@ -72,7 +72,7 @@ async def _staff(_src: Sources, order: MailOrder) -> str | None:
 
 
 async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
-    """The organization's active credentials (welcome: only a Data Exchange organization's)."""
+    """Welcome: a Data Exchange organization's first site's staging credentials."""
     if order.provider_id:
         org = await organization_of(src, order)
     else:
@@ -83,9 +83,9 @@ async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
         org = found
     if org.access_level != AccessLevel.DATA_EXCHANGE:
         return None
-    credential = await credentials.active_for(src.session, org.id)
+    credential = await credentials.first_site_staging(src.session, org.id, org.enrollment_id)
     if credential is None:
-        raise MissingRecord(f"no active credentials for {org.provider_id}")
+        raise MissingRecord(f"no staging credentials for the first site of {org.provider_id}")
     return credentials.link_subject(credential.id)
 
 

@@ -17,6 +17,7 @@ from cair.activities.mail.sources import (
 )
 from cair.domain.access import AccessLevel, Role, needs_training
 from cair.domain.contracts.mail import Mail, MailOrder
+from cair.domain.vxu_rules import portal_facts
 from cair.store import credentials, organizations, users
 from cair.store.models import OrganizationRow
 
@@ -137,12 +138,20 @@ async def credentials_reissued(src: Sources, order: MailOrder, link: IssuedLink 
 async def _credentials(
     src: Sources, org: OrganizationRow, link: IssuedLink | None
 ) -> dict[str, Any]:
-    credential = await credentials.active_for(src.session, org.id)
+    """The first site's staging credentials, where they work and what comes next."""
+    credential = await credentials.first_site_staging(src.session, org.id, org.enrollment_id)
     if credential is None or link is None:
-        raise MissingRecord(f"no active credentials for {org.provider_id}")
+        raise MissingRecord(f"no staging credentials for the first site of {org.provider_id}")
+    base = src.settings.public_base_url.rstrip("/")
     return {
         "username": credential.username,
         "facility_id": credential.facility_id,
         "reveal_url": link.url,
+        "token": link.token,
         "expires_at": link.expires_at,
+        "endpoint": f"{base}/iis/staging",
+        "wsdl_url": f"{base}/iis/staging?wsdl",
+        "plan": portal_facts()["test_plan"],
+        "site_url": page_url(src, f"/account/{org.provider_id}/dx-sites/{credential.facility_id}"),
+        "register_url": page_url(src, f"/account/{org.provider_id}/dx-sites/new"),
     }

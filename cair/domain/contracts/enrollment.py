@@ -8,6 +8,7 @@ from typing import Annotated
 
 from cair.domain.access import AccessLevel, Role
 from cair.domain.contracts._compat import AsRecorded, OptionalEnum
+from cair.domain.contracts.data_exchange import TestPlan
 from cair.domain.request import EnrollmentRequest
 from cair.domain.stages import Stage
 from cair.domain.user_states import UserState
@@ -99,8 +100,9 @@ class Registration:
 
 @dataclass(frozen=True)
 class ProvisionOrder:
-    """Provisioning, after approval: the staff decision's stage record, the
-    Provider ID, the users and (data exchange) the credentials, in one activity."""
+    """Provisioning, after approval: the staff decision's stage record, the Provider ID, the
+    users and (data exchange: ``with_credentials``) the first site's registration for data
+    exchange with its staging credentials, in one activity."""
 
     enrollment_id: str
     decision: StageChange
@@ -111,6 +113,10 @@ class ProvisionOrder:
 class ProvisionedAccount:
     provider_id: str
     users: list[ProvisionedUser]
+    # The first site, registered for data exchange with its staging credentials issued: its
+    # onboarding starts there. None for other organizations (and in recorded histories).
+    dx_site_id: str | None = None
+    dx_plan: TestPlan | None = None  # the staging test plan its onboarding follows
 
 
 # ---- updates ----------------------------------------------------------------------------------

@@ -167,6 +167,7 @@ def _sites_for_registrations(connection: sa.Connection, now: datetime) -> None:
                 created_at=dx["created_at"] or now,
             )
         )
+        assert inserted.inserted_primary_key is not None
         site_row_id = inserted.inserted_primary_key[0]
         connection.execute(
             dx_sites.update().where(dx_sites.c.id == dx["id"]).values(site_row_id=site_row_id)
