@@ -1,22 +1,18 @@
-"""Data-exchange credentials: reveal the secret once through its link; staff re-issue."""
+"""Data-exchange credentials: reveal the secret once through its link; staff re-issue a site's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-
-from cair.domain import ids
-from cair.domain.access import AccessLevel
-from cair.domain.contracts.credentials import Credentials, ReissueInput
+from cair.domain.contracts.credentials import Credentials
+from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
+from cair.operations import data_exchange
 from cair.operations.context import Context
 from cair.operations.errors import LinkUnusable, OperationError
 from cair.operations.links import open_link
 from cair.security.sealing import CREDENTIAL_SEAL, SealError, unseal
-from cair.store import audit, credentials, organizations
+from cair.store import audit, credentials, dx_sites, organizations
 from cair.store.links import LinkProblem, LinkPurpose
-from cair.workflows.credentials import ReissueCredentialsWorkflow
 
 
 @dataclass(frozen=True)
@@ -68,34 +64,22 @@ async def reveal(ctx: Context, token: str) -> RevealedCredentials:
 
 
 async def reissue(ctx: Context, provider_id: str, *, by: str) -> Credentials:
+    """Staff re-issue "the organization's credentials": those of its first data-exchange site,
+    in the environment it works in now (credentials are a site's, per environment)."""
     if not by.strip():
         raise OperationError("by: name the staff member who re-issues the credentials")
     async with ctx.db.sessions() as session:
         org = await organizations.by_provider_id(session, provider_id)
         if org is None:
             raise OperationError(f"no organization with Provider ID {provider_id}")
-        if org.access_level != AccessLevel.DATA_EXCHANGE:
-            raise OperationError(
-                f"{provider_id} is not a Data Exchange organization; it has no credentials"
-            )
-        issued = await credentials.count_for(session, org.id)
-    client = await ctx.temporal()
-    try:
-        return await client.execute_workflow(
-            ReissueCredentialsWorkflow.run,
-            ReissueInput(
-                provider_id=provider_id,
-                by=by.strip(),
-                activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
-            ),
-            id=ids.credentials_workflow_id(provider_id, issued + 1),
-            task_queue=ctx.settings.temporal_task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
-    except WorkflowAlreadyStartedError:
-        # Someone re-issued these credentials at the same moment: one new credential is made,
-        # not two, and this caller is told so.
+        sites = await dx_sites.of_organization(session, org.id)
+    site_id = sites[0].site_id if sites else None
+    if site_id is None:
         raise OperationError(
-            f"the credentials of {provider_id} were just re-issued by another request; the "
-            "primary contact gets one new link"
-        ) from None
+            f"{provider_id} is not a Data Exchange organization: it has no data-exchange site, "
+            "so no credentials"
+        )
+    first = sites[0]
+    live = first.stage in (DxStage.PRODUCTION_CREDENTIALS_ISSUED.value, DxStage.LIVE.value)
+    environment = DxEnvironment.PRODUCTION if live else DxEnvironment.STAGING
+    return await data_exchange.reissue_by(ctx, site_id, environment.value, by=by.strip())

@@ -218,6 +218,10 @@ async def decide(
 async def reissue(ctx: Context, site_id: str, environment: str, staff: StaffMember) -> Credentials:
     """New credentials of ``environment`` for a site (a lost or expired link): the old secret
     stops working, the representative gets a new single-use link."""
+    return await reissue_by(ctx, site_id, environment, by=staff.email)
+
+
+async def reissue_by(ctx: Context, site_id: str, environment: str, *, by: str) -> Credentials:
     if environment not in {e.value for e in DxEnvironment}:
         raise Invalid("environment: must be staging or production")
     env = DxEnvironment(environment)
@@ -242,7 +246,7 @@ async def reissue(ctx: Context, site_id: str, environment: str, staff: StaffMemb
                 site_id=site_id,
                 provider_id=org.provider_id if org and org.provider_id else "",
                 environment=env,
-                by=staff.email,
+                by=by,
                 activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
             ),
             id=ids.site_credentials_workflow_id(site_id, env.value, issued + 1),

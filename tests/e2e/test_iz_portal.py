@@ -262,7 +262,7 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
 
 async def test_a_sending_facility_sends_for_its_client_sites(portal: Portal) -> None:
     facility = await register(portal, "Valley HIE Sending Facility", role=3)
-    assert re.fullmatch(r"SF-\d{6}", facility)
+    assert re.fullmatch(r"CA\d{6}-\d{2}", facility)  # a Sending Facility is a site too
     client = await register(portal, "Fresno Through the HIE", role=2, sending_facility_id=facility)
     f_user, f_password = await credentials(portal, facility, "staging")
     c_user, c_password = await credentials(portal, client, "staging")
@@ -341,9 +341,12 @@ async def test_the_cli_registers_sends_and_reviews(
         await ctx.close()
     stack.cli("account", "redeem", token, config=rep)
     request = tmp_path / "site.json"
-    request.write_text(json.dumps(registration("Oakland From The CLI")))
+    # The organization has five registered sites by now (its first among them): a sixth goes
+    # under its main site.
+    main_site = f"{portal.provider_id}-01"
+    request.write_text(json.dumps(registration("Oakland From The CLI", main_site_id=main_site)))
     shown = stack.cli("dx", "register", str(request), config=rep).stdout
-    found = re.match(r"(S\d{6})\s", shown)
+    found = re.match(r"(CA\d{6}-\d{2})\s", shown)
     assert found and "Staging credentials follow by e-mail" in shown, shown
     site_id = found.group(1)
     mail = await eventually(lambda: stack.outbox.to(REP, f"staging credentials for site {site_id}"))
