@@ -139,6 +139,19 @@ def migrate() -> None:
     exit_now(0)
 
 
+@app.command("start-onboarding")
+def start_onboarding() -> None:
+    """Start the data-exchange onboarding of sites registered but not yet onboarding (after
+    `cair migrate` to release 0006: each gets staging credentials by e-mail)."""
+    from cair.operations import data_exchange
+
+    started = run(data_exchange.start_waiting)
+    for site_id in started:
+        print(f"{site_id}: onboarding started; staging credentials follow by e-mail")
+    print(f"{len(started)} site(s) started")
+    exit_now(0)
+
+
 @staff_app.command("add")
 def staff_add(
     email_address: Annotated[str, typer.Argument(metavar="EMAIL")],

@@ -141,6 +141,24 @@ async def _started(ctx: Context, site: DxSiteRow, provider_id: str) -> SiteView:
     return await _view(ctx, current, provider_id)
 
 
+async def start_waiting(ctx: Context) -> list[str]:
+    """Start the onboarding of every site registered but not yet onboarding (the sites that
+    migration 0006 registered in place of retired enrollment-level credentials): each is
+    issued staging credentials and its representative e-mailed. Safe to run again."""
+    async with ctx.db.sessions() as session:
+        waiting = await dx_sites.listing(session, stage=DxStage.REGISTERED.value)
+    started: list[str] = []
+    for site, provider_id in waiting:
+        if site.site_id is None:
+            continue
+        try:
+            await _start(ctx, site.site_id, provider_id, site.region)
+        except WorkflowAlreadyStartedError:
+            continue
+        started.append(site.site_id)
+    return started
+
+
 async def _start(ctx: Context, site_id: str, provider_id: str, region_key: str) -> None:
     client = await ctx.temporal()
     await client.start_workflow(

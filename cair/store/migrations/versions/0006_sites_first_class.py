@@ -155,7 +155,7 @@ def _sites_for_registrations(connection: sa.Connection, now: datetime) -> None:
             for key in ("site_contact", "exchange_contact")
             if registration.get(key)
         }
-        inserted = connection.execute(
+        connection.execute(
             sites.insert().values(
                 organization_id=dx["organization_id"],
                 facility_id=dx["site_id"],
@@ -167,8 +167,9 @@ def _sites_for_registrations(connection: sa.Connection, now: datetime) -> None:
                 created_at=dx["created_at"] or now,
             )
         )
-        assert inserted.inserted_primary_key is not None
-        site_row_id = inserted.inserted_primary_key[0]
+        site_row_id = connection.execute(
+            sa.select(sites.c.id).where(sites.c.facility_id == dx["site_id"])
+        ).scalar_one()
         connection.execute(
             dx_sites.update().where(dx_sites.c.id == dx["id"]).values(site_row_id=site_row_id)
         )
