@@ -65,6 +65,8 @@ class SiteView:
     workflow_id: str
     recent_messages: list[dict[str, Any]] = field(default_factory=list)
     still_needed: list[str] = field(default_factory=list)
+    # Who the password links go to (docs/reliability.md, "Who receives a site's credentials").
+    credentials_sent_to: str = ""
 
 
 async def register(
@@ -298,6 +300,7 @@ async def _view(
         workflow_id=ids.dx_onboarding_workflow_id(site.site_id or ""),
         recent_messages=[asdict(m) for m in recent],
         still_needed=await _still_needed(ctx, site) if detail and stage in _TESTING else [],
+        credentials_sent_to=site.registered_by,
     )
 
 

@@ -70,11 +70,14 @@ async def test_the_mission_through_http(stack: Stack, identities: Identities) ->
         )
         assert trained.json()["state"] == "active"
 
-        # The data-exchange credentials are shown once.
+        # The first site's staging credentials are shown once.
         contact = f"pnair@{DOMAIN}"
         reveal = await token_in(stack, contact, "Welcome", r"/credentials/reveal/(\S+)")
         shown = await api.post("/api/v1/credentials/reveal", json={"token": reveal})
-        assert shown.status_code == 200 and shown.json()["username"] == f"dx{provider.lower()}"
+        assert (
+            shown.status_code == 200
+            and shown.json()["username"] == f"{provider.lower()}-01-staging"
+        )
         REVEALED_SECRETS.append(shown.json()["secret"])
         twice = await api.post("/api/v1/credentials/reveal", json={"token": reveal})
         assert twice.status_code == 409 and "already been used" in twice.json()["detail"]

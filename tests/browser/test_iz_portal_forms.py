@@ -109,7 +109,7 @@ async def test_a_site_registration_checked_changed_and_sent(
     await rep.page.get_by_role("button", name="Register the site").click()
     await expect(rep.page.locator(".notice")).to_contain_text("registered")
     notice = await rep.page.locator(".notice").inner_text()
-    found = re.search(r"Site (S\d{6})", notice)
+    found = re.search(r"Site (CA\d{6}-\d{2})", notice)
     assert found, notice
     sid = found.group(1)
     await eventually(lambda: site.outbox.to(REP, f"staging credentials for site {sid}"))

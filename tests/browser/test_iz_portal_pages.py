@@ -95,7 +95,7 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
     await rep.page.get_by_role("button", name="Register the site").click()
     await expect(rep.page.locator(".notice")).to_contain_text("registered")
     notice = await rep.page.locator(".notice").inner_text()
-    site_id = re.search(r"Site (S\d{6})", notice)
+    site_id = re.search(r"Site (CA\d{6}-\d{2})", notice)
     assert site_id, notice
     await expect(rep.page.get_by_role("region", name=re.compile(site_id.group(1)))).to_contain_text(
         "Oakland"

@@ -63,7 +63,7 @@ async def test_credentials_are_shown_once(
         async with ctx.db.sessions() as session:
             org = await organizations.by_provider_id(session, provider_id)
             assert org is not None
-            stored = await credentials.active_for(session, org.id)
+            stored = await credentials.first_site_staging(session, org.id, org.enrollment_id)
         assert stored is not None and stored.sealed_secret is None  # taken: shown this once
         assert len(secret) >= 20 and stored.username in await contact.page.content()
     finally:

@@ -5,6 +5,7 @@ entered doses by hand registers its own site and becomes Data Exchange once staf
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -15,7 +16,6 @@ from zeep import Client
 from cair.domain.vxu_rules import region_code
 from cair.operations import enrollments
 from cair.store.models import AuditRow, CredentialRow, DxSiteRow, OrganizationRow, SiteRow
-from tests.e2e.test_iz_portal import BINDING, PATIENTS, msa, submit
 from tests.helpers.accounts import enrolled
 from tests.helpers.examples import variant
 from tests.helpers.mailbox import body_text
@@ -24,6 +24,26 @@ from tests.helpers.stack import Stack
 from tests.helpers.staff import staff_session
 from tests.helpers.vxu import vxu
 from tests.helpers.waiting import eventually
+
+BINDING = "{urn:cdc:iisb:2011}client_Binding_Soap12"
+PATIENTS = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")
+
+
+async def submit(service: Any, username: str, password: str, facility: str, text: str) -> str:
+    """submitSingleMessage as an EHR calls it; the ACK."""
+    return str(
+        await asyncio.to_thread(
+            service.submitSingleMessage,
+            username=username,
+            password=password,
+            facilityID=facility,
+            hl7Message=text,
+        )
+    )
+
+
+def msa(acknowledgement: str) -> str:
+    return acknowledgement.split("MSA|", 1)[1][:2]
 
 
 def soap(stack: Stack, environment: str) -> Any:

@@ -206,9 +206,9 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
             secret = json.loads(shown)["secret"]
             REVEALED_SECRETS.append(secret)
         elif line.startswith("cair dx register"):
-            site = re.match(r"(S\d{6})\s", shown)
+            site = re.match(r"(CA\d{6}-\d{2})\s", shown)
             assert site, shown
-            values["S100001"], values["s100001"] = site.group(1), site.group(1).lower()
+            values["CA100002-02"], values["ca100002-02"] = site.group(1), site.group(1).lower()
         elif line.startswith("cair dx send") and "--env production" in line:
             assert "MSA|AA|" in shown
             production_sent = True

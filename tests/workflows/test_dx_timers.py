@@ -5,9 +5,9 @@ quiet time, and a review that waits reminds staff."""
 from __future__ import annotations
 
 import json
-from email.message import EmailMessage
 import re
 from datetime import timedelta
+from email.message import EmailMessage
 
 from sqlalchemy import select
 

@@ -10,6 +10,7 @@ from cair.web.pages import (
     applicant,
     csrf,
     dx_sites,
+    iz_portal_enrollment,
     links,
     staff_accounts,
     staff_console,
@@ -21,6 +22,7 @@ def router() -> APIRouter:
     pages = APIRouter(dependencies=[Depends(csrf.check)], include_in_schema=False)
     for part in (
         applicant.router,
+        iz_portal_enrollment.router,
         links.router,
         account.router,
         staff_console.router,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cair.domain.access import ACCESS_LEVEL_LABELS
+from cair.domain.dx_answers import ExchangeAnswers
 from cair.domain.dx_registration import SiteRegistration
 from cair.domain.plain_words import words
 from cair.domain.request import Address, Contact
@@ -162,8 +163,6 @@ def enrollment_groups(valid: ValidEnrollment, where: str) -> list[Group]:
 
 
 def site_groups(site: SiteRegistration, where: str) -> list[Group]:
-    lead = site.lead_clinician
-    role = dict(ROLE_CHOICES)[str(site.role)]
     return [
         Group(
             "The site",
@@ -179,11 +178,28 @@ def site_groups(site: SiteRegistration, where: str) -> list[Group]:
             "s-physical_address",
             _rows(("Street address of the site", address_lines(site.physical_address))),
         ),
+        *exchange_groups(site),
+    ]
+
+
+def exchange_groups(answers: ExchangeAnswers, under: str = "") -> list[Group]:
+    """The IZ Portal's questions about a site, as a site registration asks them or (``under``
+    ``data_exchange``) as the IZ Portal's enrollment asks them of its first site: "Change"
+    goes back to the part of the form that asks it."""
+
+    def part(anchor: str) -> str:
+        kind, _, rest = anchor.partition("-")
+        return f"{kind}-{under}-{rest}" if under else anchor
+
+    lead = answers.lead_clinician
+    role = dict(ROLE_CHOICES)[str(answers.role)]
+    ehr = answers.ehr
+    return [
         Group(
             "Clinical site",
-            "f-clinical",
+            part("f-clinical"),
             _rows(
-                ("Clinical site", (yes_no(site.clinical),)),
+                ("Clinical site", (yes_no(answers.clinical),)),
                 (
                     "Lead clinician",
                     (f"{lead.first_name} {lead.last_name}", f"License {lead.license_number}")
@@ -194,42 +210,42 @@ def site_groups(site: SiteRegistration, where: str) -> list[Group]:
         ),
         Group(
             "Site contact",
-            "s-site_contact",
-            _rows(("Site contact", contact_lines(site.site_contact))),
+            part("s-site_contact"),
+            _rows(("Site contact", contact_lines(answers.site_contact))),
         ),
         Group(
             "Electronic health record (EHR)",
-            "s-ehr",
+            part("s-ehr"),
             _rows(
-                ("EHR", (f"{site.ehr.name} {site.ehr.version}", f"by {site.ehr.vendor}")),
-                ("Certified (ONC)", (yes_no(site.ehr.certified),)),
-                ("Sends HL7 v2.5.1 VXU messages", (yes_no(site.ehr.hl7_capable),)),
+                ("EHR", (f"{ehr.name} {ehr.version}", f"by {ehr.vendor}")),
+                ("Certified (ONC)", (yes_no(ehr.certified),)),
+                ("Sends HL7 v2.5.1 VXU messages", (yes_no(ehr.hl7_capable),)),
             ),
         ),
         Group(
             "Data exchange or vendor contact",
-            "s-exchange_contact",
-            _rows(("Contact", contact_lines(site.exchange_contact))),
+            part("s-exchange_contact"),
+            _rows(("Contact", contact_lines(answers.exchange_contact))),
         ),
         Group(
             "How the site's messages reach CAIR",
-            "s-role",
+            part("s-role"),
             _rows(
                 ("Site role", (role,)),
                 (
                     "Sending Facility",
-                    (site.sending_facility_id,) if site.sending_facility_id else (),
+                    (answers.sending_facility_id,) if answers.sending_facility_id else (),
                 ),
             ),
         ),
         Group(
             "Access and confidentiality agreement",
-            "s-agreement",
+            part("s-agreement"),
             _rows(
                 ("Agreement", ("Accepted for the organization",)),
                 (
                     "Accepted by",
-                    (site.agreement.representative_name, site.agreement.representative_title),
+                    (answers.agreement.representative_name, answers.agreement.representative_title),
                 ),
             ),
         ),

@@ -85,11 +85,11 @@ ROLE = Section(
         Field("role", "Site role", kind="radios", options=ROLE_CHOICES, required=True),
         Field(
             "sending_facility_id",
-            "Sending Facility id",
+            "Sending Facility Site ID",
             required=True,
             max_length=limits.CHOICE,
             width="short",
-            hint="Role 2 only: the facility that sends for you, e.g. SF-001728.",
+            hint="Role 2 only: the Site ID of the Sending Facility, e.g. CA100007-01.",
             shown_if=THROUGH_A_FACILITY,
             required_if=THROUGH_A_FACILITY,
         ),

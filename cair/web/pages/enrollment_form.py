@@ -1,13 +1,18 @@
 """The enrollment form described once: its sections and fields by the request paths they fill,
 the answers they follow (facts: a school's district, a VFC provider's coordinator), their labels
-for the error summary and the elements that show each path's problems. Reading a posted form is
-``enrollment_parsing``."""
+for the error summary and the elements that show each path's problems. It has two doors (see
+``Door``): the New Enrollment form, and the CAIR IZ Portal's enrollment, which also asks the IZ
+Portal's questions about the first site's data exchange (``enrollment_dx_form``). Reading a
+posted form is ``enrollment_parsing``."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from cair.domain import limits
 from cair.domain.access import ROLE_LABELS, Role
 from cair.domain.request import ORG_TYPES
+from cair.web.pages.enrollment_dx_form import DX_ANCHORS, DX_LABELS
 from cair.web.pages.form_fields import Field, Section, address, anchors, contact, labels
 
 ORG_TYPE_LABELS = {
@@ -27,9 +32,13 @@ ROLE_HELP = {
     Role.DX_QA: "checks a data-exchange interface's submissions (Data Exchange only)",
 }
 
+# The first is the question of the real New Enrollment Page: it decides the door.
 QUESTIONS = (
+    (
+        "submits_electronically",
+        "Will this site submit immunization data electronically from its EHR?",
+    ),
     ("administers_vaccines", "Does your site give vaccines?"),
-    ("submits_electronically", "Will your EHR send doses to CAIR electronically (data exchange)?"),
     ("enters_historical_doses", "Will you enter doses given elsewhere (historical doses)?"),
 )
 AGREEMENTS = (
@@ -51,6 +60,34 @@ USER_FIELD_LABELS = {
     "email": "E-mail address",
     "role": "Role",
 }
+
+
+@dataclass(frozen=True)
+class Door:
+    """Where an organization enrolls: the access answers the door settles (asked no more) and
+    the ones its form still asks; only the IZ Portal's asks about data exchange."""
+
+    name: str
+    path: str
+    fixed: tuple[tuple[str, bool], ...]
+    asked: tuple[tuple[str, str], ...]
+    data_exchange: bool
+
+    def fixed_values(self) -> dict[str, str]:
+        """The settled answers as form values (``access.…``: yes or no)."""
+        return {f"access.{key}": "yes" if answer else "no" for key, answer in self.fixed}
+
+
+GENERAL = Door(
+    "general", "/enroll/form", (("submits_electronically", False),), QUESTIONS[1:], False
+)
+IZ_PORTAL = Door(
+    "iz_portal",
+    "/iz-portal/enroll",
+    (("administers_vaccines", True), ("submits_electronically", True)),
+    QUESTIONS[2:],
+    True,
+)
 
 ORGANIZATION = Section(
     "organization",
@@ -218,17 +255,23 @@ FACTS = (
     SUPPLIED,
     VFC,
 )
-LABELS = labels(SECTIONS) | {
-    "organization.type": "Your organization: Type of organization",
-    "organization.receives_state_supplied_vaccine": "State-supplied vaccine: Receives VFC, 317 "
-    "or SGF vaccine",
-    "organization.state_supplied_programs": "State-supplied vaccine: Programs",
-    "access": "Access questions",
-    "users": "Users",
-    "agreements": "Agreements",
-    **{f"access.{key}": f"Access questions: {text}" for key, text in QUESTIONS},
-    **{f"agreements.{key}": "Agreements: " + text.split(" and ")[0] for key, text in AGREEMENTS},
-}
+LABELS = (
+    labels(SECTIONS)
+    | {
+        "organization.type": "Your organization: Type of organization",
+        "organization.receives_state_supplied_vaccine": "State-supplied vaccine: Receives VFC, 317 "
+        "or SGF vaccine",
+        "organization.state_supplied_programs": "State-supplied vaccine: Programs",
+        "access": "Access questions",
+        "users": "Users",
+        "agreements": "Agreements",
+        **{f"access.{key}": f"Access questions: {text}" for key, text in QUESTIONS},
+        **{
+            f"agreements.{key}": "Agreements: " + text.split(" and ")[0] for key, text in AGREEMENTS
+        },
+    }
+    | DX_LABELS
+)
 
 
 def user_label(path: str) -> str | None:
@@ -240,7 +283,7 @@ def user_label(path: str) -> str | None:
     return None
 
 
-def known_anchors(user_rows: int) -> dict[str, str]:
+def known_anchors(user_rows: int, door: Door = GENERAL) -> dict[str, str]:
     """Every path the form shows a problem beside, with its element's id, in the page's order
     (enroll_form.html); a problem of any other path is shown at the form's top."""
     by_path = {s.path: s for s in SECTIONS}
@@ -252,11 +295,13 @@ def known_anchors(user_rows: int) -> dict[str, str]:
     known |= own("organization.type", ORGANIZATION.fields[1].path)
     known |= anchors(SCHOOL, CHILDCARE)
     known |= anchors(*(by_path[f"organization.{a}"] for a in ADDRESSES))
-    known |= {"access": "s-access"} | own(*(f"access.{key}" for key, _ in QUESTIONS))
+    known |= {"access": "s-access"} | own(*(f"access.{key}" for key, _ in door.asked))
     known |= anchors(PROVIDER)
     known |= own(SUPPLIED.partition("=")[0], "organization.state_supplied_programs")
     known |= anchors(VACCINE)
     known |= anchors(*(by_path[f"contacts.{c}"] for c in CONTACTS))
+    if door.data_exchange:
+        known |= DX_ANCHORS
     known["users"] = "s-users"
     for row in range(user_rows):
         known[f"users.{row}"] = f"f-users-{row}"

@@ -1,5 +1,6 @@
 """The posted enrollment form read as the request's JSON shape (validated by the same rules as
-the API), following the answers given so far; and the roles the access answers allow."""
+the API), following the answers given so far and the door it came through; and the roles the
+access answers allow."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from typing import Any
 from cair.domain import limits
 from cair.domain.access import ALLOWED_ROLES, ROLE_LABELS, AccessLevel, Role, derive_access_level
 from cair.domain.request import STATE_PROGRAMS, AccessAnswers
+from cair.web.pages.enrollment_dx_form import exchange
 from cair.web.pages.enrollment_form import (
     AGREEMENTS,
+    GENERAL,
     ORGANIZATION_PARTS,
     QUESTIONS,
     ROLE_HELP,
     SECTIONS,
     SUPPLIED,
     USER_FIELDS,
+    Door,
 )
 from cair.web.pages.form_fields import Section
 from cair.web.pages.form_values import california, fact, put_path, row_number, text_of, yes_no
@@ -66,21 +70,25 @@ def user_rows(form: Mapping[str, Any]) -> list[dict[str, str]]:
     return [{f: text_of(form, f"users.{i}.{f}") or "" for f in USER_FIELDS} for i in indexes]
 
 
-def _answers(form: Any) -> dict[str, Any]:
-    """The answers the form follows, as form values (see FACTS)."""
+def _answers(form: Any, door: Door) -> dict[str, Any]:
+    """The answers the form follows, as form values (see FACTS); the door's own, whatever
+    was posted."""
     names = ("organization.type", "access.administers_vaccines", SUPPLIED.partition("=")[0])
     found: dict[str, Any] = {name: text_of(form, name) for name in names}
     found["organization.state_supplied_programs"] = [
         p for p in form.getlist("organization.state_supplied_programs") if p
     ]
-    return found
+    return found | door.fixed_values()
 
 
-def parse(form: Any) -> Parsed:
+def parse(form: Any, door: Door = GENERAL) -> Parsed:
     """The posted form (a Starlette FormData) as the request's JSON shape. Blank optional parts
     are left out, so they read as "not given", exactly as in the API; so are parts the answers
-    rule out (a school district of a clinic), which the page no longer shows."""
-    answers = _answers(form)
+    rule out (a school district of a clinic), which the page no longer shows. The access
+    answers the door settles are its own, whatever was posted: the New Enrollment form's site
+    does not submit electronically; the IZ Portal's does, gives vaccines, and answers the
+    data-exchange questions."""
+    answers = _answers(form, door)
     data: dict[str, Any] = {}
     for section in SECTIONS:
         if section.shown_if and fact(answers, section.shown_if) is False:
@@ -104,8 +112,12 @@ def parse(form: Any) -> Parsed:
     if programs and supplied is not False:
         org["state_supplied_programs"] = programs[: len(STATE_PROGRAMS) + 1]
     data["access"] = {
-        key: answer for key, _ in QUESTIONS if (answer := yes_no(form, f"access.{key}")) is not None
-    }
+        key: answer
+        for key, _ in door.asked
+        if (answer := yes_no(form, f"access.{key}")) is not None
+    } | dict(door.fixed)
+    if door.data_exchange:
+        data["data_exchange"] = exchange(form)
     data["agreements"] = {key: form.get(f"agreements.{key}") == "yes" for key, _ in AGREEMENTS}
     rows = user_rows(form)
     action = str(form.get("action", "review"))

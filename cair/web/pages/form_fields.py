@@ -5,7 +5,7 @@ draw them; the error summary names problems by their labels."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cair.domain import limits
 from cair.domain.problems import Problem
@@ -150,6 +150,31 @@ def contact(
         optional=optional,
         hint=hint,
         required_if=required_if,
+    )
+
+
+def prefixed(section: Section, prefix: str) -> Section:
+    """The same section filling a part of a larger request (``data_exchange.``): its paths and
+    the facts it follows, under ``prefix``, so one description serves both forms. Only facts
+    of its own part (``clinical=yes``, not ``vfc``) can be moved so."""
+
+    def moved(expr: str) -> str:
+        return prefix + expr if expr else ""
+
+    return replace(
+        section,
+        path=prefix + section.path,
+        fields=tuple(
+            replace(
+                f,
+                path=prefix + f.path,
+                shown_if=moved(f.shown_if),
+                required_if=moved(f.required_if),
+            )
+            for f in section.fields
+        ),
+        shown_if=moved(section.shown_if),
+        required_if=moved(section.required_if),
     )
 
 

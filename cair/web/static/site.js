@@ -15,7 +15,10 @@
       var chosen = form.querySelector('input[type="radio"][name="' + name + '"]:checked');
       if (chosen) return chosen.value;
       var select = form.querySelector('select[name="' + name + '"]');
-      return select && select.value ? select.value : null;
+      if (select && select.value) return select.value;
+      // An answer the page settles (the door's access answers) rides as a hidden field.
+      var settled = form.querySelector('input[type="hidden"][name="' + name + '"]');
+      return settled && settled.value ? settled.value : null;
     }
     function fact(form, expr) {
       if (expr === "vfc") {
