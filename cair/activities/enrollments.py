@@ -121,7 +121,7 @@ class EnrollmentActivities:
             if contacts != row.request.get("contacts"):
                 row.previous_contacts = row.request.get("contacts")
             row.request = amendment.request.model_dump(mode="json")
-            row.org_name = amendment.request.organization.name
+            row.org_name = _queue_name(amendment.request)
             row.org_type = amendment.request.organization.type
             row.access_level = amendment.access_level.value
             await enrollments.replace_keys(session, row, duplicate_keys(amendment.request))
@@ -161,6 +161,14 @@ def _first_stage(
     return None
 
 
+def _queue_name(request: EnrollmentRequest) -> str:
+    """What the staff queue shows: the organization, and a new site's name after it."""
+    name = request.organization.name
+    if request.new_site is not None:
+        name = f"{name} (new site: {request.new_site.site_name})"
+    return name[:200]
+
+
 async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutcome:
     """Store the request with its identity keys once; name an earlier live enrollment of the
     same organization if there is one."""
@@ -169,7 +177,7 @@ async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutc
         session,
         enrollment_id=order.enrollment_id,
         request=order.request.model_dump(mode="json"),
-        org_name=order.request.organization.name,
+        org_name=_queue_name(order.request),
         org_type=order.request.organization.type,
         county=order.county,
         region=order.region_key,

@@ -38,7 +38,7 @@ from cair.store import (
     users,
 )
 from cair.store.database import Database, Session
-from cair.store.models import DxSiteRow, OrganizationRow, SiteRow, UserRow
+from cair.store.models import DxSiteRow, EnrollmentRequestRow, OrganizationRow, SiteRow, UserRow
 
 
 class ProvisioningActivities:
@@ -75,13 +75,15 @@ class ProvisioningActivities:
             org = await organizations.by_enrollment(session, enrollment_id)
             if enrollment is None or org is None or org.provider_id is None:
                 raise MissingRecord(f"enrollment {enrollment_id} has no organization yet")
-            site = await organizations.main_site(session, org.id)
+            site = await organizations.site_of_enrollment(session, enrollment_id)
             if site is None:
-                raise MissingRecord(f"organization {org.provider_id} has no site")
+                raise MissingRecord(f"enrollment {enrollment_id} enrolled no site")
             registered = await dx_sites.by_key(session, f"enrollment/{enrollment_id}")
             if registered is None:
                 request = EnrollmentRequest.model_validate(enrollment.request)
-                registered = await _register_for_exchange(session, org, site, request)
+                registered = await _register_for_exchange(
+                    session, org, site, request, enrollment_id
+                )
             await issue_site_credentials(
                 session,
                 self.secrets_ring,
@@ -103,6 +105,8 @@ class ProvisioningActivities:
             if enrollment is None:
                 raise MissingRecord(f"no enrollment {enrollment_id}")
             request = EnrollmentRequest.model_validate(enrollment.request)
+            if request.new_site is not None:
+                return await _add_site(session, enrollment, request)
             organization = request.organization
             org = await organizations.create(
                 session,
@@ -247,8 +251,55 @@ async def create_user(
     return user
 
 
+async def _add_site(
+    session: Session, enrollment: EnrollmentRequestRow, request: EnrollmentRequest
+) -> str:
+    """A new site's enrollment, approved: the site joins its organization with the next Site
+    ID, under its own county and region; returns the organization's Provider ID."""
+    assert request.new_site is not None
+    provider_id = request.new_site.provider_id
+    org = await organizations.by_provider_id(session, provider_id)
+    if org is None:
+        raise MissingRecord(f"no organization {provider_id}")
+    if await organizations.site_of_enrollment(session, enrollment.id) is None:
+        organization = request.organization
+        sites = await organizations.sites_of(session, org.id)
+        site = await organizations.add_site(
+            session,
+            SiteRow(
+                organization_id=org.id,
+                facility_id=ids.facility_id_for(provider_id, len(sites) + 1),
+                physical_address=organization.physical_address.model_dump(mode="json"),
+                mailing_address=_dump(organization.mailing_address),
+                vaccine_delivery_address=_dump(organization.vaccine_delivery_address),
+                vfc_pin=organization.vfc_pin,
+                name=request.new_site.site_name,
+                county=enrollment.county,
+                region=enrollment.region,
+                contacts=_site_contacts(request),
+                enrollment_id=enrollment.id,
+            ),
+        )
+        await audit.append(
+            session,
+            key=f"{enrollment.id}/site",
+            actor="system",
+            action="site.enrolled",
+            subject_type="site",
+            subject_id=site.facility_id,
+            provider_id=provider_id,
+            new={"name": site.name or "", "region": enrollment.region},
+        )
+    enrollment.provider_id = provider_id
+    return provider_id
+
+
 async def _register_for_exchange(
-    session: Session, org: OrganizationRow, site: SiteRow, request: EnrollmentRequest
+    session: Session,
+    org: OrganizationRow,
+    site: SiteRow,
+    request: EnrollmentRequest,
+    enrollment_id: str,
 ) -> DxSiteRow:
     """The site's data-exchange registration from the enrollment's IZ Portal answers (or, for
     a request sent before the IZ Portal asked them, as a role 1 site)."""
@@ -258,7 +309,7 @@ async def _register_for_exchange(
     )
     registration: dict[str, object] = {
         "site_name": site.name or org.name,
-        "county": org.county,
+        "county": site.county or org.county,
         "physical_address": site.physical_address,
         **(answers.model_dump(mode="json") if answers else {"migrated_from": "enrollment"}),
     }
@@ -267,14 +318,14 @@ async def _register_for_exchange(
         organization_id=org.id,
         site_row_id=site.id,
         site_id=site.facility_id,
-        registration_key=f"enrollment/{org.enrollment_id}",
+        registration_key=f"enrollment/{enrollment_id}",
         role=role,
         sending_facility_id=site.facility_id
         if role == 3
         else (answers.sending_facility_id if answers else None),
         site_name=site.name or org.name,
-        county=org.county,
-        region=org.region,
+        county=site.county or org.county,
+        region=site.region or org.region,
         registration=registration,
         stage=DxStage.STAGING_CREDENTIALS_ISSUED.value,
         registered_by=primary.email if primary else normalize_email(request.contacts.primary.email),
@@ -285,7 +336,7 @@ async def _register_for_exchange(
     for action in ("registered", DxStage.STAGING_CREDENTIALS_ISSUED.value):
         await audit.append(
             session,
-            key=f"{org.enrollment_id}/dx-site/{action}",
+            key=f"{enrollment_id}/dx-site/{action}",
             actor="enrollment",
             action=f"dx_site.{action}",
             subject_type="dx_site",

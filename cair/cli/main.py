@@ -9,6 +9,7 @@ from cair.cli import (  # noqa: F401 - their commands
     dx_check,
     dx_portal,
     links,
+    new_site,
     operator,
     staff,
 )

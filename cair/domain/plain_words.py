@@ -58,6 +58,10 @@ CHANGE_KINDS: dict[ChangeKind, str] = {
     ChangeKind.NAME_REPRESENTATIVE: "authorized representative named",
     ChangeKind.REMOVE_REPRESENTATIVE: "authorized representative removed",
     ChangeKind.UPDATE_USER: "user's details corrected",
+    ChangeKind.RENAME_ORGANIZATION: "organization renamed",
+    ChangeKind.CHANGE_PROVIDER_OF_RECORD: "provider of record changed",
+    ChangeKind.CLOSE_SITE: "site closed",
+    ChangeKind.CLOSE_ORGANIZATION: "organization closed",
 }
 
 CHANGE_STATUSES: dict[ChangeStatus, str] = {
@@ -75,6 +79,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "enrollment.amended": "Enrollment corrected and sent again",
     "enrollment.stage": "Enrollment moved on",
     "organization.created": "Organization enrolled",
+    "site.enrolled": "New site enrolled",
     "organization.access_level_changed": "Access level changed (site approved for data exchange)",
     "credentials.migrated": "Old credentials retired; the site gets its own",
     "user.created": "User created",
@@ -88,6 +93,10 @@ AUDIT_ACTIONS: dict[str, str] = {
     "staff.roles": "Staff member's roles changed",
     "account.change_role.approved": "Role raise approved",
     "account.change_role.rejected": "Role raise declined",
+    "account.change_provider_of_record.approved": "New provider of record approved",
+    "account.change_provider_of_record.rejected": "New provider of record declined",
+    "account.close_organization.approved": "Closing the organization approved",
+    "account.close_organization.rejected": "Closing the organization declined",
     "dx_credentials.staging_issued": "Staging credentials issued",
     "dx_credentials.production_issued": "Production credentials issued",
     **{f"account.{kind.value}": words.capitalize() for kind, words in CHANGE_KINDS.items()},
@@ -107,6 +116,11 @@ AUDIT_FIELDS: dict[str, str] = {
     "region": "region",
     "training": "training",
     "deadline": "training deadline",
+    "provider_of_record": "provider of record",
+    "license_number": "license number",
+    "license_type": "license type",
+    "npi": "NPI",
+    "reason": "reason",
 }
 
 # Who did it, when it was not a person: the service itself.

@@ -27,6 +27,7 @@ from cair.domain.shapes import (
     Npi,
     PhoneGiven,
     Program,
+    ProviderId,
     VfcPin,
 )
 from cair.domain.text import (
@@ -117,6 +118,14 @@ class Agreements(_Strict):
     patient_notice_acknowledged: MustAccept
 
 
+class NewSiteOf(_Strict):
+    """A new site of an enrolled organization. Set by the service from the representative's
+    session (never typed): the site joins that organization instead of making one."""
+
+    provider_id: ProviderId
+    site_name: Annotated[OrgName, *NOT_BLANK]
+
+
 class EnrollmentRequest(_Strict):
     """One organization's online enrollment."""
 
@@ -136,4 +145,9 @@ class EnrollmentRequest(_Strict):
         default=None,
         description="The IZ Portal's questions about the first site: required when it will "
         "submit electronically (the IZ Portal enrollment), and only then.",
+    )
+    new_site: NewSiteOf | None = Field(
+        default=None,
+        description="Set by the service when an enrolled organization's representative enrolls "
+        "a new site (POST /organizations/{provider_id}/sites); refused here.",
     )

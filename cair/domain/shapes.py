@@ -24,6 +24,7 @@ _VFC_PIN = r"[0-9]{6}"
 _SENDING_FACILITY = r"CA[0-9]{6}-[0-9]{2}|SF-[0-9]{6}"
 _SITE_ID = r"CA[0-9]{6}-[0-9]{2}|S[0-9]{6,9}|SF-[0-9]{6}"
 _MEDICAL_LICENSE = r"[A-Za-z]{1,2}[0-9]{4,6}"
+_PROVIDER_ID = r"CA[0-9]{6}"
 
 
 def _exactly(pattern: str) -> str:
@@ -45,6 +46,7 @@ PATTERN_WORDS: dict[str, str] = {
     _exactly(_SENDING_FACILITY): "must be a Site ID, e.g. CA100007-01",
     _exactly(_SITE_ID): "must be a Site ID, e.g. CA100001-02",
     _exactly(_MEDICAL_LICENSE): "must be a California medical license number, e.g. A123456",
+    _exactly(_PROVIDER_ID): "must be a CAIR Provider ID, e.g. CA100001",
 }
 
 
@@ -78,6 +80,7 @@ Zip = Annotated[str, *shaped(limits.ZIP, _exactly(_CA_ZIP))]
 VfcPin = Annotated[str, *shaped(limits.VFC_PIN, _or_blank(_VFC_PIN))]
 SendingFacilityId = Annotated[str, *shaped(limits.CHOICE, _exactly(_SENDING_FACILITY))]
 SiteId = Annotated[str, *shaped(limits.CHOICE, _exactly(_SITE_ID))]
+ProviderId = Annotated[str, *shaped(limits.CHOICE, _exactly(_PROVIDER_ID))]
 MedicalLicense = Annotated[str, *shaped(limits.LICENSE_NUMBER, _exactly(_MEDICAL_LICENSE))]
 
 # Answers taken in other spellings too ('alameda county', 'ca', 'vfc'), documented as the

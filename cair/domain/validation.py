@@ -109,7 +109,7 @@ def check_enrollment(
                     "cannot submit doses electronically without administering vaccines",
                 )
             )
-    problems += _check_users(request.users, level)
+    problems += _check_users(request.users, level, new_site=request.new_site is not None)
     problems += _check_exchange(request, level, unread)
     if not request.agreements.user_access_agreement:
         problems.append(Problem("agreements.user_access_agreement", "must be accepted"))
@@ -248,8 +248,11 @@ def _check_exchange(
     )
 
 
-def _check_users(users: list[RequestedUser], level: AccessLevel | None) -> list[Problem]:
-    if not users:
+def _check_users(
+    users: list[RequestedUser], level: AccessLevel | None, *, new_site: bool = False
+) -> list[Problem]:
+    """A new organization names its first users; a new site of one may add none."""
+    if not users and not new_site:
         return [Problem("users", "at least one user is required")]
     problems: list[Problem] = []
     seen: dict[str, int] = {}

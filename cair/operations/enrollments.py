@@ -31,6 +31,7 @@ from cair.domain.contracts.enrollment import (
     Rejection,
     StaffDecision,
 )
+from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.stages import FOR_APPLICANTS, Stage, cannot
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
@@ -53,14 +54,29 @@ async def submit(
     wait_seconds: float = 30.0,
     client: str | None = None,
     enrollment_id: str | None = None,
+    new_site_of: str | None = None,
 ) -> EnrollmentStatus:
     """Validate (raising InvalidRequest before anything starts), start the workflow, and wait
     until it knows where the request goes (review, local representative, or duplicate): one
     Update-with-start, answered by the workflow once the request is registered.
     ``client`` (an address) is limited in how many enrollments it may start an hour. A caller
     that sends one request twice (a form posted twice) names it with ``enrollment_id``: the
-    second time finds the first."""
+    second time finds the first. ``new_site_of``: the Provider ID of the signed-in
+    representative enrolling a new site (operations/new_sites.py)."""
     valid = validate_enrollment(data)
+    new_site = valid.request.new_site
+    if new_site is not None and new_site.provider_id != new_site_of:
+        # Only the service sets it, from a representative's session: an anonymous request
+        # naming an organization would add a site to someone else's account.
+        raise InvalidRequest(
+            [
+                Problem(
+                    "new_site",
+                    "a new site of an enrolled organization is enrolled by its representative, "
+                    "signed in (POST /api/v1/organizations/{provider_id}/sites)",
+                )
+            ]
+        )
     if client is not None:
         async with ctx.db.sessions.begin() as session:
             await check_and_count(
@@ -280,6 +296,14 @@ async def amend(ctx: Context, enrollment_id: str, data: Any, *, token: str) -> E
         link = await links.find_usable(session, token, purpose=LinkPurpose.AMEND)
     if link is None or link.subject != enrollments.link_subject(enrollment_id):
         raise Forbidden(refusal)
+    async with ctx.db.sessions() as session:
+        stored = await enrollments.get(session, enrollment_id)
+    if isinstance(data, dict) and stored is not None:
+        # Whether it is a new site, and of which organization, is the service's to say, not
+        # the amendment's: it stays as the request was sent.
+        data = {**data, "new_site": stored.request.get("new_site")}
+        if data["new_site"] is None:
+            del data["new_site"]
     valid = validate_enrollment(data)
     status = await send_update(
         _handle(await ctx.temporal(), enrollment_id),

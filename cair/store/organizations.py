@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cair.store.models import OrganizationRow, SiteRow, as_utc
+from cair.store.models import EnrollmentRequestRow, OrganizationRow, SiteRow, as_utc
 
 
 async def by_provider_id(session: AsyncSession, provider_id: str) -> OrganizationRow | None:
@@ -17,9 +17,28 @@ async def by_provider_id(session: AsyncSession, provider_id: str) -> Organizatio
 
 
 async def by_enrollment(session: AsyncSession, enrollment_id: str) -> OrganizationRow | None:
-    return await session.scalar(
+    """The organization an enrollment made — or, for a new site's enrollment, the one it
+    joined once provisioned (its row then names the Provider ID)."""
+    made: OrganizationRow | None = await session.scalar(
         select(OrganizationRow).where(OrganizationRow.enrollment_id == enrollment_id)
     )
+    if made is not None:
+        return made
+    joined = select(EnrollmentRequestRow.provider_id).where(
+        EnrollmentRequestRow.id == enrollment_id
+    )
+    found: OrganizationRow | None = await session.scalar(
+        select(OrganizationRow).where(OrganizationRow.provider_id == joined.scalar_subquery())
+    )
+    return found
+
+
+async def site_of_enrollment(session: AsyncSession, enrollment_id: str) -> SiteRow | None:
+    """The site an enrollment enrolled (an organization's first, or a later new site)."""
+    found: SiteRow | None = await session.scalar(
+        select(SiteRow).where(SiteRow.enrollment_id == enrollment_id).order_by(SiteRow.id)
+    )
+    return found
 
 
 async def get(session: AsyncSession, organization_id: int) -> OrganizationRow | None:

@@ -17,7 +17,7 @@ from cair.domain.limits import MAX_REQUEST_BYTES
 from cair.operations.context import Context
 from cair.settings import Settings
 from cair.web import iis, problems
-from cair.web.api import applicants, data_exchange, health, links, representatives, staff
+from cair.web.api import applicants, data_exchange, health, links, representatives, sites, staff
 from cair.web.idempotency import Idempotency
 from cair.web.middleware import AccessLog, AllowEveryMethod, BodyLimit, SecurityHeaders
 from cair.web.pages import router as pages_router
@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
         staff.router,
         health.router,
         data_exchange.router,
+        sites.router,
         iis.router,
         pages_router(),
     ):

@@ -75,15 +75,16 @@ async def _new_credentials(src: Sources, order: MailOrder) -> str | None:
     """Welcome: a Data Exchange organization's first site's staging credentials."""
     if order.provider_id:
         org = await organization_of(src, order)
+        enrollment_id = org.enrollment_id
     else:
         row, _ = await enrollment_of(src, order)
         found = await organizations.by_enrollment(src.session, row.id)
         if found is None:
             raise MissingRecord(f"enrollment {row.id} has no organization")
-        org = found
+        org, enrollment_id = found, row.id
     if org.access_level != AccessLevel.DATA_EXCHANGE:
         return None
-    credential = await credentials.first_site_staging(src.session, org.id, org.enrollment_id)
+    credential = await credentials.first_site_staging(src.session, org.id, enrollment_id)
     if credential is None:
         raise MissingRecord(f"no staging credentials for the first site of {org.provider_id}")
     return credentials.link_subject(credential.id)

@@ -115,7 +115,8 @@ async def welcome(src: Sources, order: MailOrder, link: IssuedLink | None) -> En
         "any_training": any(needs_training(r) for r in roles),
         "any_read_only": Role.READ_ONLY in roles,
         "any_dx_qa": Role.DX_QA in roles,
-        "credentials": await _credentials(src, org, link) if link else None,
+        "credentials": await _credentials(src, org, link, row.id) if link else None,
+        "new_site": await _new_site(src, row.id) if request.new_site else None,
     }
     return Envelope(to=[primary.email], cc=[], context=context)
 
@@ -129,17 +130,25 @@ async def credentials_reissued(src: Sources, order: MailOrder, link: IssuedLink 
         "contact_name": full_name(primary),
         "org_name": org.name,
         "provider_id": org.provider_id,
-        "credentials": await _credentials(src, org, link),
+        "credentials": await _credentials(src, org, link, org.enrollment_id),
     }
     cc = [technical["email"]] if technical and technical["email"] != primary["email"] else []
     return Envelope(to=[primary["email"]], cc=cc, context=context)
 
 
+async def _new_site(src: Sources, enrollment_id: str) -> dict[str, Any]:
+    """The site a new-site enrollment added to the organization."""
+    site = await organizations.site_of_enrollment(src.session, enrollment_id)
+    if site is None:
+        raise MissingRecord(f"enrollment {enrollment_id} enrolled no site yet")
+    return {"site_id": site.facility_id, "name": site.name or "", "county": site.county or ""}
+
+
 async def _credentials(
-    src: Sources, org: OrganizationRow, link: IssuedLink | None
+    src: Sources, org: OrganizationRow, link: IssuedLink | None, enrollment_id: str
 ) -> dict[str, Any]:
-    """The first site's staging credentials, where they work and what comes next."""
-    credential = await credentials.first_site_staging(src.session, org.id, org.enrollment_id)
+    """The enrolled site's staging credentials, where they work and what comes next."""
+    credential = await credentials.first_site_staging(src.session, org.id, enrollment_id)
     if credential is None or link is None:
         raise MissingRecord(f"no staging credentials for the first site of {org.provider_id}")
     base = src.settings.public_base_url.rstrip("/")
