@@ -147,6 +147,7 @@ SAMPLES: dict[Mail, list[dict[str, Any]]] = {
             "any_read_only": True,
             "any_dx_qa": True,
             "credentials": _CREDENTIALS,
+            "new_site": None,
         },
         {
             "contact_name": "Sam Okafor",
@@ -168,6 +169,22 @@ SAMPLES: dict[Mail, list[dict[str, Any]]] = {
             "any_read_only": True,
             "any_dx_qa": False,
             "credentials": None,
+            "new_site": None,
+        },
+        {
+            "contact_name": "Sam Okafor",
+            "org_name": "Lakeshore Family Medicine",
+            "provider_id": "CA100001",
+            "access_level": "clinical",
+            "data_exchange": False,
+            "rep_email": "sam.okafor@lakeshore-fm.example",
+            "sign_in_url": f"{BASE}/account/sign-in",
+            "users": [],
+            "any_training": False,
+            "any_read_only": False,
+            "any_dx_qa": False,
+            "credentials": None,
+            "new_site": {"site_id": "CA100001-02", "name": "Lakeshore Fresno", "county": "Fresno"},
         },
     ],
     Mail.CREDENTIALS_REISSUED: [
@@ -364,12 +381,15 @@ def test_a_raised_role_is_not_a_new_account() -> None:
 
 def test_the_welcome_names_the_authorized_representative_and_where_to_sign_in() -> None:
     for context in SAMPLES[Mail.WELCOME]:
+        if context["new_site"]:
+            continue  # a new site of an organization that has its representative already
         rendered = render(Mail.WELCOME, context)
         for part in (rendered.text, html_text(rendered.html)):
             assert "you are now" in part and "authorized representative" in part
             assert f"{BASE}/account/sign-in" in part and context["provider_id"] in part
             assert "add users" in part
-    data_exchange, clinic = (render(Mail.WELCOME, c) for c in SAMPLES[Mail.WELCOME])
+    data_exchange, clinic, new_site = (render(Mail.WELCOME, c) for c in SAMPLES[Mail.WELCOME])
+    assert "new site CA100001-02" in new_site.subject and "you are now" not in new_site.text
     assert "Access level:      Data Exchange" in data_exchange.text
     assert "register each site" in data_exchange.text and "register each" not in clinic.text
     assert "U1000005  Al Ng (DX QA) - access now" in data_exchange.text

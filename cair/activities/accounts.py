@@ -1,7 +1,8 @@
-"""Activities of the OrganizationWorkflow: apply one account change, decide a change that raises
-access, expire sign-in links. The rules are pure (``domain/change_rules``); these activities read
-the facts, carry out the plan and record the outcome, keyed by organization and change id, so a
-retry after a crash returns the recorded outcome instead of applying the change again."""
+"""Activities of the OrganizationWorkflow: apply one account change, decide a change that waits
+for staff (a raise, a provider of record, a closure), expire sign-in links. The rules are pure
+(``domain/change_rules``); these activities read the facts, carry out the plan and record the
+outcome, keyed by organization and change id, so a retry after a crash returns the recorded
+outcome instead of applying the change again."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from cair.domain.contracts.organization import (
     ChangeResult,
     DecideChange,
 )
+from cair.domain.request import ProviderOfRecord
 from cair.store import audit, changes, links, organizations
 from cair.store.database import Database, Session
 from cair.store.models import AccountChangeRow, OrganizationRow
@@ -71,16 +73,21 @@ class AccountActivities:
                 info=change.info,
                 user_update=change.user_update,
                 email=change.email,
+                site_id=change.site_id,
+                name=change.name,
+                provider_of_record=change.provider_of_record,
+                reason=change.reason,
             )
             outcome = await _execute(session, org, plan, change, actor=change.requested_by)
             _record(row, outcome, plan)
+            subject_type, subject_id = _subject(outcome, plan, order.provider_id)
             await audit.append(
                 session,
                 key=f"{order.provider_id}/change-{change.change_id}/applied",
                 actor=change.requested_by,
                 action=f"account.{change.kind.value}",
-                subject_type="user" if outcome.result.user_id else "organization",
-                subject_id=outcome.result.user_id or order.provider_id,
+                subject_type=subject_type,
+                subject_id=subject_id,
                 provider_id=order.provider_id,
                 old=plan.old,
                 new={
@@ -102,17 +109,10 @@ class AccountActivities:
             if row.status != ChangeStatus.AWAITING_APPROVAL:
                 return _stored_outcome(row)
             org = await _organization(session, order.provider_id)
-            change = AccountChange(
-                change_id=row.change_id,
-                kind=ChangeKind(row.kind),
-                requested_by=row.requested_by,
-                user_id=row.target_user_id,
-                role=Role(row.details["role"]),
-            )
+            change = _awaiting_change(row)
             facts = await account_facts(
                 session, org, user_id=change.user_id, now=datetime.fromisoformat(order.now)
             )
-            assert change.role is not None
             plan = plan_decision(
                 facts,
                 change_id=change.change_id,
@@ -120,18 +120,20 @@ class AccountActivities:
                 role=change.role,
                 approve=decision.approve,
                 reason=decision.reason,
+                kind=change.kind,
+                provider_of_record=change.provider_of_record,
+                closing_reason=change.reason or "",
             )
             outcome = await _execute(session, org, plan, change, actor=decision.by)
             row.decided_by = decision.by
             _record(row, outcome, plan)
+            verdict = "approved" if decision.approve else "rejected"
             await audit.append(
                 session,
                 key=f"{order.provider_id}/change-{decision.change_id}/decided",
                 actor=decision.by,
-                action="account.change_role.approved"
-                if decision.approve
-                else "account.change_role.rejected",
-                subject_type="user",
+                action=f"account.{change.kind.value}.{verdict}",
+                subject_type="user" if change.kind == ChangeKind.CHANGE_ROLE else "organization",
                 subject_id=row.target_user_id or order.provider_id,
                 provider_id=order.provider_id,
                 old=plan.old,
@@ -176,6 +178,33 @@ async def _execute(
         gate_workflow_id=gate_id,
         stop_gate_workflow_id=plan.stop_gate,
         notify=plan.notify,
+        stop_gate_workflow_ids=list(plan.stop_gates),
+        stop_dx_workflow_ids=list(plan.stop_dx),
+    )
+
+
+def _subject(outcome: ChangeOutcome, plan: ChangePlan, provider_id: str) -> tuple[str, str]:
+    """Whom the audit entry is about: the user, the site, or the organization."""
+    if outcome.result.user_id:
+        return "user", outcome.result.user_id
+    if plan.site_id:
+        return "site", plan.site_id
+    return "organization", provider_id
+
+
+def _awaiting_change(row: AccountChangeRow) -> AccountChange:
+    """The change that waits, as its row recorded what it asked for."""
+    details = row.details
+    kind = ChangeKind(row.kind)
+    provider = details.get("provider_of_record")
+    return AccountChange(
+        change_id=row.change_id,
+        kind=kind,
+        requested_by=row.requested_by,
+        user_id=row.target_user_id,
+        role=Role(details["role"]) if details.get("role") else None,
+        provider_of_record=ProviderOfRecord.model_validate(provider) if provider else None,
+        reason=details.get("reason"),
     )
 
 
@@ -197,6 +226,14 @@ def _details(change: AccountChange) -> dict[str, Any]:
         details["user_update"] = change.user_update.model_dump(mode="json", exclude_none=True)
     if change.email is not None:
         details["representative"] = change.email
+    if change.site_id is not None:
+        details["site_id"] = change.site_id
+    if change.name is not None:
+        details["name"] = change.name
+    if change.provider_of_record is not None:
+        details["provider_of_record"] = change.provider_of_record.model_dump(mode="json")
+    if change.reason is not None:
+        details["reason"] = change.reason
     return details
 
 
@@ -236,4 +273,6 @@ def _stored_outcome(row: AccountChangeRow) -> ChangeOutcome:
         gate_workflow_id=stored.get("gate_workflow_id"),
         stop_gate_workflow_id=stored.get("stop_gate_workflow_id"),
         notify=bool(stored.get("notify", True)),
+        stop_gate_workflow_ids=list(stored.get("stop_gate_workflow_ids") or []),
+        stop_dx_workflow_ids=list(stored.get("stop_dx_workflow_ids") or []),
     )

@@ -4,33 +4,40 @@ rules return (``domain/change_rules``) inside the caller's transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import singledispatch
 
 from cair.activities.failures import MissingRecord
 from cair.activities.provisioning import create_user
+from cair.domain import ids
 from cair.domain.access import AccessLevel, Role
 from cair.domain.change_plans import (
     AccountFacts,
     ChangePlan,
+    CloseOrganization,
+    CloseSite,
     CreateUser,
     NameRepresentative,
+    RenameOrganization,
     RepresentativeFacts,
     RepresentativeSource,
     RetireRepresentative,
     RevokeUserLinks,
+    SetProviderOfRecord,
     SetUser,
     SetUserDetails,
+    SiteFacts,
     UpdateOrganization,
     UserFacts,
     Write,
 )
+from cair.domain.change_rules import SITE_FIELDS
 from cair.domain.field_rules import vfc_provider
 from cair.domain.identifier_checks import normalize_email
 from cair.domain.user_states import UserState
-from cair.store import links, organizations, representatives, users
+from cair.store import closures, dx_sites, links, organizations, representatives, users
 from cair.store.database import Session
-from cair.store.models import OrganizationRow, UserRow
+from cair.store.models import DxSiteRow, OrganizationRow, SiteRow, UserRow
 
 
 async def account_facts(
@@ -38,6 +45,9 @@ async def account_facts(
 ) -> AccountFacts:
     site = await organizations.main_site(session, org.id)
     members = await users.of_organization(session, org.id)
+    sites = await organizations.sites_of(session, org.id)
+    registrations = await dx_sites.of_organization(session, org.id)
+    by_site = {dx.site_row_id: dx for dx in registrations if dx.site_row_id is not None}
     reps = tuple(
         RepresentativeFacts(
             email=r.email,
@@ -47,20 +57,8 @@ async def account_facts(
         )
         for r in await representatives.active_of(session, org.id)
     )
-    user = next((u for u in members if u.user_id == user_id), None) if user_id else None
-    user_facts = None
-    if user is not None:
-        user_facts = UserFacts(
-            user_id=str(user.user_id),
-            email=user.email,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            role=Role(user.role),
-            state=UserState(user.state),
-            training_date=date.fromisoformat(user.training_date) if user.training_date else None,
-            gate_workflow_id=user.activation_workflow_id,
-            representative=any(r.email.lower() == user.email.lower() for r in reps),
-        )
+    every_user = tuple(_user_facts(u, reps) for u in members)
+    user_facts = next((u for u in every_user if u.user_id == user_id), None) if user_id else None
     return AccountFacts(
         provider_id=str(org.provider_id),
         access_level=AccessLevel(org.access_level),
@@ -74,6 +72,41 @@ async def account_facts(
         representatives=reps,
         now=now,
         user=user_facts,
+        name=org.name,
+        provider_of_record=org.info.get("provider_of_record"),
+        closed=org.closed_at is not None,
+        sites=tuple(_site_facts(s, by_site.get(s.id)) for s in sites),
+        users=every_user,
+        other_dx_workflow_ids=tuple(
+            ids.dx_onboarding_workflow_id(dx.site_id)
+            for dx in registrations
+            if dx.site_row_id is None and dx.site_id
+        ),
+    )
+
+
+def _user_facts(user: UserRow, reps: tuple[RepresentativeFacts, ...]) -> UserFacts:
+    return UserFacts(
+        user_id=str(user.user_id),
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        role=Role(user.role),
+        state=UserState(user.state),
+        training_date=date.fromisoformat(user.training_date) if user.training_date else None,
+        gate_workflow_id=user.activation_workflow_id,
+        representative=any(r.email.lower() == user.email.lower() for r in reps),
+    )
+
+
+def _site_facts(site: SiteRow, dx: DxSiteRow | None) -> SiteFacts:
+    return SiteFacts(
+        site_id=site.facility_id,
+        values={name: getattr(site, name) for name in SITE_FIELDS},
+        closed=site.closed_at is not None,
+        dx_workflow_id=ids.dx_onboarding_workflow_id(dx.site_id or site.facility_id)
+        if dx is not None
+        else None,
     )
 
 
@@ -111,11 +144,46 @@ async def _update_organization(write: UpdateOrganization, account: _Account) -> 
     org = account.org
     if write.contacts is not None:
         org.contacts = write.contacts
-    site = await organizations.main_site(account.session, org.id)
+    if write.site_id is None:
+        site = await organizations.main_site(account.session, org.id)
+    else:
+        site = await organizations.site_of(account.session, org.id, write.site_id)
     if site is None:
-        raise MissingRecord(f"organization {org.provider_id} has no site")
+        raise MissingRecord(f"organization {org.provider_id} has no site {write.site_id or ''}")
     for name, value in write.site.items():
         setattr(site, name, value)
+
+
+@_apply.register
+async def _rename_organization(write: RenameOrganization, account: _Account) -> None:
+    account.org.name = write.name
+
+
+@_apply.register
+async def _set_provider_of_record(write: SetProviderOfRecord, account: _Account) -> None:
+    # A new dict, so the JSON column sees the change.
+    account.org.info = {**account.org.info, "provider_of_record": write.provider_of_record}
+
+
+@_apply.register
+async def _close_site(write: CloseSite, account: _Account) -> None:
+    session, org = account.session, account.org
+    site = await organizations.site_of(session, org.id, write.site_id)
+    if site is None:
+        raise MissingRecord(f"organization {org.provider_id} has no site {write.site_id}")
+    site.closed_at = site.closed_at or datetime.now(UTC)
+    registered = await closures.registrations_of_site(session, site.id)
+    await closures.revoke_credentials(session, org.id, dx_site_ids=registered)
+
+
+@_apply.register
+async def _close_organization(write: CloseOrganization, account: _Account) -> None:
+    session, org = account.session, account.org
+    org.closed_at = org.closed_at or datetime.now(UTC)
+    await closures.revoke_credentials(session, org.id)
+    await closures.end_sessions(session, str(org.provider_id))
+    for rep in await representatives.active_of(session, org.id):
+        await links.revoke(session, subject=representatives.link_subject(rep.id))
 
 
 @_apply.register

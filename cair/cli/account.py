@@ -61,9 +61,28 @@ def sign_out() -> None:
 
 @app.command()
 def show() -> None:
-    """Your organization, its site, users and representatives (JSON)."""
+    """Your organization, every site of it, users and representatives (JSON)."""
     api = Api()
     print_json(api.get(_org(api), token=_rep(api)))
+    exit_now(0)
+
+
+@app.command()
+def sites() -> None:
+    """Every site of your organization, one a line: Site ID, open or closed, name, county,
+    street address, VFC PIN and data-exchange stage."""
+    api = Api()
+    shown = api.get(_org(api), token=_rep(api))
+    if shown.get("closed"):
+        print(f"{shown['provider_id']} is closed")
+    for site in shown.get("sites", []):
+        address = site.get("physical_address") or {}
+        street = ", ".join(str(address[k]) for k in ("line1", "city", "zip") if address.get(k))
+        print(
+            f"{site['site_id']}  {'open' if site['open'] else 'closed'}  {site.get('name') or ''}"
+            f"  {site.get('county') or ''}  {street}  VFC PIN {site.get('vfc_pin') or '-'}"
+            f"  data exchange: {site.get('dx_stage') or '-'}"
+        )
     exit_now(0)
 
 
@@ -76,11 +95,62 @@ def update_info(
             "vaccine_delivery_address, vfc_pin"
         ),
     ],
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="A Site ID: that site's addresses and VFC PIN (no contacts)."),
+    ] = None,
 ) -> None:
-    """Update organization/site information (not the county: that is a new enrollment)."""
+    """Update organization/site information (not the county: that is a new enrollment).
+    Without --site the main site's."""
     data = read_json(file)
     api = Api()
-    _print_change(api.post(_org(api, "/info"), data, token=_rep(api)))
+    path = f"/sites/{site}/info" if site else "/info"
+    _print_change(api.post(_org(api, path), data, token=_rep(api)))
+
+
+@app.command()
+def rename(name: Annotated[str, typer.Argument(help="The organization's new name.")]) -> None:
+    """Rename the organization (at once)."""
+    api = Api()
+    _print_change(api.post(_org(api, "/name"), {"name": name}, token=_rep(api)))
+
+
+@app.command("provider-of-record")
+def provider_of_record(
+    first_name: Annotated[str, typer.Option("--first-name")],
+    last_name: Annotated[str, typer.Option("--last-name")],
+    license_number: Annotated[str | None, typer.Option("--license-number")] = None,
+    license_type: Annotated[str | None, typer.Option("--license-type", help="e.g. MD")] = None,
+    npi: Annotated[str | None, typer.Option("--npi")] = None,
+) -> None:
+    """Change the provider of record: waits for registry staff approval."""
+    fields = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "license_number": license_number,
+        "license_type": license_type,
+        "npi": npi,
+    }
+    body = {k: v for k, v in fields.items() if v is not None}
+    api = Api()
+    _print_change(api.post(_org(api, "/provider-of-record"), body, token=_rep(api)))
+
+
+@app.command("close-site")
+def close_site(site_id: Annotated[str, typer.Argument(help="The Site ID.")]) -> None:
+    """Close a site at once: its data-exchange credentials stop working. Not the last one."""
+    api = Api()
+    _print_change(api.post(_org(api, f"/sites/{site_id}/close"), token=_rep(api)))
+
+
+@app.command()
+def close(
+    reason: Annotated[str, typer.Option("--reason", help="Why, for registry staff.")],
+) -> None:
+    """Close the organization: waits for registry staff; then every user, site, credential
+    and session of it ends (the history is kept)."""
+    api = Api()
+    _print_change(api.post(_org(api, "/close"), {"reason": reason}, token=_rep(api)))
 
 
 @app.command("add-user")

@@ -256,10 +256,22 @@ def pending() -> None:
     api = Api()
     for change in api.get("/api/v1/staff/changes", token=_staff(api)):
         print(
-            f"{change['change_id']}  {change['provider_id']}  {change['user_id']} -> "
-            f"{change['role']}  requested by {change['requested_by']} since {change['since']}"
+            f"{change['change_id']}  {change['provider_id']}  {_asks(change)}  requested by "
+            f"{change['requested_by']} since {change['since']}"
         )
     exit_now(0)
+
+
+def _asks(change: dict[str, Any]) -> str:
+    """What a waiting change asks for: a raise, a provider of record, a closure."""
+    kind = change.get("kind", "change_role")
+    if kind == "change_provider_of_record":
+        p = change.get("provider_of_record") or {}
+        found = [p.get("first_name"), p.get("last_name"), p.get("license_type"), p.get("npi")]
+        return "provider of record -> " + " ".join(str(x) for x in found if x)
+    if kind == "close_organization":
+        return f"close the organization ({change.get('reason') or ''})"
+    return f"{change['user_id']} -> {change['role']}"
 
 
 def _change_decision(change_id: str, provider: str | None, action: str, body: Any = None) -> None:
@@ -290,7 +302,8 @@ ProviderOption = Annotated[
 
 @account_app.command("approve")
 def approve_change(change_id: str, provider: ProviderOption = None) -> None:
-    """STAFF (reviewer): approve a change that raises a user's access."""
+    """STAFF (reviewer): approve a change that waits (a raise, a provider of record, a
+    closure)."""
     _change_decision(change_id, provider, "approve")
 
 
@@ -300,5 +313,6 @@ def reject_change(
     reason: Annotated[str, typer.Option(help="Told to the representative.")] = "",
     provider: ProviderOption = None,
 ) -> None:
-    """STAFF (reviewer): reject a change that raises a user's access."""
+    """STAFF (reviewer): reject a change that waits (a raise, a provider of record, a
+    closure)."""
     _change_decision(change_id, provider, "reject", {"reason": reason})

@@ -57,6 +57,11 @@ def derive_access_level(answers: AccessAnswers) -> AccessLevel | None:
     )
 
 
+def administers_vaccines(level: AccessLevel) -> bool:
+    """Only a Clinical or Data Exchange organization answered that it administers vaccines."""
+    return level in (AccessLevel.CLINICAL, AccessLevel.DATA_EXCHANGE)
+
+
 def role_allowed(role: Role, level: AccessLevel) -> bool:
     return role in ALLOWED_ROLES[level]
 

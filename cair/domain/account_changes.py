@@ -1,12 +1,14 @@
 """What an authorized representative may change after enrollment, and where a change stands;
 each change as sent is read and checked in one pass (every problem in one answer), with what
-the store knows of the organization (its access level, its users' addresses)."""
+the store knows of the organization (its access level, its users' addresses). Besides users and
+site information: the organization's name, its provider of record, closing a site, closing the
+organization."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -23,14 +25,15 @@ from cair.domain.field_rules import (
     check_address,
     check_contacts,
     check_new_user,
+    check_provider_of_record,
     vfc_pin_problems,
 )
 from cair.domain.identifier_checks import normalize_email
 from cair.domain.problems import InvalidRequest, Problem
 from cair.domain.reading import Reading, answer, read
-from cair.domain.request import Address, Contacts, RequestedUser
+from cair.domain.request import Address, Contacts, ProviderOfRecord, RequestedUser
 from cair.domain.shapes import EmailOrBlank, VfcPin
-from cair.domain.text import PersonName
+from cair.domain.text import NOT_BLANK, OrgName, PersonName, StaffTextGiven
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,6 +47,26 @@ class ChangeKind(StrEnum):
     NAME_REPRESENTATIVE = "name_representative"
     REMOVE_REPRESENTATIVE = "remove_representative"
     UPDATE_USER = "update_user"
+    RENAME_ORGANIZATION = "rename_organization"
+    CHANGE_PROVIDER_OF_RECORD = "change_provider_of_record"
+    CLOSE_SITE = "close_site"
+    CLOSE_ORGANIZATION = "close_organization"
+
+
+# Changes registry staff approve before they apply: they change who answers for the
+# organization's vaccines, or end its account.
+NEEDS_APPROVAL = frozenset({ChangeKind.CHANGE_PROVIDER_OF_RECORD, ChangeKind.CLOSE_ORGANIZATION})
+# Changes about the organization (no user); the rest name a user, or a representative.
+ORGANIZATION_KINDS = frozenset(
+    {
+        ChangeKind.UPDATE_INFO,
+        ChangeKind.ADD_USER,
+        ChangeKind.RENAME_ORGANIZATION,
+        ChangeKind.CHANGE_PROVIDER_OF_RECORD,
+        ChangeKind.CLOSE_SITE,
+        ChangeKind.CLOSE_ORGANIZATION,
+    }
+)
 
 
 class ChangeStatus(StrEnum):
@@ -112,6 +135,22 @@ class UserUpdate(_GivenOnly):
         return self
 
 
+class OrganizationRename(BaseModel):
+    """A new name for the organization, under the enrollment's rules for one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    name: Annotated[OrgName, *NOT_BLANK]
+
+
+class OrganizationClosure(BaseModel):
+    """Closing the organization: why, in the representative's words, for registry staff."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    reason: StaffTextGiven
+
+
 # ---- each change as sent, read and checked in one pass ----------------------------------------
 
 
@@ -130,15 +169,27 @@ def validate_new_user(
     return _valid(reading, rules)
 
 
-def validate_info_update(data: object, *, vfc_provider: bool) -> InfoUpdate:
-    """New information: every problem at once; ``vfc_provider`` is what the organization is."""
+def validate_info_update(data: object, *, vfc_provider: bool, for_site: bool = False) -> InfoUpdate:
+    """New information: every problem at once; ``vfc_provider`` is what the organization is;
+    ``for_site``: the update names one site, which has no contacts of the organization's."""
     reading = read(InfoUpdate, data)
-    rules = info_problems(reading.value, vfc_provider=vfc_provider) if reading.value else []
+    rules = (
+        info_problems(reading.value, vfc_provider=vfc_provider, for_site=for_site)
+        if reading.value
+        else []
+    )
     return _valid(reading, rules)
 
 
-def info_problems(info: InfoUpdate, *, vfc_provider: bool) -> list[Problem]:
+def info_problems(info: InfoUpdate, *, vfc_provider: bool, for_site: bool = False) -> list[Problem]:
     problems: list[Problem] = []
+    if for_site and info.contacts is not None:
+        problems.append(
+            Problem(
+                "contacts",
+                "the organization's contacts are not a site's: update them without a site",
+            )
+        )
     if info.contacts is not None:
         problems += check_contacts(info.contacts, vfc_provider=vfc_provider)
     for name in ("physical_address", "mailing_address", "vaccine_delivery_address"):
@@ -162,6 +213,29 @@ def validate_user_update(data: object, *, other_emails: Iterable[str]) -> UserUp
     if email and normalize_email(email) in set(other_emails):
         rules.append(Problem("email", "a user with this e-mail already exists in the organization"))
     return _valid(reading, rules)
+
+
+def validate_rename(data: object) -> OrganizationRename:
+    """A new name: the enrollment's rules for an organization's name (given, plain, not too
+    long)."""
+    return _valid(read(OrganizationRename, data), [])
+
+
+def validate_provider_of_record(data: object, *, administers: bool | None) -> ProviderOfRecord:
+    """A new provider of record: every problem at once, with the enrollment's rules across
+    fields — the license where the organization administers vaccines, the NPI's check digit."""
+    reading = read(ProviderOfRecord, data)
+    rules = (
+        check_provider_of_record(reading.value, administers=administers, path="")
+        if reading.value is not None
+        else []
+    )
+    return _valid(reading, rules)
+
+
+def validate_closure(data: object) -> OrganizationClosure:
+    """Closing the organization: a reason is required, for registry staff to weigh."""
+    return _valid(read(OrganizationClosure, data), [])
 
 
 def _valid(reading: Reading[M], rules: list[Problem]) -> M:

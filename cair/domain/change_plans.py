@@ -1,6 +1,7 @@
 """The vocabulary of account-change plans: the facts the rules read (``AccountFacts``) and the
-plan they return (``ChangePlan``: writes, a training gate to start or stop, audit values). The
-rules are in :mod:`cair.domain.change_rules`; the store carries plans out."""
+plan they return (``ChangePlan``: writes, training gates to start or stop, data-exchange
+workflows to stop, audit values). The rules are in :mod:`cair.domain.change_rules`; the store
+carries plans out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from cair.domain.access import AccessLevel, Role
+from cair.domain.access import AccessLevel, Role, administers_vaccines
 from cair.domain.account_changes import ChangeStatus
 from cair.domain.request import RequestedUser
 from cair.domain.user_states import UserState
@@ -48,6 +49,17 @@ class RepresentativeFacts:
 
 
 @dataclass(frozen=True)
+class SiteFacts:
+    """One site of the organization: its Site ID, its values an update may change, whether it
+    is closed, and the data-exchange onboarding workflow of its IZ Portal registration."""
+
+    site_id: str
+    values: dict[str, Any]  # addresses and VFC PIN, as ``SITE_FIELDS`` name them
+    closed: bool = False
+    dx_workflow_id: str | None = None
+
+
+@dataclass(frozen=True)
 class AccountFacts:
     provider_id: str
     access_level: AccessLevel
@@ -58,10 +70,27 @@ class AccountFacts:
     representatives: tuple[RepresentativeFacts, ...]  # the active ones
     now: datetime  # workflow time: training age is measured against it
     user: UserFacts | None = None  # the user the change is about, when it names one
+    name: str = ""
+    provider_of_record: dict[str, Any] | None = None
+    closed: bool = False
+    sites: tuple[SiteFacts, ...] = ()  # every site, the main one first
+    users: tuple[UserFacts, ...] = ()  # every user (read for a closure)
+    # Onboarding workflows of IZ Portal registrations with no site row (closed with the
+    # organization).
+    other_dx_workflow_ids: tuple[str, ...] = ()
 
     def representative(self, email: str) -> RepresentativeFacts | None:
         wanted = email.strip().lower()
         return next((r for r in self.representatives if r.email.lower() == wanted), None)
+
+    def site_named(self, site_id: str) -> SiteFacts | None:
+        wanted = site_id.strip().upper()
+        return next((s for s in self.sites if s.site_id.upper() == wanted), None)
+
+    @property
+    def administers_vaccines(self) -> bool:
+        """What the access level says of the enrollment's answer (docs/domain.md)."""
+        return administers_vaccines(self.access_level)
 
 
 # ---- what to do -------------------------------------------------------------------------------
@@ -69,8 +98,37 @@ class AccountFacts:
 
 @dataclass(frozen=True)
 class UpdateOrganization:
+    """Contacts of the organization, and values of one site (``site_id`` None: the main one)."""
+
     contacts: dict[str, Any] | None
     site: dict[str, Any]
+    site_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RenameOrganization:
+    name: str
+
+
+@dataclass(frozen=True)
+class SetProviderOfRecord:
+    provider_of_record: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CloseSite:
+    """The site closes; its data-exchange credentials and their unused reveal links are
+    revoked."""
+
+    site_id: str
+
+
+@dataclass(frozen=True)
+class CloseOrganization:
+    """The organization closes: every credential and unused reveal link of it revoked, its
+    representatives' sessions ended. Users and sites close by their own writes."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +174,10 @@ class RetireRepresentative:
 
 Write = (
     UpdateOrganization
+    | RenameOrganization
+    | SetProviderOfRecord
+    | CloseSite
+    | CloseOrganization
     | CreateUser
     | SetUser
     | SetUserDetails
@@ -146,3 +208,8 @@ class ChangePlan:
     new: dict[str, Any] = field(default_factory=dict)
     # Addresses that gained or lost sign-in rights, or whose address changed: told by e-mail.
     also_tell: tuple[str, ...] = ()
+    # More training gates to stop (a closure stops every one), and data-exchange onboarding
+    # workflows to stop (a closed site's, or every site's of a closed organization).
+    stop_gates: tuple[str, ...] = ()
+    stop_dx: tuple[str, ...] = ()
+    site_id: str | None = None  # the site the change is about, for the audit

@@ -18,6 +18,8 @@ from cair.domain.account_changes import (
     ChangeKind,
     ChangeStatus,
     InfoUpdate,
+    OrganizationClosure,
+    OrganizationRename,
     UserUpdate,
     info_problems,
 )
@@ -25,26 +27,35 @@ from cair.domain.change_plans import (
     NEW_USER_ID,
     AccountFacts,
     ChangePlan,
+    CloseOrganization,
+    CloseSite,
     CreateUser,
     Gate,
     NameRepresentative,
+    RenameOrganization,
     RepresentativeSource,
     RetireRepresentative,
     RevokeUserLinks,
+    SetProviderOfRecord,
     SetUser,
     SetUserDetails,
+    SiteFacts,
     UpdateOrganization,
     UserFacts,
     Write,
 )
-from cair.domain.field_rules import check_new_user
+from cair.domain.field_rules import check_new_user, check_provider_of_record
 from cair.domain.identifier_checks import is_email, normalize_email
 from cair.domain.problems import Problem
-from cair.domain.request import RequestedUser
+from cair.domain.reading import answer, read
+from cair.domain.request import ProviderOfRecord, RequestedUser
 from cair.domain.text import quoted
 from cair.domain.user_states import TRAINING_VALID_DAYS, UserState
 
 SITE_FIELDS = ("physical_address", "mailing_address", "vaccine_delivery_address", "vfc_pin")
+
+
+CLOSED = "the organization is closed; it takes no further changes"
 
 
 class Refused(Exception):
@@ -66,12 +77,27 @@ def plan_change(
     info: InfoUpdate | None = None,
     user_update: UserUpdate | None = None,
     email: str | None = None,
+    site_id: str | None = None,
+    name: str | None = None,
+    provider_of_record: ProviderOfRecord | None = None,
+    reason: str | None = None,
 ) -> ChangePlan:
     """What a representative's change does, or a refused plan saying why not."""
     try:
+        if facts.closed:
+            raise Refused(CLOSED)
         if kind == ChangeKind.UPDATE_INFO:
             assert info is not None
-            return _update_info(facts, info)
+            return _update_info(facts, info, site_id)
+        if kind == ChangeKind.RENAME_ORGANIZATION:
+            return _rename(facts, name or "")
+        if kind == ChangeKind.CHANGE_PROVIDER_OF_RECORD:
+            assert provider_of_record is not None
+            return _change_provider(facts, provider_of_record)
+        if kind == ChangeKind.CLOSE_SITE:
+            return _close_site(facts, site_id or "")
+        if kind == ChangeKind.CLOSE_ORGANIZATION:
+            return _close_organization(reason or "")
         if kind == ChangeKind.ADD_USER:
             assert new_user is not None
             return _add_user(facts, new_user)
@@ -100,17 +126,29 @@ def plan_decision(
     *,
     change_id: str,
     user_id: str | None,
-    role: Role,
+    role: Role | None = None,
     approve: bool,
     reason: str,
+    kind: ChangeKind = ChangeKind.CHANGE_ROLE,
+    provider_of_record: ProviderOfRecord | None = None,
+    closing_reason: str = "",
 ) -> ChangePlan:
-    """Staff approved or rejected a raise: the new role applies, then training if needed."""
+    """Staff approved or rejected a change that waited for them: a raise (the new role
+    applies, then training if needed), a new provider of record, or closing the organization."""
     if not approve:
         return ChangePlan(
             status=ChangeStatus.REJECTED,
             message=f"registry staff declined: {reason.strip() or 'no reason given'}",
             user_id=user_id,
         )
+    if facts.closed:
+        return ChangePlan(status=ChangeStatus.REFUSED, message=CLOSED, user_id=user_id)
+    if kind == ChangeKind.CHANGE_PROVIDER_OF_RECORD:
+        assert provider_of_record is not None
+        return _approve_provider(facts, provider_of_record)
+    if kind == ChangeKind.CLOSE_ORGANIZATION:
+        return _approve_closure(facts, closing_reason)
+    assert role is not None
     try:
         user = _user(facts, user_id)
     except Refused as refused:
@@ -144,8 +182,14 @@ def plan_decision(
 # ---- organization -----------------------------------------------------------------------------
 
 
-def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
-    problems = info_problems(info, vfc_provider=facts.vfc_provider)
+def _update_info(facts: AccountFacts, info: InfoUpdate, site_id: str | None) -> ChangePlan:
+    """The organization's contacts and its main site's values; or, given ``site_id``, that
+    site's values (a site has no contacts of the organization's)."""
+    today = facts.site
+    if site_id is not None:
+        named = _open_site(facts, site_id)
+        today, site_id = named.values, named.site_id  # the Site ID as the account writes it
+    problems = info_problems(info, vfc_provider=facts.vfc_provider, for_site=site_id is not None)
     if problems:
         raise Refused("; ".join(str(p) for p in problems))
     given = info.model_dump(mode="json", exclude_unset=True)
@@ -153,9 +197,13 @@ def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
     if "contacts" in given:
         old["contacts"] = facts.contacts
     site = {name: given[name] for name in SITE_FIELDS if name in given}
-    old |= {name: facts.site.get(name) for name in site}
+    old |= {name: today.get(name) for name in site}
     changed = ", ".join(name.replace("_", " ") for name in given) or "nothing"
-    writes: list[Write] = [UpdateOrganization(contacts=given.get("contacts"), site=site)]
+    if site_id is not None:
+        changed += f" of site {site_id}"
+    writes: list[Write] = [
+        UpdateOrganization(contacts=given.get("contacts"), site=site, site_id=site_id)
+    ]
     also_tell: tuple[str, ...] = ()
     if info.contacts is not None:
         handover = _primary_contact_handover(facts, info)
@@ -169,6 +217,159 @@ def _update_info(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:
         old=old,
         new=given,
         also_tell=also_tell,
+        site_id=site_id,
+    )
+
+
+def _rename(facts: AccountFacts, name: str) -> ChangePlan:
+    """At once: a name is how people find the account, not what it may do."""
+    reading = read(OrganizationRename, {"name": name})
+    problems = answer(reading, [])
+    if problems or reading.value is None:
+        raise Refused("; ".join(str(p) for p in problems))
+    new = reading.value.name
+    if new == facts.name:
+        raise Refused(f"the organization is named {quoted(new)} already")
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"renamed the organization to {new}",
+        writes=(RenameOrganization(new),),
+        old={"name": facts.name},
+        new={"name": new},
+    )
+
+
+def _change_provider(facts: AccountFacts, provider: ProviderOfRecord) -> ChangePlan:
+    """Waits for staff: the provider of record answers for the vaccines the organization
+    gives, so registry staff check the license before it changes."""
+    new = _provider_values(facts, provider)
+    if new == _given(facts.provider_of_record):
+        raise Refused("this is the provider of record already")
+    return ChangePlan(
+        status=ChangeStatus.AWAITING_APPROVAL,
+        message=f"changing the provider of record to {_provider_words(new)} waits for registry "
+        "staff approval",
+        old={"provider_of_record": facts.provider_of_record},
+        new={"provider_of_record": new},
+    )
+
+
+def _approve_provider(facts: AccountFacts, provider: ProviderOfRecord) -> ChangePlan:
+    try:
+        new = _provider_values(facts, provider)
+    except Refused as refused:
+        return ChangePlan(status=ChangeStatus.REFUSED, message=str(refused))
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"approved: {_provider_words(new)} is now the provider of record",
+        writes=(SetProviderOfRecord(new),),
+        old={"provider_of_record": facts.provider_of_record},
+        new={"provider_of_record": new},
+    )
+
+
+def _provider_values(facts: AccountFacts, provider: ProviderOfRecord) -> dict[str, Any]:
+    problems = check_provider_of_record(provider, administers=facts.administers_vaccines)
+    if problems:
+        raise Refused("; ".join(str(p) for p in problems))
+    return _given(provider.model_dump(mode="json"))
+
+
+def _given(values: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (values or {}).items() if v not in (None, "")}
+
+
+def _provider_words(values: dict[str, Any]) -> str:
+    name = f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+    license_type = values.get("license_type")
+    return f"{name} ({license_type})" if license_type else name
+
+
+# ---- sites and closure ------------------------------------------------------------------------
+
+
+def _open_site(facts: AccountFacts, site_id: str) -> SiteFacts:
+    site = facts.site_named(site_id)
+    if site is None:
+        raise Refused(f"no site {site_id} in {facts.provider_id}")
+    if site.closed:
+        raise Refused(f"site {site.site_id} is closed")
+    return site
+
+
+def _close_site(facts: AccountFacts, site_id: str) -> ChangePlan:
+    """At once: the site stops exchanging data (its credentials are revoked, its onboarding
+    stops). Never the last open site: that is closing the organization."""
+    if not site_id.strip():
+        raise Refused("site_id: which site?")
+    site = facts.site_named(site_id)
+    if site is None:
+        raise Refused(f"no site {site_id} in {facts.provider_id}")
+    if site.closed:
+        raise Refused(f"site {site.site_id} is closed already")
+    if sum(1 for s in facts.sites if not s.closed) <= 1:
+        raise Refused(
+            f"site {site.site_id} is the last open site of {facts.provider_id}; close the "
+            "organization instead"
+        )
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"closed site {site.site_id}; its data-exchange credentials no longer work",
+        writes=(CloseSite(site.site_id),),
+        stop_dx=(site.dx_workflow_id,) if site.dx_workflow_id else (),
+        old={"site": "open"},
+        new={"site": "closed"},
+        site_id=site.site_id,
+    )
+
+
+def _close_organization(reason: str) -> ChangePlan:
+    """Waits for staff: closing ends every user's access and every site's data exchange."""
+    reading = read(OrganizationClosure, {"reason": reason})
+    problems = answer(reading, [])
+    if problems or reading.value is None:
+        raise Refused("; ".join(str(p) for p in problems))
+    return ChangePlan(
+        status=ChangeStatus.AWAITING_APPROVAL,
+        message="closing the organization waits for registry staff approval",
+        new={"reason": reading.value.reason},
+    )
+
+
+def _approve_closure(facts: AccountFacts, reason: str) -> ChangePlan:
+    """Every user inactive (their gates stopped, their links revoked), every site closed (its
+    onboarding stopped), then the organization: its credentials and its sessions end. The
+    rows and the history stay."""
+    writes: list[Write] = []
+    for user in facts.users:
+        if user.state != UserState.INACTIVE:
+            writes.append(SetUser(user.user_id, state=UserState.INACTIVE))
+        writes.append(RevokeUserLinks(user.user_id))
+    open_sites = [s for s in facts.sites if not s.closed]
+    writes += [CloseSite(s.site_id) for s in open_sites]
+    writes.append(CloseOrganization(reason))
+    gates = tuple(
+        u.gate_workflow_id
+        for u in facts.users
+        if u.state == UserState.PENDING_TRAINING and u.gate_workflow_id
+    )
+    onboarding = [s.dx_workflow_id for s in open_sites if s.dx_workflow_id]
+    inactivated = [u.user_id for u in facts.users if u.state != UserState.INACTIVE]
+    return ChangePlan(
+        status=ChangeStatus.APPLIED,
+        message=f"approved: {facts.provider_id} is closed; {len(inactivated)} users "
+        f"inactivated, {len(open_sites)} sites closed, its data-exchange credentials revoked",
+        writes=tuple(writes),
+        stop_gates=gates,
+        stop_dx=tuple(dict.fromkeys([*onboarding, *facts.other_dx_workflow_ids])),
+        old={"organization": "open"},
+        new={
+            "organization": "closed",
+            "reason": reason,
+            "users_inactivated": inactivated,
+            "sites_closed": [s.site_id for s in open_sites],
+        },
+        also_tell=tuple(r.email for r in facts.representatives),
     )
 
 

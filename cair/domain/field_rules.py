@@ -13,9 +13,11 @@ from cair.domain.identifier_checks import (
     is_us_phone,
     is_vfc_pin,
     normalize_email,
+    npi_has_shape,
+    npi_is_valid,
 )
 from cair.domain.problems import Problem
-from cair.domain.request import ROLE_NAMES, Address, Contacts, RequestedUser
+from cair.domain.request import ROLE_NAMES, Address, Contacts, ProviderOfRecord, RequestedUser
 
 
 def vfc_provider(receives_state_supplied_vaccine: bool, programs: list[str] | None) -> bool:
@@ -98,6 +100,35 @@ def check_new_user(
                 f"{ACCESS_LEVEL_LABELS[access_level]} organization allows (allowed: {allowed})",
             )
         )
+    return problems
+
+
+def check_provider_of_record(
+    provider: ProviderOfRecord, *, administers: bool | None, path: str = "provider_of_record"
+) -> list[Problem]:
+    """The provider of record's rules, the enrollment's as an account change reads them: names;
+    the license where the organization administers vaccines (``administers`` None: not known
+    yet, so asked for); an NPI, if given, with a valid check digit."""
+    problems = required(provider.first_name, at(path, "first_name"))
+    problems += required(provider.last_name, at(path, "last_name"))
+    if administers is not False:
+        problems += required(
+            provider.license_number,
+            at(path, "license_number"),
+            "required: the CA medical or pharmacist license number",
+        )
+        problems += required(
+            provider.license_type,
+            at(path, "license_type"),
+            "required: the license type (e.g. MD, DO, NP, RPh)",
+        )
+    if provider.npi:
+        if not npi_has_shape(provider.npi):
+            problems.append(Problem(at(path, "npi"), "must be 10 digits starting with 1 or 2"))
+        elif not npi_is_valid(provider.npi):
+            problems.append(
+                Problem(at(path, "npi"), "check digit does not match (not a valid NPI)")
+            )
     return problems
 
 

@@ -1,5 +1,6 @@
 """Account changes: representatives submit them (authorized against their organization), staff
-approve or reject the ones that raise access."""
+approve or reject the ones that wait for them (a raise, a new provider of record, closing the
+organization)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from cair.domain import ids
-from cair.domain.access import AccessLevel, Role
+from cair.domain.access import AccessLevel, Role, administers_vaccines
 from cair.domain.account_changes import (
     ChangeKind,
     ChangeStatus,
     InfoUpdate,
     UserUpdate,
+    validate_closure,
     validate_info_update,
     validate_new_user,
+    validate_provider_of_record,
+    validate_rename,
     validate_user_update,
 )
 from cair.domain.contracts.organization import AccountChange, ChangeDecision, ChangeResult
@@ -30,13 +34,57 @@ from cair.workflows.organization import OrganizationWorkflow
 
 
 async def update_info(
-    ctx: Context, who: Representative, info: InfoUpdate | object, *, change_id: str | None = None
+    ctx: Context,
+    who: Representative,
+    info: InfoUpdate | object,
+    *,
+    change_id: str | None = None,
+    site_id: str | None = None,
 ) -> ChangeResult:
     """``info`` as sent (or read already): every problem is answered at once, InvalidRequest,
-    before the change is sent."""
+    before the change is sent. ``site_id``: the addresses and VFC PIN of that site, not of the
+    main one."""
     known = await _known(ctx, who.provider_id)
-    checked = validate_info_update(info, vfc_provider=known.vfc_provider)
-    return await _submit(ctx, who, ChangeKind.UPDATE_INFO, change_id, info=checked)
+    checked = validate_info_update(
+        info, vfc_provider=known.vfc_provider, for_site=site_id is not None
+    )
+    return await _submit(ctx, who, ChangeKind.UPDATE_INFO, change_id, info=checked, site_id=site_id)
+
+
+async def rename_organization(
+    ctx: Context, who: Representative, body: object, *, change_id: str | None = None
+) -> ChangeResult:
+    """``{"name": …}`` as sent; applies at once."""
+    checked = validate_rename(body)
+    return await _submit(ctx, who, ChangeKind.RENAME_ORGANIZATION, change_id, name=checked.name)
+
+
+async def change_provider_of_record(
+    ctx: Context, who: Representative, body: object, *, change_id: str | None = None
+) -> ChangeResult:
+    """The new provider of record as sent: every problem at once (the license where the
+    organization administers vaccines, the NPI's check digit); it waits for registry staff."""
+    known = await _known(ctx, who.provider_id)
+    administers = administers_vaccines(known.access_level) if known.access_level else None
+    checked = validate_provider_of_record(body, administers=administers)
+    return await _submit(
+        ctx, who, ChangeKind.CHANGE_PROVIDER_OF_RECORD, change_id, provider_of_record=checked
+    )
+
+
+async def close_site(
+    ctx: Context, who: Representative, site_id: str, *, change_id: str | None = None
+) -> ChangeResult:
+    """At once: the site's data exchange ends. Never the last open site."""
+    return await _submit(ctx, who, ChangeKind.CLOSE_SITE, change_id, site_id=site_id)
+
+
+async def close_organization(
+    ctx: Context, who: Representative, body: object, *, change_id: str | None = None
+) -> ChangeResult:
+    """``{"reason": …}`` as sent; waits for registry staff, then ends the whole account."""
+    checked = validate_closure(body)
+    return await _submit(ctx, who, ChangeKind.CLOSE_ORGANIZATION, change_id, reason=checked.reason)
 
 
 async def add_user(
@@ -115,7 +163,8 @@ async def remove_representative(
 
 
 async def pending_approvals(ctx: Context) -> list[dict[str, Any]]:
-    """Staff: every change that waits for a decision, oldest first, across organizations."""
+    """Staff: every change that waits for a decision, oldest first, across organizations, with
+    its kind and what it asks for."""
     async with ctx.db.sessions() as session:
         waiting = await changes.awaiting_approval(session, ChangeStatus.AWAITING_APPROVAL.value)
     return [asdict(w) for w in waiting]
@@ -130,7 +179,7 @@ async def decide(
     reason: str = "",
     provider_id: str | None = None,
 ) -> ChangeResult:
-    """Staff: approve or reject a change that raises a user's access."""
+    """Staff: approve or reject a change that waits for them."""
     if provider_id is None:
         async with ctx.db.sessions() as session:
             found = await changes.organizations_with(session, change_id)

@@ -16,7 +16,9 @@ from cair.operations.context import Context
 from cair.operations.errors import NotFound
 from cair.store import audit as audit_log
 from cair.store import changes as change_log
-from cair.store import organizations, representatives, users
+from cair.store import dx_sites, organizations, representatives, users
+from cair.store.changes import AwaitingApproval
+from cair.store.models import as_utc
 from cair.workflows.organization import OrganizationWorkflow
 
 
@@ -26,6 +28,12 @@ async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
         if org is None:
             raise NotFound(f"no organization {provider_id}")
         site = await organizations.main_site(session, org.id)
+        sites = await organizations.sites_of(session, org.id)
+        stages = {
+            dx.site_row_id: dx.stage
+            for dx in await dx_sites.of_organization(session, org.id)
+            if dx.site_row_id is not None
+        }
         members = await users.of_organization(session, org.id)
         reps = await representatives.active_of(session, org.id)
     return {
@@ -36,7 +44,11 @@ async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
         "region": org.region,
         "access_level": org.access_level,
         "contacts": org.contacts,
+        "closed": org.closed_at is not None,
+        "closed_at": as_utc(org.closed_at).isoformat() if org.closed_at else None,
+        "provider_of_record": org.info.get("provider_of_record"),
         "site": organizations.site_view(site),
+        "sites": [organizations.site_listing(s, dx_stage=stages.get(s.id)) for s in sites],
         "users": [
             {
                 "user_id": u.user_id,
@@ -108,7 +120,8 @@ async def change_lines(ctx: Context, provider_id: str, named: Names) -> list[Lin
 
 @dataclass(frozen=True)
 class AwaitingChange:
-    """A change that waits for staff, with the names a reviewer needs beside the ids."""
+    """A change that waits for staff, with the names a reviewer needs beside the ids; for a
+    new provider of record or a closure, what it asks for in words (``asks``)."""
 
     change_id: str
     provider_id: str
@@ -119,6 +132,8 @@ class AwaitingChange:
     role: str | None
     requested_by: str
     since: str
+    kind: str = "change_role"
+    asks: str = ""
 
 
 async def awaiting_approval(ctx: Context, status: str) -> list[AwaitingChange]:
@@ -140,6 +155,23 @@ async def awaiting_approval(ctx: Context, status: str) -> list[AwaitingChange]:
                     role=change.role,
                     requested_by=change.requested_by,
                     since=change.since,
+                    kind=change.kind,
+                    asks=_asks(change),
                 )
             )
     return found
+
+
+def _asks(change: AwaitingApproval) -> str:
+    """What a change other than a raise asks for, as a reviewer reads it."""
+    if change.provider_of_record:
+        p = change.provider_of_record
+        parts = [f"{p.get('first_name', '')} {p.get('last_name', '')}".strip()]
+        if p.get("license_type") or p.get("license_number"):
+            parts.append(f"license {p.get('license_type') or ''} {p.get('license_number') or ''}")
+        if p.get("npi"):
+            parts.append(f"NPI {p['npi']}")
+        return "New provider of record: " + ", ".join(" ".join(x.split()) for x in parts)
+    if change.reason is not None:
+        return f"Close the organization. Reason: {change.reason}"
+    return ""

@@ -30,6 +30,10 @@ ASKED = {
     "name_representative": "to name {user} an authorized representative",
     "remove_representative": "to remove {user} as an authorized representative",
     "update_user": "to correct the details of {user}",
+    "rename_organization": "to rename the organization",
+    "change_provider_of_record": "to change the provider of record",
+    "close_site": "to close a site",
+    "close_organization": "to close the organization",
 }
 
 
@@ -161,9 +165,54 @@ def _details(who: str, subject: str, old: Values, new: Values, names: Names) -> 
 
 def _info(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
     changed = changes_between(old, new, names)
+    what = (
+        f"the information of {subject}" if subject.startswith("site ") else "the site information"
+    )
     if not changed:
-        return f"{who} updated the site information"
-    return f"{who} changed the site information: " + "; ".join(changed)
+        return f"{who} updated {what}"
+    return f"{who} changed {what}: " + "; ".join(changed)
+
+
+def _renamed(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
+    return f"{who} renamed the organization from “{old.get('name')}” to “{new.get('name')}”"
+
+
+def _provider_words(values: Values) -> str:
+    found = values.get("provider_of_record")
+    provider: Values = found if isinstance(found, dict) else {}
+    name = f"{provider.get('first_name', '')} {provider.get('last_name', '')}".strip()
+    license_words = " ".join(
+        str(provider[k]) for k in ("license_type", "license_number") if provider.get(k)
+    )
+    return f"{name} ({license_words})" if license_words else name or "someone"
+
+
+def _provider(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
+    if new.get("status") == "awaiting_approval":
+        return (
+            f"{who} asked to change the provider of record to {_provider_words(new)}; it waits "
+            "for registry staff"
+        )
+    return f"{who} changed the provider of record to {_provider_words(new)}"
+
+
+def _provider_approved(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
+    return f"{who} approved the new provider of record: {_provider_words(new)}"
+
+
+def _closing(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
+    reason = str(new.get("reason") or "").strip()
+    why = f": “{reason}”" if reason else ""
+    return f"{who} asked to close the organization{why}; it waits for registry staff"
+
+
+def _closed(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
+    users = new.get("users_inactivated") or []
+    sites = new.get("sites_closed") or []
+    return (
+        f"{who} approved closing the organization: {len(users)} users inactivated, "
+        f"{len(sites)} sites closed, its data-exchange credentials and sessions ended"
+    )
 
 
 def _stage(who: str, subject: str, old: Values, new: Values, names: Names) -> str:
@@ -206,6 +255,18 @@ _SENTENCES: dict[str, Sentence] = {
     "user.state": _state,
     "account.update_user": _details,
     "account.update_info": _info,
+    "account.rename_organization": _renamed,
+    "account.change_provider_of_record": _provider,
+    "account.change_provider_of_record.approved": _provider_approved,
+    "account.change_provider_of_record.rejected": _simple(
+        "{who} declined the new provider of record"
+    ),
+    "account.close_site": _simple(
+        "{who} closed {subject}; its data-exchange credentials stopped working"
+    ),
+    "account.close_organization": _closing,
+    "account.close_organization.approved": _closed,
+    "account.close_organization.rejected": _simple("{who} declined closing the organization"),
     "account.inactivate_user": _simple("{who} inactivated {subject} (was {before})"),
     "account.reactivate_user": _simple("{who} reactivated {subject}"),
     "account.name_representative": _simple("{who} named {subject} an authorized representative"),

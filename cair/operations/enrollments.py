@@ -31,8 +31,9 @@ from cair.domain.contracts.enrollment import (
     Rejection,
     StaffDecision,
 )
-from cair.domain.problems import InvalidRequest, Problem
-from cair.domain.stages import FOR_APPLICANTS, Stage, cannot
+from cair.domain.new_site import as_first_sent, new_site_refused
+from cair.domain.problems import InvalidRequest
+from cair.domain.stages import Stage, cannot
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, Invalid, NotFound, OperationError
@@ -64,19 +65,8 @@ async def submit(
     second time finds the first. ``new_site_of``: the Provider ID of the signed-in
     representative enrolling a new site (operations/new_sites.py)."""
     valid = validate_enrollment(data)
-    new_site = valid.request.new_site
-    if new_site is not None and new_site.provider_id != new_site_of:
-        # Only the service sets it, from a representative's session: an anonymous request
-        # naming an organization would add a site to someone else's account.
-        raise InvalidRequest(
-            [
-                Problem(
-                    "new_site",
-                    "a new site of an enrolled organization is enrolled by its representative, "
-                    "signed in (POST /api/v1/organizations/{provider_id}/sites)",
-                )
-            ]
-        )
+    if naming := new_site_refused(valid.request, signed_in_as=new_site_of):
+        raise InvalidRequest(naming)
     if client is not None:
         async with ctx.db.sessions.begin() as session:
             await check_and_count(
@@ -162,38 +152,6 @@ async def status(ctx: Context, enrollment_id: str) -> EnrollmentView:
     if view is None:
         raise NotFound(f"no enrollment {enrollment_id}")
     return view
-
-
-@dataclass(frozen=True)
-class ApplicantView:
-    """What the applicant sees: where the request stands, in plain words, and what is next."""
-
-    id: str
-    stage: str
-    stage_label: str
-    next_step: str
-    organization: str
-    region: str
-    submitted_at: str
-    provider_id: str | None
-    note: str | None
-
-
-async def applicant_view(ctx: Context, enrollment_id: str) -> ApplicantView:
-    view = await status(ctx, enrollment_id)
-    label, next_step = FOR_APPLICANTS[Stage(view.stage)]
-    shown_note = view.note if view.stage in (Stage.REJECTED, Stage.CHANGES_REQUESTED) else None
-    return ApplicantView(
-        id=view.id,
-        stage=view.stage,
-        stage_label=label,
-        next_step=next_step,
-        organization=view.org_name,
-        region=view.region,
-        submitted_at=view.submitted_at,
-        provider_id=view.provider_id,
-        note=shown_note,
-    )
 
 
 @dataclass(frozen=True)
@@ -298,13 +256,7 @@ async def amend(ctx: Context, enrollment_id: str, data: Any, *, token: str) -> E
         raise Forbidden(refusal)
     async with ctx.db.sessions() as session:
         stored = await enrollments.get(session, enrollment_id)
-    if isinstance(data, dict) and stored is not None:
-        # Whether it is a new site, and of which organization, is the service's to say, not
-        # the amendment's: it stays as the request was sent.
-        data = {**data, "new_site": stored.request.get("new_site")}
-        if data["new_site"] is None:
-            del data["new_site"]
-    valid = validate_enrollment(data)
+    valid = validate_enrollment(as_first_sent(data, stored.request if stored else {}))
     status = await send_update(
         _handle(await ctx.temporal(), enrollment_id),
         EnrollmentWorkflow.amend,

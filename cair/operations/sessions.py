@@ -29,6 +29,7 @@ STAFF_SIGN_IN_ANSWER = (
     "If {email} belongs to registry staff, a sign-in link is on its way to that address; it "
     "works for {minutes} minutes."
 )
+CLOSED = "{provider_id} is closed: the organization's account no longer signs anyone in"
 SIGN_IN_ANSWER = (
     "If {email} is an authorized representative of {provider_id}, a sign-in link is on its way "
     "to that address; it works for {minutes} minutes."
@@ -83,7 +84,10 @@ async def sign_in(ctx: Context, provider_id: str, email: str, *, client: str | N
                 ),
             ],
         )
+        org = await organizations.by_provider_id(session, provider_id)
         representative = await representatives.active_by_email(session, provider_id, email)
+    if org is not None and org.closed_at is not None:  # counted above all the same
+        raise Forbidden(CLOSED.format(provider_id=provider_id))
     if representative is None:
         return answer
     temporal = await ctx.temporal()
@@ -183,6 +187,8 @@ async def redeem(ctx: Context, token: str) -> SignedIn:
             raise Forbidden("you are no longer an authorized representative")
         org = await organizations.get(session, representative.organization_id)
         assert org is not None and org.provider_id is not None
+        if org.closed_at is not None:
+            raise Forbidden(CLOSED.format(provider_id=org.provider_id))
         session_token = await sessions.open_session(
             session,
             kind=sessions.REPRESENTATIVE,

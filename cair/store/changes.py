@@ -31,6 +31,10 @@ class AwaitingApproval:
     role: str | None
     requested_by: str
     since: str
+    kind: str = "change_role"
+    # What it asks for besides a role: the new provider of record, the reason to close.
+    provider_of_record: dict[str, Any] | None = None
+    reason: str | None = None
 
 
 async def find(session: AsyncSession, provider_id: str, change_id: str) -> AccountChangeRow | None:
@@ -84,6 +88,9 @@ async def awaiting_approval(session: AsyncSession, status: str) -> list[Awaiting
             role=_role(r.details),
             requested_by=r.requested_by,
             since=as_utc(r.created_at).isoformat(),
+            kind=r.kind,
+            provider_of_record=r.details.get("provider_of_record"),
+            reason=r.details.get("reason"),
         )
         for r in rows
     ]

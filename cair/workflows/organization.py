@@ -1,9 +1,13 @@
 """OrganizationWorkflow (id ``org-<provider id>``): an enrolled organization's account.
 
 Representatives' changes arrive as Temporal Updates and are applied one at a time, in the order
-accepted; several may queue. Changes that raise a user's access wait for staff approval without
-holding up the queue. Before the history grows long the workflow continues as new, carrying its
-queue, the changes awaiting approval and recent results, so nothing is lost.
+accepted; several may queue. Changes that raise a user's access, change the provider of record
+or close the organization wait for staff approval without holding up the queue. Once the
+organization is closed no change is taken. Before the history grows long the workflow continues
+as new, carrying its queue, the changes awaiting approval and recent results, so nothing is lost.
+
+long because: the queue, the validators of what it takes, staff decisions, the follow-ups and
+continue-as-new share one state; split, each part would reach into the others'.
 """
 
 from __future__ import annotations
@@ -14,7 +18,13 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from cair.domain.access import Role, role_allowed
-    from cair.domain.account_changes import ChangeKind, ChangeStatus
+    from cair.domain.account_changes import (
+        ORGANIZATION_KINDS,
+        ChangeKind,
+        ChangeStatus,
+        OrganizationClosure,
+        OrganizationRename,
+    )
     from cair.domain.contracts.mail import Mail, MailOrder
     from cair.domain.contracts.organization import (
         AccountChange,
@@ -27,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         PendingChanges,
     )
     from cair.domain.contracts.user_activation import UserActivationInput
+    from cair.domain.reading import answer, read
     from cair.temporal import search_attributes as sa
     from cair.workflows.incident_reports import IncidentReports, Subject
     from cair.workflows.steps import Steps, failure_reason
@@ -46,6 +57,7 @@ class OrganizationWorkflow:
         self._awaiting: dict[str, AccountChange] = {c.change_id: c for c in start.awaiting_approval}
         self._decisions: list[ChangeDecision] = []
         self._results: dict[str, ChangeResult] = dict(start.results)
+        self._closed = start.closed
         # Not held: a failed change is reported and the account keeps serving the next one.
         self._steps = Steps(timeout_seconds=start.activity_timeout_seconds)
         self._incidents = IncidentReports(timeout_seconds=start.activity_timeout_seconds)
@@ -97,6 +109,9 @@ class OrganizationWorkflow:
         level = self._input.access_level
         if not change.change_id.strip():
             raise ValueError("change_id: required, so a retry is recognised")
+        if self._closed and change.change_id not in self._results:  # a retry is answered
+            raise ValueError(f"{self._input.provider_id}: the organization is closed")
+        self._validate_organization_change(change)
         if change.kind in (ChangeKind.ADD_USER,) and change.new_user is None:
             raise ValueError("user: give the new user's name, e-mail and role")
         if change.kind == ChangeKind.UPDATE_INFO and change.info is None:
@@ -106,9 +121,7 @@ class OrganizationWorkflow:
         if change.kind == ChangeKind.REMOVE_REPRESENTATIVE:
             if not (change.user_id or change.email):
                 raise ValueError("email: which representative?")
-        elif (
-            change.kind not in (ChangeKind.ADD_USER, ChangeKind.UPDATE_INFO) and not change.user_id
-        ):
+        elif change.kind not in ORGANIZATION_KINDS and not change.user_id:
             raise ValueError("user_id: which user?")
         role = change.new_user.role if change.new_user else change.role
         if change.kind in (ChangeKind.ADD_USER, ChangeKind.CHANGE_ROLE):
@@ -119,6 +132,33 @@ class OrganizationWorkflow:
                 raise ValueError(
                     f"role: {role} exceeds what a {level.value} organization allows "
                     f"(allowed: {allowed})"
+                )
+
+    def _validate_organization_change(self, change: AccountChange) -> None:
+        """The organization-level changes: what each must give, read without I/O."""
+        if change.kind == ChangeKind.RENAME_ORGANIZATION:
+            _shape(OrganizationRename, {"name": change.name or ""})
+        elif change.kind == ChangeKind.CHANGE_PROVIDER_OF_RECORD:
+            if change.provider_of_record is None:
+                raise ValueError("provider_of_record: give the new provider of record")
+        elif change.kind == ChangeKind.CLOSE_SITE:
+            if not (change.site_id or "").strip():
+                raise ValueError("site_id: which site? (its Site ID)")
+        elif change.kind == ChangeKind.CLOSE_ORGANIZATION:
+            _shape(OrganizationClosure, {"reason": change.reason or ""})
+            asked = [*self._queue, *self._awaiting.values()]
+            waiting = next(
+                (
+                    c
+                    for c in asked
+                    if c.kind == ChangeKind.CLOSE_ORGANIZATION and c.change_id != change.change_id
+                ),
+                None,
+            )
+            if waiting is not None:
+                raise ValueError(
+                    f"closing the organization waits for registry staff already (change "
+                    f"{waiting.change_id})"
                 )
 
     @workflow.update
@@ -179,6 +219,11 @@ class OrganizationWorkflow:
         else:
             await self._follow_up(outcome, step="decision")
             self._results[decision.change_id] = outcome.result
+            if (
+                outcome.result.kind == ChangeKind.CLOSE_ORGANIZATION
+                and outcome.result.status == ChangeStatus.APPLIED
+            ):
+                self._closed = True
         self._awaiting.pop(decision.change_id, None)
 
     async def _failed(
@@ -198,15 +243,19 @@ class OrganizationWorkflow:
         )
 
     async def _follow_up(self, outcome: ChangeOutcome, *, step: str = "confirmation") -> None:
-        """Stop or start the user's training gate and confirm by e-mail."""
+        """Stop training gates (and a closed site's onboarding), start the user's training
+        gate, and confirm by e-mail."""
         assert self._input is not None
         result = outcome.result
-        if outcome.stop_gate_workflow_id:
-            handle = workflow.get_external_workflow_handle(outcome.stop_gate_workflow_id)
+        # An outcome recorded before the lists existed has them empty: the same one command.
+        stopping = [outcome.stop_gate_workflow_id] if outcome.stop_gate_workflow_id else []
+        stopping += [*outcome.stop_gate_workflow_ids, *outcome.stop_dx_workflow_ids]
+        for workflow_id in dict.fromkeys(stopping):
+            handle = workflow.get_external_workflow_handle(workflow_id)
             try:
                 await handle.cancel()
-            except Exception:  # noqa: BLE001 - the gate may have ended already; nothing to stop
-                workflow.logger.info("no running gate %s", outcome.stop_gate_workflow_id)
+            except Exception:  # noqa: BLE001 - it may be gone or ended already; nothing to stop
+                workflow.logger.info("no running workflow %s", workflow_id)
         if outcome.start_gate and result.user_id and outcome.gate_workflow_id:
             assert outcome.gate_role is not None
             try:
@@ -280,6 +329,7 @@ class OrganizationWorkflow:
                 awaiting_approval=list(self._awaiting.values()),
                 results=recent,
                 runs=self._input.runs + 1,
+                closed=self._closed,
             )
         )
 
@@ -302,6 +352,20 @@ def _awaiting_result(change: AccountChange) -> ChangeResult:
         change_id=change.change_id,
         kind=change.kind,
         status=ChangeStatus.AWAITING_APPROVAL,
-        message=f"raising the role to {change.role} waits for registry staff approval",
+        message=f"{_WAITING.get(change.kind, f'raising the role to {change.role}')} waits for "
+        "registry staff approval",
         user_id=change.user_id,
     )
+
+
+_WAITING = {
+    ChangeKind.CHANGE_PROVIDER_OF_RECORD: "changing the provider of record",
+    ChangeKind.CLOSE_ORGANIZATION: "closing the organization",
+}
+
+
+def _shape(model: type[OrganizationRename | OrganizationClosure], value: dict[str, str]) -> None:
+    """The model's rules, worded "field: rule" as the API words them (pure: no I/O)."""
+    problems = answer(read(model, value), [])
+    if problems:
+        raise ValueError("; ".join(str(p) for p in problems))

@@ -7,9 +7,11 @@ The histories in ``histories/`` were recorded by the end-to-end suite
 no workflow carries a patch. Enrollments: a clinic approved and its users trained
 (``clinic_trained``), changes requested and amended (``amended``), a step held for staff and
 retried (``held_and_retried``), ``rejected``, and one routed to a local representative
-(``local_rep``). The account: a role raise decided by staff (``raise_decided``) and two runs
-that continued as new. User gates: one trained, one cancelled by an account change. Site
-onboarding: ``S100001`` went from registration to live, ``S100004`` was sent back to testing.
+(``local_rep``). The account: a role raise decided by staff (``raise_decided``), two runs
+that continued as new, a site closed (``site_closed``: its onboarding cancelled) and an
+organization closed by staff's approval (``closed``: every gate and onboarding cancelled).
+User gates: one trained, one cancelled by an account change. Site onboarding: ``S100001``
+went from registration to live, ``S100004`` was sent back to testing.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Contracts of the OrganizationWorkflow: account changes as Updates, staff decisions on raises,
-the pending-changes query, and the activities that apply and decide changes."""
+"""Contracts of the OrganizationWorkflow: account changes as Updates, staff decisions on the
+changes that wait for them (raises, a provider of record, a closure), the pending-changes query,
+and the activities that apply and decide changes. Shapes read back from recorded histories only
+gain fields with defaults, at the end."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Annotated
 from cair.domain.access import AccessLevel, Role
 from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
 from cair.domain.contracts._compat import AsRecorded
-from cair.domain.request import RequestedUser
+from cair.domain.request import ProviderOfRecord, RequestedUser
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,11 @@ class AccountChange:
     info: Annotated[InfoUpdate | None, AsRecorded(InfoUpdate)] = None
     user_update: Annotated[UserUpdate | None, AsRecorded(UserUpdate)] = None
     email: str | None = None  # the representative a removal is about (not always a user)
+    # The site (Site ID) an info update or a closure is about; None: the main site.
+    site_id: str | None = None
+    name: str | None = None  # the organization's new name, as sent
+    provider_of_record: Annotated[ProviderOfRecord | None, AsRecorded(ProviderOfRecord)] = None
+    reason: str | None = None  # why the organization closes, for registry staff
 
 
 @dataclass(frozen=True)
@@ -56,11 +63,15 @@ class ChangeOutcome:
     gate_workflow_id: str | None = None
     stop_gate_workflow_id: str | None = None
     notify: bool = True
+    # Every training gate to stop besides ``stop_gate_workflow_id`` (a closure stops them all),
+    # and the data-exchange onboarding workflows to stop (a closed site's).
+    stop_gate_workflow_ids: list[str] = field(default_factory=list)
+    stop_dx_workflow_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class ChangeDecision:
-    """Staff approve or reject a change that raises access."""
+    """Staff approve or reject a change that waits for them."""
 
     change_id: str
     approve: bool
@@ -87,6 +98,7 @@ class OrganizationInput:
     awaiting_approval: list[AccountChange] = field(default_factory=list)
     results: dict[str, ChangeResult] = field(default_factory=dict)
     runs: int = 1
+    closed: bool = False  # the organization closed: no change is taken any more
 
 
 @dataclass

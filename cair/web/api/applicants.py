@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from cair.domain.contracts.enrollment import EnrollmentStatus
 from cair.domain.request import EnrollmentRequest
 from cair.operations import applicant_links, enrollments
-from cair.operations.enrollments import ApplicantView
+from cair.operations.applicant_views import ApplicantView, applicant_view
 from cair.web.api.schemas import AmendmentBody, EnrollmentBody, Submitted
 from cair.web.identity import PUBLIC, Applicant, ClientAddress, Ctx, audience
 
@@ -36,7 +36,7 @@ async def submit(request: EnrollmentBody, ctx: Ctx, client: ClientAddress) -> Su
 @router.get("/enrollments/{enrollment_id}", openapi_extra=audience("applicant"))
 async def status(enrollment_id: Applicant, ctx: Ctx) -> ApplicantView:
     """Where the enrollment stands, in plain words, and what happens next."""
-    return await enrollments.applicant_view(ctx, enrollment_id)
+    return await applicant_view(ctx, enrollment_id)
 
 
 @router.post("/enrollments/{enrollment_id}/amendment", openapi_extra=PUBLIC)

@@ -15,9 +15,12 @@ from cair.operations import account_changes, account_views, sessions
 from cair.operations.sessions import Representative
 from cair.web.api.headers import IdempotencyKey
 from cair.web.api.schemas import (
+    ClosureBody,
     InfoBody,
     Message,
     NewUserBody,
+    ProviderOfRecordBody,
+    RenameBody,
     RepresentativeBody,
     RoleBody,
     SignInBody,
@@ -45,7 +48,9 @@ async def sign_in(provider_id: str, body: SignInBody, ctx: Ctx, client: ClientAd
 
 @router.get("", openapi_extra=REPRESENTATIVE)
 async def account(who: RepresentativeOf, ctx: Ctx) -> dict[str, Any]:
-    """The organization, its site, users and representatives."""
+    """The organization (open or closed, its provider of record), every site of it (Site ID,
+    name, county, region, addresses, VFC PIN, contacts, open or closed, data-exchange stage),
+    users and representatives. ``site`` is the main site, as before."""
     return await account_views.show(ctx, who.provider_id)
 
 
@@ -68,6 +73,54 @@ async def update_info(
     """Contacts, addresses, VFC PIN (the county is not changed: that is a new enrollment).
     Every problem is answered at once, one entry per field."""
     return await account_changes.update_info(ctx, who, body, change_id=change_id(key, who))
+
+
+@router.post("/sites/{site_id}/info", openapi_extra=REPRESENTATIVE)
+async def update_site_info(
+    site_id: str, body: InfoBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+) -> ChangeResult:
+    """One site's addresses and VFC PIN (the organization's contacts change under /info).
+    Every problem is answered at once, one entry per field."""
+    return await account_changes.update_info(
+        ctx, who, body, change_id=change_id(key, who), site_id=site_id
+    )
+
+
+@router.post("/sites/{site_id}/close", openapi_extra=REPRESENTATIVE)
+async def close_site(
+    site_id: str, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+) -> ChangeResult:
+    """At once: the site closes, its data-exchange credentials stop working and its IZ Portal
+    onboarding stops. Never the last open site (close the organization instead)."""
+    return await account_changes.close_site(ctx, who, site_id, change_id=change_id(key, who))
+
+
+@router.post("/name", openapi_extra=REPRESENTATIVE)
+async def rename_organization(
+    body: RenameBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+) -> ChangeResult:
+    """A new name for the organization; applies at once."""
+    return await account_changes.rename_organization(ctx, who, body, change_id=change_id(key, who))
+
+
+@router.post("/provider-of-record", openapi_extra=REPRESENTATIVE)
+async def change_provider_of_record(
+    body: ProviderOfRecordBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+) -> ChangeResult:
+    """A new provider of record (license required where the organization administers
+    vaccines; an NPI's check digit is checked). Waits for registry staff."""
+    return await account_changes.change_provider_of_record(
+        ctx, who, body, change_id=change_id(key, who)
+    )
+
+
+@router.post("/close", openapi_extra=REPRESENTATIVE)
+async def close_organization(
+    body: ClosureBody, who: RepresentativeOf, ctx: Ctx, key: IdempotencyKey = None
+) -> ChangeResult:
+    """Close the organization, with a reason. Waits for registry staff; once approved every
+    user is inactivated, every site closed, every credential revoked, every session ended."""
+    return await account_changes.close_organization(ctx, who, body, change_id=change_id(key, who))
 
 
 @router.post("/users", openapi_extra=REPRESENTATIVE)

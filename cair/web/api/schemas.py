@@ -15,10 +15,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 from pydantic_core import core_schema as cs
 
-from cair.domain.account_changes import InfoUpdate, UserUpdate
+from cair.domain.account_changes import (
+    InfoUpdate,
+    OrganizationClosure,
+    OrganizationRename,
+    UserUpdate,
+)
 from cair.domain.dx_registration import SiteRegistration
 from cair.domain.plain_words import PACIFIC
-from cair.domain.request import EnrollmentRequest, RequestedUser, RoleName
+from cair.domain.request import EnrollmentRequest, ProviderOfRecord, RequestedUser, RoleName
 from cair.domain.shapes import Email
 from cair.domain.text import NOT_BLANK, StaffText, StaffTextGiven, plain_line
 from cair.domain.user_states import TrainingKind
@@ -53,6 +58,9 @@ RegistrationBody = Annotated[Any, Body(), SentAs(SiteRegistration)]
 NewUserBody = Annotated[Any, Body(), SentAs(RequestedUser)]
 InfoBody = Annotated[Any, Body(), SentAs(InfoUpdate)]
 UserUpdateBody = Annotated[Any, Body(), SentAs(UserUpdate)]
+RenameBody = Annotated[Any, Body(), SentAs(OrganizationRename)]
+ProviderOfRecordBody = Annotated[Any, Body(), SentAs(ProviderOfRecord)]
+ClosureBody = Annotated[Any, Body(), SentAs(OrganizationClosure)]
 
 
 class _Body(BaseModel):

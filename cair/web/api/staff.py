@@ -139,7 +139,8 @@ async def extend_deadline(
 
 @router.get("/changes", openapi_extra=REVIEWER)
 async def pending_changes(staff: Reviewer, ctx: Ctx) -> list[dict[str, Any]]:
-    """Account changes that raise access and wait for a decision, oldest first."""
+    """Account changes that wait for a decision (a raise, a new provider of record, closing
+    an organization), oldest first."""
     return await account_changes.pending_approvals(ctx)
 
 

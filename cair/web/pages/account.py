@@ -1,6 +1,8 @@
 """The authorized representative's pages: the account (organization, site, users with their
 role, state and training, pending changes, history) and a form for every account change. The
 changes go through the same operations as the API, so the rules and their words are the same.
+The organization's own changes (name, provider of record, a site, closing) are in
+``account_organization``.
 Each form carries a one-time id: sent twice (a double click, a reload), it is one change. A
 refused form comes back as itself, every problem beside its field and every value kept. One
 user's page and its actions are in ``account_users``."""
@@ -12,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cair.operations import account_changes, account_views, sessions
 from cair.operations.errors import NotSignedIn
-from cair.web.pages import account_form, account_users
+from cair.web.pages import account_form, account_organization, account_users
 from cair.web.pages.account_pages import (
     USER_LABELS,
     account_page,
@@ -109,3 +111,4 @@ async def add_user(provider_id: str, who: RepresentativePage, request: Request) 
 
 # After /users/new: a user's own pages match any id under /users/.
 router.include_router(account_users.router)
+router.include_router(account_organization.router)

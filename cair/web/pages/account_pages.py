@@ -121,7 +121,8 @@ async def account_page(
 @dataclass(frozen=True)
 class AccountInfoPage:
     """What account_info.html reads: the site-information form, filled with today's values or
-    with what was sent back, and its problems."""
+    with what was sent back, and its problems; for one site (not the main one with the
+    organization's contacts) its own heading and address."""
 
     account: dict[str, Any]
     sections: tuple[Section, ...]
@@ -129,6 +130,8 @@ class AccountInfoPage:
     errors: dict[str, str]
     summary: list[SummaryItem]
     form_id: str
+    action: str = ""
+    heading: str = ""
 
 
 def info_anchor(path: str) -> str:
@@ -143,17 +146,25 @@ def info_page(
     *,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    sections: tuple[Section, ...] = account_form.SECTIONS,
+    action: str = "",
+    heading: str = "",
 ) -> Response:
     errors = errors or {}
+    shown_labels = {
+        k: v for k, v in account_form.LABELS.items() if any(k.startswith(s.path) for s in sections)
+    }
     page = AccountInfoPage(
         account=shown,
-        sections=account_form.SECTIONS,
+        sections=sections,
         values=values,
         errors=errors,
-        summary=summary(errors, account_form.LABELS, info_anchor),
+        summary=summary(errors, shown_labels, info_anchor),
         form_id=new_token()[:32],
+        action=action or f"/account/{shown['provider_id']}/info",
+        heading=heading,
     )
-    title = _title(f"Site information of {shown['name']}", errors)
+    title = _title(heading or f"Site information of {shown['name']}", errors)
     return render(request, "account_info.html", page, status=status, title=title)
 
 

@@ -17,7 +17,7 @@ from cair.domain.access import ACCESS_LEVEL_LABELS, AccessLevel, derive_access_l
 from cair.domain.counties import canonical_county
 from cair.domain.request import AccessAnswers
 from cair.domain.stages import Stage
-from cair.operations import applicant_links, enrollments, regions
+from cair.operations import applicant_links, applicant_views, enrollments, regions
 from cair.operations.regions import CountyCheck
 from cair.web.pages import enrollment_parsing
 from cair.web.pages.enrollment_form import GENERAL, IZ_PORTAL, QUESTIONS, Door
@@ -147,7 +147,7 @@ async def submit(request: Request) -> Response:
 async def status_page(token: str, request: Request) -> Response:
     ctx = context_of(request)
     enrollment_id = await applicant_links.enrollment_of_status_token(ctx, token)
-    view = await enrollments.applicant_view(ctx, enrollment_id)
+    view = await applicant_views.applicant_view(ctx, enrollment_id)
     level = (await enrollments.status(ctx, enrollment_id)).access_level
     return render(
         request,

@@ -1,7 +1,7 @@
-"""The staff console's account changes that raise a user's access: each with the organization's
-and the user's names beside their ids and the role from and to; a reviewer approves or rejects
-it. A refused decision comes back as the list, the problem beside that change, the reason
-kept."""
+"""The staff console's account changes that wait for a reviewer (a raise, a new provider of
+record, closing an organization): each with the organization's and the user's names beside their
+ids and the role from and to, or what it asks for; a reviewer approves or rejects it. A refused
+decision comes back as the list, the problem beside that change, the reason kept."""
 
 from __future__ import annotations
 
