@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
-from cair.operations import data_exchange
+from cair.operations import dx_decisions
 from cair.operations.context import Context
 from cair.operations.errors import LinkUnusable, OperationError
 from cair.operations.links import open_link
@@ -82,4 +82,4 @@ async def reissue(ctx: Context, provider_id: str, *, by: str) -> Credentials:
     first = sites[0]
     live = first.stage in (DxStage.PRODUCTION_CREDENTIALS_ISSUED.value, DxStage.LIVE.value)
     environment = DxEnvironment.PRODUCTION if live else DxEnvironment.STAGING
-    return await data_exchange.reissue_by(ctx, site_id, environment.value, by=by.strip())
+    return await dx_decisions.reissue_by(ctx, site_id, environment.value, by=by.strip())

@@ -16,15 +16,10 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from cair.domain import ids
-from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import (
     DX_STAGE_WORDS,
-    DxEnvironment,
     DxOnboardingInput,
     DxStage,
-    DxStatus,
-    ProductionDecision,
-    SiteCredentialsReissue,
 )
 from cair.domain.counties import canonical_county
 from cair.domain.dx_registration import SiteRegistration
@@ -38,14 +33,12 @@ from cair.operations.dx_registrations import (
     same_site,
     site_for,
 )
-from cair.operations.errors import Invalid, NotFound, Refused, Unavailable
+from cair.operations.errors import NotFound, Refused, Unavailable
 from cair.operations.regions import region_map
-from cair.operations.sessions import Representative, StaffMember
-from cair.operations.workflow_updates import send_update
-from cair.store import credentials, dx_sites, organizations
+from cair.operations.sessions import Representative
+from cair.store import dx_sites
 from cair.store.models import DxSiteRow, as_utc
 from cair.temporal import search_attributes as sa
-from cair.workflows.credentials import ReissueSiteCredentialsWorkflow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 
 
@@ -207,76 +200,6 @@ async def all_sites(ctx: Context, *, stage: str | None = None) -> list[SiteView]
     async with ctx.db.sessions() as session:
         rows = await dx_sites.listing(session, stage=stage)
     return [await _view(ctx, site, provider, detail=False) for site, provider in rows]
-
-
-async def decide(
-    ctx: Context, site_id: str, staff: StaffMember, *, approve: bool, message: str = ""
-) -> DxStatus:
-    """Staff approve the site for production, or send it back to testing with ``message``."""
-    if not approve and not message.strip():
-        raise Invalid("message: tell the site what to test again")
-    async with ctx.db.sessions() as session:
-        site = await dx_sites.by_site_id(session, site_id)
-    if site is None:
-        raise NotFound(f"no data-exchange site {site_id}")
-    client = await ctx.temporal()
-    handle = client.get_workflow_handle_for(
-        DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site_id)
-    )
-
-    async def missing() -> str:
-        return f"site {site_id} is {site.stage.replace('_', ' ')}; there is nothing to decide"
-
-    return await send_update(
-        handle,
-        DataExchangeOnboardingWorkflow.decide,
-        ProductionDecision(by=staff.email, approve=approve, message=message),
-        missing=missing,
-    )
-
-
-async def reissue(ctx: Context, site_id: str, environment: str, staff: StaffMember) -> Credentials:
-    """New credentials of ``environment`` for a site (a lost or expired link): the old secret
-    stops working, the representative gets a new single-use link."""
-    return await reissue_by(ctx, site_id, environment, by=staff.email)
-
-
-async def reissue_by(ctx: Context, site_id: str, environment: str, *, by: str) -> Credentials:
-    if environment not in {e.value for e in DxEnvironment}:
-        raise Invalid("environment: must be staging or production")
-    env = DxEnvironment(environment)
-    async with ctx.db.sessions() as session:
-        site = await dx_sites.by_site_id(session, site_id)
-        if site is None:
-            raise NotFound(f"no data-exchange site {site_id}")
-        org = await organizations.get(session, site.organization_id)
-        issued = await credentials.count_for(
-            session, site.organization_id, dx_site_id=site.id, environment=env.value
-        )
-    if issued == 0:
-        raise Refused(
-            f"site {site_id} has no {env.value} credentials yet: it is "
-            f"{site.stage.replace('_', ' ')}"
-        )
-    client = await ctx.temporal()
-    try:
-        return await client.execute_workflow(
-            ReissueSiteCredentialsWorkflow.run,
-            SiteCredentialsReissue(
-                site_id=site_id,
-                provider_id=org.provider_id if org and org.provider_id else "",
-                environment=env,
-                by=by,
-                activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
-            ),
-            id=ids.site_credentials_workflow_id(site_id, env.value, issued + 1),
-            task_queue=ctx.settings.temporal_task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
-    except WorkflowAlreadyStartedError:
-        raise Refused(
-            f"the {env.value} credentials of {site_id} were just re-issued by another request"
-        ) from None
 
 
 async def _view(

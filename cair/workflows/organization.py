@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from cair.domain.access import Role, role_allowed
+    from cair.domain.access import AccessLevel, Role, role_allowed
     from cair.domain.account_changes import (
         ORGANIZATION_KINDS,
         ChangeKind,
@@ -177,6 +177,15 @@ class OrganizationWorkflow:
             raise ValueError(f"cannot decide change {decision.change_id}: {state}")
         if any(d.change_id == decision.change_id for d in self._decisions):
             raise ValueError(f"change {decision.change_id} is already being decided")
+
+    @workflow.signal
+    def access_level_changed(self, level: AccessLevel) -> None:
+        """Staff approved a Clinical organization's site for production: it is Data Exchange
+        now, and roles are checked against that level from here on (and after continue-as-new,
+        which carries the input)."""
+        assert self._input is not None
+        self._input.access_level = level
+        workflow.upsert_search_attributes([sa.ACCESS_LEVEL.value_set(level.value)])
 
     @workflow.query
     def pending_changes(self) -> PendingChanges:

@@ -265,5 +265,17 @@ async def test_an_existing_clinic_registers_its_site_and_becomes_data_exchange(
                     "access_level": "data_exchange",
                     "site_id": site_id,
                 }
+            # Its account knows: a DX QA user, refused to a Clinical organization, is added.
+            qa = {
+                "first_name": "Quinn",
+                "last_name": "Alvarez",
+                "email": "quinn@door-cl.example",
+                "role": "dx_qa",
+            }
+            added = await api.post(
+                f"/api/v1/organizations/{account.provider_id}/users", json=qa, headers=rep
+            )
+            assert added.status_code in (200, 201, 202), added.text
+            assert added.json()["status"] == "applied", added.json()
     finally:
         await ctx.close()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from cair.domain import ids
 from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.domain.staff_roles import StaffRole
-from cair.operations import credentials, data_exchange, dx_messages, enrollments
+from cair.operations import credentials, data_exchange, dx_decisions, dx_messages, enrollments
 from cair.operations.sessions import Representative, StaffMember
 from cair.store.models import OrganizationRow, RepresentativeRow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
@@ -163,7 +163,7 @@ async def test_a_site_sent_back_is_reminded_again(skipping: Skipping) -> None:
     await eventually(lambda: waiting() == 1)
     await plan_met(skipping, site_id, username, secret)
     reviewer = StaffMember(1, "rae@cair.test", "Rae", frozenset({StaffRole.REVIEWER}))
-    back = await data_exchange.decide(
+    back = await dx_decisions.decide(
         skipping.ctx, site_id, reviewer, approve=False, message="Add lot numbers."
     )
     assert back.stage == "testing" and back.sent_back == 1

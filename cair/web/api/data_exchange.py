@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from cair.domain.contracts.credentials import Credentials
 from cair.domain.contracts.data_exchange import DxEnvironment, DxStage, DxStatus
 from cair.domain.staff_roles import StaffRole
-from cair.operations import data_exchange
+from cair.operations import data_exchange, dx_decisions
 from cair.operations.data_exchange import SiteView
 from cair.web.api.headers import IdempotencyKey
 from cair.web.api.schemas import MessageBody, RegistrationBody
@@ -50,7 +50,7 @@ async def all_sites(staff: Reviewer, ctx: Ctx, stage: DxStage | None = None) -> 
 @router.post("/staff/dx-sites/{site_id}/approve", openapi_extra=REVIEWER)
 async def approve(site_id: str, staff: Reviewer, ctx: Ctx) -> DxStatus:
     """Production credentials are issued and e-mailed once the site met its test plan."""
-    return await data_exchange.decide(ctx, site_id, staff, approve=True)
+    return await dx_decisions.decide(ctx, site_id, staff, approve=True)
 
 
 @router.post(
@@ -60,10 +60,10 @@ async def approve(site_id: str, staff: Reviewer, ctx: Ctx) -> DxStatus:
 async def reissue(site_id: str, environment: DxEnvironment, staff: Admin, ctx: Ctx) -> Credentials:
     """New credentials of one environment for a site that lost its link; the old secret stops
     working and the representative gets a new single-use link."""
-    return await data_exchange.reissue(ctx, site_id, environment, staff)
+    return await dx_decisions.reissue(ctx, site_id, environment, staff)
 
 
 @router.post("/staff/dx-sites/{site_id}/send-back", openapi_extra=REVIEWER)
 async def send_back(site_id: str, body: MessageBody, staff: Reviewer, ctx: Ctx) -> DxStatus:
     """Back to testing; the representative gets the message, the test plan counts anew."""
-    return await data_exchange.decide(ctx, site_id, staff, approve=False, message=body.message)
+    return await dx_decisions.decide(ctx, site_id, staff, approve=False, message=body.message)

@@ -16,7 +16,7 @@ from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
 from cair.domain.plain_words import words
 from cair.domain.problems import Problem
 from cair.domain.validation import problem_from
-from cair.operations import data_exchange, dx_site_checks
+from cair.operations import dx_decisions, dx_site_checks
 from cair.operations.data_exchange import SiteView
 from cair.operations.errors import Invalid, OperationError
 from cair.web.api.schemas import MessageBody
@@ -130,7 +130,7 @@ async def approve(site_id: str, staff: ReviewerPage, request: Request) -> Respon
     try:
         problems = await _not_in_review(request, site_id)
         if not problems:
-            await data_exchange.decide(ctx, site_id, staff, approve=True)
+            await dx_decisions.decide(ctx, site_id, staff, approve=True)
     except OperationError as refused:
         problems = _problems(refused)
     if problems:
@@ -157,7 +157,7 @@ async def send_back(site_id: str, staff: ReviewerPage, request: Request) -> Resp
     try:
         problems += await _not_in_review(request, site_id)
         if not problems:
-            await data_exchange.decide(
+            await dx_decisions.decide(
                 context_of(request), site_id, staff, approve=False, message=body.message
             )
     except OperationError as refused:
@@ -189,7 +189,7 @@ async def reissue(
     site_id: str, environment: DxEnvironment, staff: AdminPage, request: Request
 ) -> Response:
     try:
-        await data_exchange.reissue(context_of(request), site_id, environment.value, staff)
+        await dx_decisions.reissue(context_of(request), site_id, environment.value, staff)
     except OperationError as refused:
         return await _page(request, site_id, environment.value, problems=_problems(refused))
     notice = (
