@@ -3,15 +3,19 @@ workflow fails here and must go through patching (docs/deployment.md, "Changing 
 workflow").
 
 The histories in ``histories/`` were recorded by the end-to-end suite
-(``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key;
-no workflow carries a patch. Enrollments: a clinic approved and its users trained
+(``CAIR_RECORD_HISTORIES=dir pytest tests/e2e -k sqlite``), encrypted with the tests' fixed key.
+Only ``dx_first_site`` carries a patch. Enrollments: a clinic approved and its users trained
 (``clinic_trained``), changes requested and amended (``amended``), a step held for staff and
 retried (``held_and_retried``), ``rejected``, and one routed to a local representative
 (``local_rep``). The account: a role raise decided by staff (``raise_decided``), two runs
 that continued as new, a site closed (``site_closed``: its onboarding cancelled) and an
 organization closed by staff's approval (``closed``: every gate and onboarding cancelled).
 User gates: one trained, one cancelled by an account change. Site onboarding: ``S100001``
-went from registration to live, ``S100004`` was sent back to testing.
+went from registration to live, ``S100004`` was sent back to testing. Release 0006: an IZ
+Portal enrollment whose first site starts onboarding (``dx_first_site``, patch
+``first-site-onboards``), that site from the welcome's credentials to live
+(``from_the_welcome``), a new site of an enrolled clinic (``new_site``), and a clinic's account
+told it became Data Exchange (``became_data_exchange``).
 """
 
 from __future__ import annotations
