@@ -1,116 +1,288 @@
-"""Migration 0006 on a database the previous release made, with rows in it: an organization that
-was issued enrollment-level credentials (which opened nothing) and one with a site registered at
-the IZ Portal under the old id scheme. After it, every site is a site row with its Site ID, the
-old credentials and their unused links are revoked, and the first site waits for its onboarding
-(``cair start-onboarding``) to be issued staging credentials."""
+"""Migration 0006 on a database the previous release made, with rows in it, on SQLite and on
+PostgreSQL: an organization that was issued enrollment-level credentials (which opened nothing)
+and one with a site registered at the IZ Portal under the old id scheme. After it, every site is
+a site row with its Site ID, the old credentials and their unused links are revoked, and the
+first site waits for its onboarding (``cair start-onboarding``) to be issued staging
+credentials."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
+import pytest
+import sqlalchemy as sa
 from alembic import command
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from cair.settings import normalize_database_url
 from cair.store.migrate import alembic_config
+from tests.helpers.stack import postgres_url
 
-NOW = "2026-11-30 12:00:00.000000"
-ADDRESS = json.dumps({"line1": "3300 E Tulare St", "city": "Fresno", "state": "CA", "zip": "93702"})
+T = TypeVar("T")
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+ADDRESS = {"line1": "3300 E Tulare St", "city": "Fresno", "state": "CA", "zip": "93702"}
+REGISTRATION = {
+    "site_name": "Clinic 2 East",
+    "physical_address": {"line1": "1 East St", "city": "Fresno", "state": "CA", "zip": "93701"},
+    "site_contact": {"first_name": "Al", "last_name": "Ng", "email": "al@clinic.example"},
+}
+MIGRATION_DB = "cair_migration_0006"
 
 
-def _previous_release(path: Path) -> sqlite3.Connection:
-    command.upgrade(alembic_config(f"sqlite+aiosqlite:///{path}"), "0005")
-    db = sqlite3.connect(path)
+def _table(table: str, **columns: Any) -> sa.TableClause:
+    return sa.table(table, *(sa.column(key, kind) for key, kind in columns.items()))
+
+
+S, J, B, D, N = sa.String, sa.JSON, sa.Boolean, sa.DateTime(timezone=True), sa.Integer
+ENROLLMENTS = _table(
+    "enrollment_requests",
+    id=S,
+    stage=S,
+    org_name=S,
+    org_type=S,
+    county=S,
+    region=S,
+    access_level=S,
+    request=J,
+    provider_id=S,
+    submitted_at=D,
+    updated_at=D,
+)
+ORGANIZATIONS = _table(
+    "organizations",
+    id=N,
+    provider_id=S,
+    enrollment_id=S,
+    name=S,
+    org_type=S,
+    county=S,
+    region=S,
+    access_level=S,
+    contacts=J,
+    info=J,
+    created_at=D,
+    updated_at=D,
+)
+SITES = _table("sites", organization_id=N, facility_id=S, physical_address=J)
+REPRESENTATIVES = _table(
+    "representatives",
+    organization_id=N,
+    email=S,
+    name=S,
+    active=B,
+    named_by=S,
+    created_at=D,
+    source=S,
+)
+CREDENTIALS = _table(
+    "credentials",
+    id=N,
+    organization_id=N,
+    issue_key=S,
+    username=S,
+    facility_id=S,
+    secret_hash=S,
+    sealed_secret=S,
+    active=B,
+    issued_by=S,
+    created_at=D,
+)
+LINKS = _table(
+    "link_tokens", token_hash=S, purpose=S, subject=S, issue_key=S, expires_at=D, created_at=D
+)
+DX_SITES = _table(
+    "dx_sites",
+    organization_id=N,
+    site_id=S,
+    registration_key=S,
+    role=N,
+    site_name=S,
+    county=S,
+    region=S,
+    registration=J,
+    stage=S,
+    registered_by=S,
+    representative_id=N,
+    created_at=D,
+    stage_changed_at=D,
+)
+
+
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(work())  # type: ignore[arg-type]
+
+
+async def _with(url: str, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            return await work(connection)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own (on PostgreSQL, beside the suite's)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'previous.db'}"
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
+    server = normalize_database_url(url)
+
+    async def recreate(drop_only: bool = False) -> None:
+        engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            await connection.execute(sa.text(f"DROP DATABASE IF EXISTS {MIGRATION_DB}"))
+            if not drop_only:
+                await connection.execute(sa.text(f"CREATE DATABASE {MIGRATION_DB}"))
+        await engine.dispose()
+
+    _run(recreate)
+    yield server.rsplit("/", 1)[0] + f"/{MIGRATION_DB}"
+    _run(lambda: recreate(drop_only=True))
+
+
+async def _previous_rows(db: AsyncConnection) -> None:
     for n, (provider, level) in enumerate(
         (("CA100001", "data_exchange"), ("CA100002", "clinical")), 1
     ):
-        db.execute(
-            "insert into enrollment_requests (id, stage, org_name, org_type, county, region, "
-            "access_level, request, provider_id, submitted_at, updated_at) values "
-            "(?, 'completed', ?, 'healthcare_provider', 'Fresno', 'central_valley', ?, '{}', "
-            "?, ?, ?)",
-            (f"EN{n}", f"Clinic {n}", level, provider, NOW, NOW),
+        common = {"county": "Fresno", "region": "central_valley", "access_level": level}
+        await db.execute(
+            ENROLLMENTS.insert().values(
+                id=f"EN{n}",
+                stage="completed",
+                org_name=f"Clinic {n}",
+                org_type="healthcare_provider",
+                request={},
+                provider_id=provider,
+                submitted_at=NOW,
+                updated_at=NOW,
+                **common,
+            )
         )
-        db.execute(
-            "insert into organizations (id, provider_id, enrollment_id, name, org_type, county, "
-            "region, access_level, contacts, info, created_at, updated_at) values "
-            "(?, ?, ?, ?, 'healthcare_provider', 'Fresno', 'central_valley', ?, '{}', '{}', ?, ?)",
-            (n, provider, f"EN{n}", f"Clinic {n}", level, NOW, NOW),
+        await db.execute(
+            ORGANIZATIONS.insert().values(
+                id=n,
+                provider_id=provider,
+                enrollment_id=f"EN{n}",
+                name=f"Clinic {n}",
+                org_type="healthcare_provider",
+                contacts={},
+                info={},
+                created_at=NOW,
+                updated_at=NOW,
+                **common,
+            )
         )
-        db.execute(
-            "insert into sites (organization_id, facility_id, physical_address) values (?, ?, ?)",
-            (n, f"{provider}-01", ADDRESS),
+        await db.execute(
+            SITES.insert().values(
+                organization_id=n, facility_id=f"{provider}-01", physical_address=ADDRESS
+            )
         )
-        db.execute(
-            "insert into representatives (organization_id, email, name, active, named_by, "
-            "created_at, source) values (?, ?, 'Pat Rep', 1, 'enrollment', ?, 'primary_contact')",
-            (n, f"rep{n}@clinic.example", NOW),
+        await db.execute(
+            REPRESENTATIVES.insert().values(
+                organization_id=n,
+                email=f"rep{n}@clinic.example",
+                name="Pat Rep",
+                active=True,
+                named_by="enrollment",
+                created_at=NOW,
+                source="primary_contact",
+            )
         )
     # CA100001: enrollment-level credentials, with an unused reveal link.
-    db.execute(
-        "insert into credentials (id, organization_id, issue_key, username, facility_id, "
-        "secret_hash, sealed_secret, active, issued_by, created_at) values "
-        "(7, 1, 'EN1/credentials', 'dxca100001', 'CA100001-01', '$argon2id$x', 'sealed', 1, "
-        "'enrollment', ?)",
-        (NOW,),
+    await db.execute(
+        CREDENTIALS.insert().values(
+            id=7,
+            organization_id=1,
+            issue_key="EN1/credentials",
+            username="dxca100001",
+            facility_id="CA100001-01",
+            secret_hash="$argon2id$x",
+            sealed_secret="sealed",
+            active=True,
+            issued_by="enrollment",
+            created_at=NOW,
+        )
     )
-    db.execute(
-        "insert into link_tokens (token_hash, purpose, subject, issue_key, expires_at, "
-        "created_at) values ('h1', 'credential_reveal', 'credential:7', 'k1', ?, ?)",
-        (NOW, NOW),
+    await db.execute(
+        LINKS.insert().values(
+            token_hash="h1",
+            purpose="credential_reveal",
+            subject="credential:7",
+            issue_key="k1",
+            expires_at=NOW,
+            created_at=NOW,
+        )
     )
     # CA100002: a site registered at the IZ Portal as S100001, live with its EHR.
-    registration = {
-        "site_name": "Clinic 2 East",
-        "physical_address": {"line1": "1 East St", "city": "Fresno", "state": "CA", "zip": "93701"},
-        "site_contact": {"first_name": "Al", "last_name": "Ng", "email": "al@clinic.example"},
-    }
-    db.execute(
-        "insert into dx_sites (organization_id, site_id, registration_key, role, site_name, "
-        "county, region, registration, stage, registered_by, representative_id, created_at, "
-        "stage_changed_at) values (2, 'S100001', 'DXkey', 1, 'Clinic 2 East', 'Fresno', "
-        "'central_valley', ?, 'live', 'rep2@clinic.example', 2, ?, ?)",
-        (json.dumps(registration), NOW, NOW),
+    await db.execute(
+        DX_SITES.insert().values(
+            organization_id=2,
+            site_id="S100001",
+            registration_key="DXkey",
+            role=1,
+            site_name="Clinic 2 East",
+            county="Fresno",
+            region="central_valley",
+            registration=REGISTRATION,
+            stage="live",
+            registered_by="rep2@clinic.example",
+            representative_id=2,
+            created_at=NOW,
+            stage_changed_at=NOW,
+        )
     )
-    db.commit()
-    return db
+
+
+async def _after(db: AsyncConnection) -> dict[str, Any]:
+    async def rows(query: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in (await db.execute(sa.text(query))).all()]
+
+    return {
+        "sites": await rows(
+            "select s.facility_id, s.name, s.county, s.region, o.provider_id from sites s "
+            "join organizations o on o.id = s.organization_id order by s.id"
+        ),
+        "registered": await rows(
+            "select d.site_id, s.facility_id, d.stage, d.role, d.registered_by from dx_sites d "
+            "join sites s on s.id = d.site_row_id order by d.id"
+        ),
+        "credential": await rows(
+            "select active, sealed_secret, revoked_at is not null from credentials where id = 7"
+        ),
+        "link": await rows("select revoked_at is not null from link_tokens"),
+        "audit": await rows("select action, provider_id from audit_log"),
+    }
 
 
 def test_migration_0006_makes_sites_first_class_and_retires_old_credentials(
-    tmp_path: Path,
+    database: str,
 ) -> None:
-    path = tmp_path / "previous.db"
-    _previous_release(path).close()
-    command.upgrade(alembic_config(f"sqlite+aiosqlite:///{path}"), "head")
-    db = sqlite3.connect(path)
-    sites = db.execute(
-        "select s.facility_id, s.name, s.county, s.region, o.provider_id from sites s "
-        "join organizations o on o.id = s.organization_id order by s.id"
-    ).fetchall()
-    assert sites == [
+    command.upgrade(alembic_config(database), "0005")
+    _run(lambda: _with(database, _previous_rows))
+    command.upgrade(alembic_config(database), "head")
+    found = _run(lambda: _with(database, _after))
+    assert found["sites"] == [
         ("CA100001-01", "Clinic 1", "Fresno", "central_valley", "CA100001"),
         ("CA100002-01", "Clinic 2", "Fresno", "central_valley", "CA100002"),
         # The IZ Portal site keeps the id its EHR sends: one scheme, one table.
         ("S100001", "Clinic 2 East", "Fresno", "central_valley", "CA100002"),
     ]
-    registered = db.execute(
-        "select d.site_id, s.facility_id, d.stage, d.role, d.registered_by from dx_sites d "
-        "join sites s on s.id = d.site_row_id order by d.id"
-    ).fetchall()
-    assert registered == [
+    assert found["registered"] == [
         ("S100001", "S100001", "live", 1, "rep2@clinic.example"),
         ("CA100001-01", "CA100001-01", "registered", 1, "rep1@clinic.example"),
     ]
-    credential = db.execute(
-        "select active, sealed_secret, revoked_at is not null from credentials where id = 7"
-    ).fetchone()
-    assert credential == (0, None, 1)
-    link = db.execute("select revoked_at is not null from link_tokens").fetchone()
-    assert link == (1,)
-    audit = db.execute("select action, provider_id, old_value, new_value from audit_log").fetchall()
-    assert [(a, p) for a, p, _, _ in audit] == [("credentials.migrated", "CA100001")]
-    assert json.loads(audit[0][2]) == {"usernames": ["dxca100001"]}
-    assert json.loads(audit[0][3]) == {"site_id": "CA100001-01"}
-    # Run again (every process migrates on start): nothing changes.
-    command.upgrade(alembic_config(f"sqlite+aiosqlite:///{path}"), "head")
-    assert db.execute("select count(*) from dx_sites").fetchone() == (2,)
+    assert found["credential"] == [(False, None, True)]
+    assert found["link"] == [(True,)]
+    assert found["audit"] == [("credentials.migrated", "CA100001")]
+    # Every process migrates on start: run again, nothing changes.
+    command.upgrade(alembic_config(database), "head")
+    assert _run(lambda: _with(database, _after)) == found
