@@ -36,7 +36,7 @@ from cair.operations.dx_registrations import (
 from cair.operations.errors import NotFound, Refused, Unavailable
 from cair.operations.regions import region_map
 from cair.operations.sessions import Representative
-from cair.store import dx_sites
+from cair.store import dx_sites, representatives
 from cair.store.models import DxSiteRow, as_utc
 from cair.temporal import search_attributes as sa
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
@@ -207,6 +207,9 @@ async def _view(
 ) -> SiteView:
     async with ctx.db.sessions() as session:
         recent = await dx_sites.recent_messages(session, site.id)
+        holder = await representatives.credentials_holder(
+            session, site.organization_id, site.registered_by
+        )
     stage = DxStage(site.stage)
     return SiteView(
         site_id=site.site_id or "",
@@ -223,7 +226,7 @@ async def _view(
         workflow_id=ids.dx_onboarding_workflow_id(site.site_id or ""),
         recent_messages=[asdict(m) for m in recent],
         still_needed=await _still_needed(ctx, site) if detail and stage in _TESTING else [],
-        credentials_sent_to=site.registered_by,
+        credentials_sent_to=holder or "",
     )
 
 

@@ -59,6 +59,18 @@ async def active_of(session: AsyncSession, organization_id: int) -> list[Represe
     return list(rows)
 
 
+async def credentials_holder(
+    session: AsyncSession, organization_id: int, registered_by: str
+) -> str | None:
+    """Who a site's credentials go to: the representative who registered it while they are
+    one; once removed, the organization's primary contact (docs/reliability.md)."""
+    active = await active_of(session, organization_id)
+    if any(r.email.lower() == registered_by.lower() for r in active):
+        return registered_by
+    primary = [r for r in active if r.source == "primary_contact"] or active
+    return primary[0].email if primary else None
+
+
 async def count_active(session: AsyncSession, organization_id: int) -> int:
     count = await session.scalar(
         select(func.count())

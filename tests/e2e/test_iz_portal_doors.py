@@ -6,6 +6,7 @@ entered doses by hand registers its own site and becomes Data Exchange once staf
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import Any
 
@@ -13,12 +14,14 @@ import httpx
 from sqlalchemy import select
 from zeep import Client
 
+from cair.domain.account_changes import ChangeKind, ChangeStatus
 from cair.domain.vxu_rules import region_code
-from cair.operations import enrollments
+from cair.operations import account_changes, data_exchange, dx_decisions, enrollments
 from cair.store.models import AuditRow, CredentialRow, DxSiteRow, OrganizationRow, SiteRow
-from tests.helpers.accounts import enrolled
+from tests.helpers.accounts import enrolled, sign_in
 from tests.helpers.examples import variant
 from tests.helpers.mailbox import body_text
+from tests.helpers.paths import EXAMPLES
 from tests.helpers.revealed import REVEALED_SECRETS
 from tests.helpers.stack import Stack
 from tests.helpers.staff import staff_session
@@ -277,5 +280,48 @@ async def test_an_existing_clinic_registers_its_site_and_becomes_data_exchange(
             )
             assert added.status_code in (200, 201, 202), added.text
             assert added.json()["status"] == "applied", added.json()
+    finally:
+        await ctx.close()
+
+
+async def test_credentials_go_to_whoever_is_responsible_when_the_mail_goes(stack: Stack) -> None:
+    """A site registered by a representative who is removed afterwards: its re-issued
+    credentials go to the primary contact, never to the removed representative."""
+    ctx = stack.context()
+    try:
+        domain = "door-holder.example"
+        account = await enrolled(stack, ctx, "data-exchange", "DoorHolder", email_domain=domain)
+        tom = f"tbecker@{domain}"
+        named = await account_changes.user_change(
+            ctx, account.who, ChangeKind.NAME_REPRESENTATIVE, account.users[tom]
+        )
+        assert named.status == ChangeStatus.APPLIED, named.message
+        tom_session = await sign_in(stack, ctx, account.provider_id, tom)
+        data = json.loads(
+            (EXAMPLES / "dx-site-registration.json")
+            .read_text()
+            .replace("@valleychc.example", f"@{domain}")
+        )
+        async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api:
+            answer = await api.post(
+                f"/api/v1/organizations/{account.provider_id}/dx-sites",
+                json=data,
+                headers={"Authorization": f"Bearer {tom_session}"},
+            )
+            assert answer.status_code == 201, answer.text
+            site_id = answer.json()["site_id"]
+            assert answer.json()["credentials_sent_to"] == tom
+        subject = f"staging credentials for site {site_id}"
+        await eventually(lambda: stack.outbox.to(tom, subject), timeout=60)
+
+        removed = await account_changes.remove_representative(ctx, account.who, tom)
+        assert removed.status == ChangeStatus.APPLIED, removed.message
+        await dx_decisions.reissue_by(ctx, site_id, "staging", by="Dana Staff")
+        primary = f"pnair@{domain}"
+        reissued = await eventually(lambda: stack.outbox.to(primary, subject), timeout=60)
+        assert "/credentials/reveal/" in body_text(reissued[-1])
+        assert len(stack.outbox.to(tom, subject)) == 1  # the first only
+        view = await data_exchange.site_of(ctx, account.provider_id, site_id)
+        assert view.credentials_sent_to == primary
     finally:
         await ctx.close()

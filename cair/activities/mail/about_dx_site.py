@@ -10,7 +10,7 @@ from cair.domain import ids
 from cair.domain.contracts.data_exchange import DX_STAGE_WORDS, DxStage
 from cair.domain.contracts.mail import Mail, MailOrder
 from cair.domain.vxu_rules import portal_facts
-from cair.store import dx_sites, organizations
+from cair.store import dx_sites, organizations, representatives
 
 TO_STAFF = {Mail.DX_READY_FOR_REVIEW}
 
@@ -57,10 +57,15 @@ async def dx_site_mail(src: Sources, order: MailOrder, link: IssuedLink | None) 
         context["username"] = ids.dx_site_username_for(site.site_id or "", environment)
     if order.mail in TO_STAFF:
         return Envelope(to=[src.settings.staff_queue_email], cc=[], context=context)
+    holder = await representatives.credentials_holder(
+        src.session, site.organization_id, site.registered_by
+    )
+    if holder is None:
+        raise MissingRecord(f"site {site.site_id}'s organization has no active representative")
     if link is not None:
         # A single-use link to a password goes to the representative alone: the contact's
         # address was typed in a form, never confirmed.
-        return Envelope(to=[site.registered_by], cc=[], context=context)
+        return Envelope(to=[holder], cc=[], context=context)
     contact = str(site.registration.get("exchange_contact", {}).get("email", ""))
-    cc = [contact] if contact and contact.lower() != site.registered_by.lower() else []
-    return Envelope(to=[site.registered_by], cc=cc, context=context)
+    cc = [contact] if contact and contact.lower() != holder.lower() else []
+    return Envelope(to=[holder], cc=cc, context=context)
