@@ -35,7 +35,15 @@ from cair.domain.change_rules import SITE_FIELDS
 from cair.domain.field_rules import vfc_provider
 from cair.domain.identifier_checks import normalize_email
 from cair.domain.user_states import UserState
-from cair.store import closures, dx_sites, links, organizations, representatives, users
+from cair.store import (
+    closures,
+    credentials,
+    dx_sites,
+    links,
+    organizations,
+    representatives,
+    users,
+)
 from cair.store.database import Session
 from cair.store.models import DxSiteRow, OrganizationRow, SiteRow, UserRow
 
@@ -243,9 +251,15 @@ async def _name_representative(write: NameRepresentative, account: _Account) -> 
 
 @_apply.register
 async def _retire_representative(write: RetireRepresentative, account: _Account) -> None:
+    """Retired, and the credential links e-mailed to them and not yet opened revoked: staff
+    re-issue to whoever is responsible now."""
     rep = await representatives.by_email(account.session, account.org.id, write.email)
     if rep is not None:
         await representatives.retire(account.session, rep)
+    held = await credentials.of_organization(account.session, account.org.id)
+    await links.revoke_credential_links_sent_to(
+        account.session, write.email, [credentials.link_subject(c.id) for c in held]
+    )
 
 
 async def _user(account: _Account, user_id: str) -> UserRow:

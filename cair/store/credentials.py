@@ -80,6 +80,13 @@ async def first_site_staging(
     return found
 
 
+async def of_organization(session: AsyncSession, organization_id: int) -> list[CredentialRow]:
+    rows = await session.scalars(
+        select(CredentialRow).where(CredentialRow.organization_id == organization_id)
+    )
+    return list(rows)
+
+
 async def count_for(
     session: AsyncSession,
     organization_id: int,

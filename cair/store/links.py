@@ -3,14 +3,15 @@ as a digest of their token."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.security.tokens import new_token, token_digest
-from cair.store.models import LinkTokenRow, as_utc
+from cair.store.models import EmailRow, LinkTokenRow, as_utc
 
 
 class LinkPurpose(StrEnum):
@@ -156,3 +157,25 @@ async def consume(
         return row
     # Lost the race to another redeemer in this instant: that is a used link too.
     raise LinkRefused(problem_of(row, now) or LinkProblem.USED)
+
+
+async def revoke_credential_links_sent_to(
+    session: AsyncSession, email: str, subjects: Collection[str], now: datetime | None = None
+) -> int:
+    """Unused reveal links of these credentials (``subjects``) that were e-mailed to ``email``:
+    a representative removed loses what was sent to them and not yet opened."""
+    sent = select(EmailRow.idempotency_key).where(
+        func.lower(EmailRow.recipients).contains(email.strip().lower())
+    )
+    revoked = await session.execute(
+        update(LinkTokenRow)
+        .where(
+            LinkTokenRow.purpose == LinkPurpose.CREDENTIAL_REVEAL.value,
+            LinkTokenRow.subject.in_(list(subjects)),
+            LinkTokenRow.issue_key.in_(sent),
+            LinkTokenRow.used_at.is_(None),
+            LinkTokenRow.revoked_at.is_(None),
+        )
+        .values(revoked_at=now or datetime.now(UTC))
+    )
+    return int(getattr(revoked, "rowcount", 0) or 0)

@@ -312,10 +312,16 @@ async def test_credentials_go_to_whoever_is_responsible_when_the_mail_goes(stack
             site_id = answer.json()["site_id"]
             assert answer.json()["credentials_sent_to"] == tom
         subject = f"staging credentials for site {site_id}"
-        await eventually(lambda: stack.outbox.to(tom, subject), timeout=60)
+        first = await eventually(lambda: stack.outbox.to(tom, subject), timeout=60)
+        unopened = re.search(r"/credentials/reveal/(\S+)", body_text(first[-1]))
+        assert unopened
 
         removed = await account_changes.remove_representative(ctx, account.who, tom)
         assert removed.status == ChangeStatus.APPLIED, removed.message
+        async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api:
+            # What was sent to Tom and not yet opened no longer opens.
+            late = await api.post("/api/v1/credentials/reveal", json={"token": unopened.group(1)})
+            assert late.status_code in (404, 409, 410), late.text
         await dx_decisions.reissue_by(ctx, site_id, "staging", by="Dana Staff")
         primary = f"pnair@{domain}"
         reissued = await eventually(lambda: stack.outbox.to(primary, subject), timeout=60)
