@@ -121,7 +121,7 @@ async def test_each_activity_applies_once(registry: Registry) -> None:
         ChangeKind.ADD_USER,
         "pnair@valleychc.example",
         new_user=RequestedUser(
-            first_name="Ray", last_name="Vu", email="ray@valleychc.example", role="regular"
+            first_name="Ray", last_name="Vu", email="ray@valleychc.example", role="read_only"
         ),
     )
     outcome = await twice(

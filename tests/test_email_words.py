@@ -295,8 +295,23 @@ SAMPLES: dict[Mail, list[dict[str, Any]]] = {
                 "raising user U1000003 from read_only to dx_qa waits for registry staff approval"
             ),
             "new_role": "dx_qa",
+            "new_user": None,
             "changes_url": f"{BASE}/staff/changes",
-        }
+        },
+        {
+            **_CHANGE,
+            "kind": "add_user",
+            "status": "awaiting_approval",
+            "outcome": plain_outcome("adding Ray Vu as power waits for registry staff approval"),
+            "new_role": None,
+            "new_user": {
+                "first_name": "Ray",
+                "last_name": "Vu",
+                "email": "ray.vu@lakeshore-fm.example",
+                "role": "power",
+            },
+            "changes_url": f"{BASE}/staff/changes",
+        },
     ],
     Mail.STAFF_INCIDENT: [
         {
@@ -401,6 +416,8 @@ def test_staff_get_the_console_beside_the_commands() -> None:
         assert f"{BASE}/staff/changes" in part
         assert "cair account approve CH0123456789" in part
     assert "from Read-Only to DX QA" in approval.text
+    added = render(Mail.STAFF_CHANGE_APPROVAL, SAMPLES[Mail.STAFF_CHANGE_APPROVAL][1])
+    assert "add Ray Vu (ray.vu@lakeshore-fm.example) as a new\nPower user" in added.text
     reminder = render(Mail.STAFF_REMINDER, SAMPLES[Mail.STAFF_REMINDER][0])
     assert f"{BASE}/staff/enrollments/EN7K3M9QX2" in reminder.text
     assert "cair approve EN7K3M9QX2" in reminder.text

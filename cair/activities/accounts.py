@@ -27,7 +27,7 @@ from cair.domain.contracts.organization import (
     ChangeResult,
     DecideChange,
 )
-from cair.domain.request import ProviderOfRecord
+from cair.domain.request import ProviderOfRecord, RequestedUser
 from cair.store import audit, changes, links, organizations
 from cair.store.database import Database, Session
 from cair.store.models import AccountChangeRow, OrganizationRow
@@ -123,6 +123,7 @@ class AccountActivities:
                 kind=change.kind,
                 provider_of_record=change.provider_of_record,
                 closing_reason=change.reason or "",
+                new_user=change.new_user,
             )
             outcome = await _execute(session, org, plan, change, actor=decision.by)
             row.decided_by = decision.by
@@ -205,6 +206,9 @@ def _awaiting_change(row: AccountChangeRow) -> AccountChange:
         role=Role(details["role"]) if details.get("role") else None,
         provider_of_record=ProviderOfRecord.model_validate(provider) if provider else None,
         reason=details.get("reason"),
+        new_user=RequestedUser.model_validate(details["new_user"])
+        if details.get("new_user")
+        else None,
     )
 
 

@@ -132,9 +132,11 @@ def plan_decision(
     kind: ChangeKind = ChangeKind.CHANGE_ROLE,
     provider_of_record: ProviderOfRecord | None = None,
     closing_reason: str = "",
+    new_user: RequestedUser | None = None,
 ) -> ChangePlan:
     """Staff approved or rejected a change that waited for them: a raise (the new role
-    applies, then training if needed), a new provider of record, or closing the organization."""
+    applies, then training if needed), a new user above Read-Only, a new provider of record,
+    or closing the organization."""
     if not approve:
         return ChangePlan(
             status=ChangeStatus.REJECTED,
@@ -148,6 +150,9 @@ def plan_decision(
         return _approve_provider(facts, provider_of_record)
     if kind == ChangeKind.CLOSE_ORGANIZATION:
         return _approve_closure(facts, closing_reason)
+    if kind == ChangeKind.ADD_USER:
+        assert new_user is not None
+        return _approve_new_user(facts, new_user)
     assert role is not None
     try:
         user = _user(facts, user_id)
@@ -415,14 +420,38 @@ def _add_user(facts: AccountFacts, requested: RequestedUser) -> ChangePlan:
     if problems:
         raise Refused("; ".join(str(p) for p in problems))
     role = Role(requested.role)
+    if role != Role.READ_ONLY:
+        # Every grant above Read-Only waits for staff, new or raised: otherwise adding a new
+        # Power user would be the way around approving a raise.
+        return ChangePlan(
+            status=ChangeStatus.AWAITING_APPROVAL,
+            message=f"adding {requested.first_name} {requested.last_name} as {role.value} "
+            "waits for registry staff approval",
+            new={"role": role.value},
+        )
+    return _new_user(requested, role, "added")
+
+
+def _new_user(requested: RequestedUser, role: Role, done: str) -> ChangePlan:
     gate = "after training" if needs_training(role) else "at once"
     return ChangePlan(
         status=ChangeStatus.APPLIED,
-        message=f"added user {NEW_USER_ID} ({role.value}); access {gate}",
+        message=f"{done} user {NEW_USER_ID} ({role.value}); access {gate}",
         writes=(CreateUser(requested),),
         start_gate=Gate(role=role),
         new={"role": role.value, "state": _initial_state(role).value},
     )
+
+
+def _approve_new_user(facts: AccountFacts, requested: RequestedUser) -> ChangePlan:
+    """Staff approved a new user above Read-Only: the rules again (an address may have been
+    taken meanwhile), then the user is created and, if needed, their training gate opens."""
+    problems = check_new_user(
+        requested, access_level=facts.access_level, existing_emails=facts.user_emails, path="user"
+    )
+    if problems:
+        return ChangePlan(status=ChangeStatus.REFUSED, message="; ".join(str(p) for p in problems))
+    return _new_user(requested, Role(requested.role), "approved: added")
 
 
 def _inactivate(facts: AccountFacts, user: UserFacts) -> ChangePlan:

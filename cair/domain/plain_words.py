@@ -91,6 +91,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "incident.recorded": "A step failed and was held for staff",
     "staff.added": "Staff member added",
     "staff.roles": "Staff member's roles changed",
+    "account.add_user.approved": "New user approved",
+    "account.add_user.rejected": "New user declined",
     "account.change_role.approved": "Role raise approved",
     "account.change_role.rejected": "Role raise declined",
     "account.change_provider_of_record.approved": "New provider of record approved",

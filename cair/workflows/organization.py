@@ -368,6 +368,7 @@ def _awaiting_result(change: AccountChange) -> ChangeResult:
 
 
 _WAITING = {
+    ChangeKind.ADD_USER: "adding a user above Read-Only",
     ChangeKind.CHANGE_PROVIDER_OF_RECORD: "changing the provider of record",
     ChangeKind.CLOSE_ORGANIZATION: "closing the organization",
 }

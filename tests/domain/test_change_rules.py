@@ -119,9 +119,45 @@ def test_adding_a_user_checks_the_level_and_duplicates() -> None:
     for requested, says in ((over, "exceeds"), (same, "already exists")):
         plan = planned(ChangeKind.ADD_USER, FACTS, new_user=requested)
         assert plan.status == ChangeStatus.REFUSED and says in plan.message
-    fine = RequestedUser(first_name="Ray", last_name="Vu", email="ray@clinic.example", role="power")
-    plan = planned(ChangeKind.ADD_USER, FACTS, new_user=fine)
-    assert plan.writes == (CreateUser(fine),) and plan.start_gate is not None
+    viewer = RequestedUser(
+        first_name="Vi", last_name="Ew", email="vi@clinic.example", role="read_only"
+    )
+    plan = planned(ChangeKind.ADD_USER, FACTS, new_user=viewer)
+    assert plan.status == ChangeStatus.APPLIED and plan.writes == (CreateUser(viewer),)
+
+
+def test_a_new_user_above_read_only_waits_for_staff_like_a_raise() -> None:
+    """Otherwise adding a new Power user would be the way around approving a raise."""
+    power = RequestedUser(
+        first_name="Ray", last_name="Vu", email="ray@clinic.example", role="power"
+    )
+    for role in ("regular", "power"):
+        asked = RequestedUser.model_validate({**power.model_dump(), "role": role})
+        plan = planned(ChangeKind.ADD_USER, FACTS, new_user=asked)
+        assert plan.status == ChangeStatus.AWAITING_APPROVAL and not plan.writes
+        assert "waits for registry staff approval" in plan.message
+    approved = plan_decision(
+        FACTS,
+        change_id="CH9",
+        user_id=None,
+        approve=True,
+        reason="",
+        kind=ChangeKind.ADD_USER,
+        new_user=power,
+    )
+    assert approved.status == ChangeStatus.APPLIED and approved.writes == (CreateUser(power),)
+    assert approved.start_gate is not None and approved.start_gate.role == Role.POWER
+    taken = replace(FACTS, user_emails=frozenset({*FACTS.user_emails, "ray@clinic.example"}))
+    meanwhile = plan_decision(
+        taken,
+        change_id="CH9",
+        user_id=None,
+        approve=True,
+        reason="",
+        kind=ChangeKind.ADD_USER,
+        new_user=power,
+    )
+    assert meanwhile.status == ChangeStatus.REFUSED and "already exists" in meanwhile.message
 
 
 def test_removing_the_vfc_pin_of_a_vfc_site_is_refused() -> None:

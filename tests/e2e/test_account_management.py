@@ -84,13 +84,18 @@ async def test_representative_manages_users(
     token = await sign_in_token(stack, ctx, provider, SAM)
     stack.cli("account", "redeem", token, config=sam_cli)
 
-    # Add a Regular user: active only after training.
-    added = await account_changes.add_user(
+    # Add a Regular user: staff approve the grant, then the user is active after training.
+    asked = await account_changes.add_user(
         ctx,
         who,
         RequestedUser(
             first_name="Ray", last_name="Vu", email="ray.vu@lakeshore-fm.example", role="regular"
         ),
+    )
+    assert asked.status == "awaiting_approval" and asked.user_id is None
+    assert asked.change_id in stack.cli("account", "pending", config=staff_cli).stdout
+    added = await account_changes.decide(
+        ctx, asked.change_id, approve=True, by=STAFF_ADMIN, provider_id=provider
     )
     assert added.status == "applied" and added.user_id
     assert (await user_row(ctx, added.user_id)).state == "pending_training"
@@ -152,6 +157,7 @@ async def test_representative_manages_users(
     actions = [entry["action"] for entry in audit]
     for action in (
         "account.add_user",
+        "account.add_user.approved",
         "account.inactivate_user",
         "account.change_role",
         "account.change_role.approved",

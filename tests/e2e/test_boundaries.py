@@ -100,7 +100,7 @@ async def test_a_change_id_of_another_organization_is_only_ever_ones_own(
     b = await enrolled(stack, ctx, "clinic", "BorrowB", email_domain="borrow-b.example")
     shared = f"CH-SHARED-{a.provider_id}"
     ray = RequestedUser(
-        first_name="Ray", last_name="Vu", email="ray@borrow-a.example", role="regular"
+        first_name="Ray", last_name="Vu", email="ray@borrow-a.example", role="read_only"
     )
     added = await account_changes.add_user(ctx, a.who, ray, change_id=shared)
     assert added.status == ChangeStatus.APPLIED

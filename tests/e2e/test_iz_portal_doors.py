@@ -268,7 +268,8 @@ async def test_an_existing_clinic_registers_its_site_and_becomes_data_exchange(
                     "access_level": "data_exchange",
                     "site_id": site_id,
                 }
-            # Its account knows: a DX QA user, refused to a Clinical organization, is added.
+            # Its account knows: a DX QA user, refused to a Clinical organization, is taken (and
+            # waits for staff, as every grant above Read-Only).
             qa = {
                 "first_name": "Quinn",
                 "last_name": "Alvarez",
@@ -279,7 +280,7 @@ async def test_an_existing_clinic_registers_its_site_and_becomes_data_exchange(
                 f"/api/v1/organizations/{account.provider_id}/users", json=qa, headers=rep
             )
             assert added.status_code in (200, 201, 202), added.text
-            assert added.json()["status"] == "applied", added.json()
+            assert added.json()["status"] == "awaiting_approval", added.json()  # like any grant
     finally:
         await ctx.close()
 

@@ -62,6 +62,7 @@ async def account_change(src: Sources, order: MailOrder, _link: IssuedLink | Non
         # Before staff decide a raise, the user's role is still the one they have.
         "current_role": user.role if user is not None else None,
         "new_role": change.details.get("role"),
+        "new_user": change.details.get("new_user"),
     }
     return Envelope(to=[change.requested_by], cc=cc, context=context)
 

@@ -12,6 +12,7 @@ from cair.web.pages import (
     dx_sites,
     iz_portal_enrollment,
     links,
+    new_site_pages,
     staff_accounts,
     staff_console,
     staff_training,
@@ -29,6 +30,7 @@ def router() -> APIRouter:
         staff_training.router,
         staff_accounts.router,
         dx_sites.router,
+        new_site_pages.router,
     ):
         pages.include_router(part)
     return pages

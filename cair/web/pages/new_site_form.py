@@ -8,7 +8,7 @@ IZ Portal's questions under ``data_exchange.``); reading a posted form is ``pars
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from cair.domain import limits
@@ -161,11 +161,3 @@ def values(data: Mapping[str, Any]) -> dict[str, Any]:
     found[PROGRAMS] = [str(p) for p in data.get(PROGRAMS) or ()]
     found[CONTACTS_FROM] = "own" if data.get("contacts") else "organization"
     return found
-
-
-@dataclass(frozen=True)
-class UserRole:
-    """A role a user of the new site may have (those the organization's access level allows)."""
-
-    value: str
-    label: str
