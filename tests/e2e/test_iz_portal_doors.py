@@ -5,14 +5,12 @@ entered doses by hand registers its own site and becomes Data Exchange once staf
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from typing import Any
 
 import httpx
 from sqlalchemy import select
-from zeep import Client
 
 from cair.domain.account_changes import ChangeKind, ChangeStatus
 from cair.domain.vxu_rules import region_code
@@ -23,36 +21,16 @@ from tests.helpers.examples import variant
 from tests.helpers.mailbox import body_text
 from tests.helpers.paths import EXAMPLES
 from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.soap import PATIENTS, msa, submit
+from tests.helpers.soap import soap as soap_service
 from tests.helpers.stack import Stack
 from tests.helpers.staff import staff_session
 from tests.helpers.vxu import vxu
 from tests.helpers.waiting import eventually
 
-BINDING = "{urn:cdc:iisb:2011}client_Binding_Soap12"
-PATIENTS = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")
-
-
-async def submit(service: Any, username: str, password: str, facility: str, text: str) -> str:
-    """submitSingleMessage as an EHR calls it; the ACK."""
-    return str(
-        await asyncio.to_thread(
-            service.submitSingleMessage,
-            username=username,
-            password=password,
-            facilityID=facility,
-            hl7Message=text,
-        )
-    )
-
-
-def msa(acknowledgement: str) -> str:
-    return acknowledgement.split("MSA|", 1)[1][:2]
-
 
 def soap(stack: Stack, environment: str) -> Any:
-    url = f"{stack.api_url}/iis/{environment}"
-    client = Client(f"{url}?wsdl")  # type: ignore[no-untyped-call]
-    return client.create_service(BINDING, url)  # type: ignore[no-untyped-call]
+    return soap_service(stack.api_url, environment)
 
 
 async def reveal(api: httpx.AsyncClient, text: str) -> tuple[str, str, str]:

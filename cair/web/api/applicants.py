@@ -11,6 +11,7 @@ from cair.domain.contracts.enrollment import EnrollmentStatus
 from cair.domain.request import EnrollmentRequest
 from cair.operations import applicant_links, enrollments
 from cair.operations.applicant_views import ApplicantView, applicant_view
+from cair.operations.context import Context
 from cair.web.api.schemas import AmendmentBody, EnrollmentBody, Submitted
 from cair.web.identity import PUBLIC, Applicant, ClientAddress, Ctx, audience
 
@@ -22,7 +23,11 @@ async def submit(request: EnrollmentBody, ctx: Ctx, client: ClientAddress) -> Su
     """Submit an enrollment. Every problem is answered at once, one entry per field: the
     request's shape and the rules across its fields alike. The answer holds the status token:
     the applicant's own key to the status page."""
-    status = await enrollments.submit(ctx, request, client=client)
+    return await submitted(ctx, await enrollments.submit(ctx, request, client=client))
+
+
+async def submitted(ctx: Context, status: EnrollmentStatus) -> Submitted:
+    """Where the request went, and the applicant's own key to its status page."""
     token = await applicant_links.issue_status_token(ctx, status.id)
     return Submitted(
         id=status.id,

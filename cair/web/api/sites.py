@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from cair.domain.new_site import NewSiteRequest
-from cair.operations import applicant_links, new_sites
+from cair.operations import new_sites
+from cair.web.api.applicants import submitted
 from cair.web.api.schemas import SentAs, Submitted
 from cair.web.identity import Ctx, RepresentativeOf, audience
 
@@ -22,15 +23,7 @@ async def enroll_site(body: NewSiteBody, who: RepresentativeOf, ctx: Ctx) -> Sub
     """Enroll a new site of the organization. Staff review it in the same queue as an
     enrollment; its county routes it (a Local CAIR Representative's county goes to them). Every
     problem is answered at once, one entry per field."""
-    status = await new_sites.enroll_site(ctx, who, body)
-    token = await applicant_links.issue_status_token(ctx, status.id)
-    return Submitted(
-        id=status.id,
-        stage=status.stage.value,
-        note=status.note,
-        status_url=f"{ctx.settings.public_base_url}/status/{token}",
-        status_token=token,
-    )
+    return await submitted(ctx, await new_sites.enroll_site(ctx, who, body))
 
 
 @router.get("/organizations/{provider_id}/sites/new", openapi_extra=REPRESENTATIVE)
