@@ -19,6 +19,7 @@ from tests.helpers.browser import Person
 from tests.helpers.form_pages import form_entries, shown_entries, summary_links
 from tests.helpers.signed_in import signed_in
 from tests.helpers.stack import Stack
+from tests.helpers.waiting import eventually
 
 DOMAIN = "newsitepage.example"
 FORM = "#new-site-form"
@@ -182,6 +183,16 @@ async def test_a_site_with_its_own_contacts_in_san_diego_goes_to_the_local_repre
 
     await expect(page.locator("h1")).to_have_text("Your new site was sent")
     main = page.locator("main")
+
+    async def routed() -> bool:
+        """The page says where the site went once the request is routed; until then it asks
+        to be refreshed, as a person would."""
+        if "Local CAIR" in await main.inner_text():
+            return True
+        await page.reload()
+        return False
+
+    await eventually(routed, timeout=30, interval=0.5)
     await expect(main).to_contain_text("San Diego County enrolls its sites through its Local CAIR")
     await expect(main).to_contain_text("Your Local CAIR Representative")
     await rep.check("new-site-sent-local")
