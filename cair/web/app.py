@@ -21,6 +21,7 @@ from cair.web.api import applicants, data_exchange, health, links, representativ
 from cair.web.idempotency import Idempotency
 from cair.web.middleware import AccessLog, AllowEveryMethod, BodyLimit, SecurityHeaders
 from cair.web.pages import router as pages_router
+from cair.web.pages.cookies import over_https
 from cair.web.pages.rendering import STATIC, static_url
 
 API_VERSION = "1.0.0"
@@ -92,7 +93,7 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     # reads a body.
     app.add_middleware(Idempotency, ctx=context)
     app.add_middleware(BodyLimit, max_bytes=MAX_REQUEST_BYTES, own_limit=(iis.PREFIX + "/",))
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts=over_https(settings))
     app.add_middleware(AllowEveryMethod)
     app.add_middleware(AccessLog)
     return app

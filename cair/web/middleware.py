@@ -134,11 +134,18 @@ PAGE_POLICY = (
 DOCS_POLICY = PAGE_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
-class SecurityHeaders:
-    """The same headers on every answer, pages and API alike."""
+# Over https, browsers are told to come back only over https, for a year, subdomains too: a
+# first http visit can no longer be intercepted to strip TLS or plant cookies.
+HSTS = b"max-age=31536000; includeSubDomains"
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeaders:
+    """The same headers on every answer, pages and API alike; ``hsts`` when served over https
+    (never over http: a browser would then refuse the dev stack on that host)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,6 +167,8 @@ class SecurityHeaders:
                     (b"referrer-policy", b"same-origin"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                 ]
+                if self.hsts:
+                    headers.append((b"strict-transport-security", HSTS))
                 # Asset URLs carry a digest of their content (?v=…): a new asset, a new URL.
                 cache = b"public, max-age=86400" if static else b"no-store"
                 headers.append((b"cache-control", cache))

@@ -357,12 +357,15 @@ def _queued_result(change: AccountChange) -> ChangeResult:
 
 
 def _awaiting_result(change: AccountChange) -> ChangeResult:
+    asked = _WAITING.get(change.kind, f"raising the role to {change.role}")
+    new = change.new_user
+    if change.kind == ChangeKind.ADD_USER and new is not None:
+        asked = f"adding {new.first_name} {new.last_name} as {new.role}"
     return ChangeResult(
         change_id=change.change_id,
         kind=change.kind,
         status=ChangeStatus.AWAITING_APPROVAL,
-        message=f"{_WAITING.get(change.kind, f'raising the role to {change.role}')} waits for "
-        "registry staff approval",
+        message=f"{asked} waits for registry staff approval",
         user_id=change.user_id,
     )
 

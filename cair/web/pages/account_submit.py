@@ -50,7 +50,7 @@ def errors_of(
 async def change_id(request: Request, who: Representative) -> str | None:
     """The form's one-time id, bound to this browser: the same form twice is one change."""
     form_id = (await request.form()).get("form_id")
-    cookie = request.cookies.get(csrf.COOKIE)
+    cookie = csrf.browser_cookie(request)
     if not isinstance(form_id, str) or not 20 <= len(form_id) <= 64 or not cookie:
         return None
     return key_to_change_id(f"page:{cookie}:{form_id}", who)

@@ -143,7 +143,7 @@ def _enrollment_id(request: Request, form_id: str, data: dict[str, Any]) -> str 
     """The same form sent twice (a double click) names the same enrollment; the seed is bound
     to this browser's CSRF cookie, so nobody can aim at someone else's enrollment, and to the
     answers, so a request changed after a failed send is a new one, not the first returned."""
-    cookie = request.cookies.get(csrf.COOKIE)
+    cookie = csrf.browser_cookie(request)
     if not cookie or not 20 <= len(form_id) <= 64:
         return None
     key = context_of(request).settings.web_key()

@@ -15,7 +15,7 @@ from cair.domain.staff_roles import StaffRole, may_act_as
 from cair.operations import sessions
 from cair.operations.errors import Forbidden, NotSignedIn
 from cair.operations.sessions import Representative, StaffMember
-from cair.web.pages.cookies import SESSION_COOKIE
+from cair.web.pages.cookies import SESSION_COOKIE, read_cookie
 from cair.web.pages.rendering import context_of
 
 
@@ -37,7 +37,8 @@ class Visitor:
 
 
 def session_token(request: Request) -> str | None:
-    return request.cookies.get(SESSION_COOKIE)
+    """The session cookie, under the name this deployment gives it (``cookies.cookie_name``)."""
+    return read_cookie(request, SESSION_COOKIE)
 
 
 async def visitor(request: Request) -> Visitor | None:

@@ -99,7 +99,9 @@ async def redeem(token: str, request: Request) -> Response:
     ctx = context_of(request)
     opened = await sessions.redeem(ctx, token)
     home = "/staff" if opened.kind == "staff" else f"/account/{opened.provider_id}"
-    response = redirect(request, home, notice=f"Signed in as {opened.email}.")
+    response = redirect(request, home, notice="You are signed in.")  # the header names who
+    if opened.second_factor:  # the session is usable once the code is given
+        response = redirect(request, "/staff/second-factor")
     set_cookie(response, ctx.settings, SESSION_COOKIE, opened.token)
     return response
 

@@ -113,7 +113,7 @@ def _enrollment_id(
 ) -> str | None:
     """The same form sent twice (a double click) names the same request: the seed is bound to
     this browser's CSRF cookie, the organization and the answers, as the enrollment form's."""
-    cookie = request.cookies.get(csrf.COOKIE)
+    cookie = csrf.browser_cookie(request)
     if not cookie:
         return None
     key = context_of(request).settings.web_key()

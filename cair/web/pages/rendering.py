@@ -11,7 +11,6 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,8 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from cair.domain.dates import long_date
 from cair.domain.plain_words import TEMPLATE_FILTERS
 from cair.operations.context import Context
-from cair.web.pages import csrf
-from cair.web.pages.cookies import NOTICE_COOKIE, set_cookie
+from cair.web.pages import csrf, notices
+from cair.web.pages.cookies import NOTICE_COOKIE, clear_cookie, read_cookie, set_cookie
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -84,15 +83,16 @@ def render(
     keywords (one that reads one or two)."""
     settings = context_of(request).settings
     csrf_cookie, fresh = csrf.cookie_value(request)
-    notice = request.cookies.get(NOTICE_COOKIE)
+    sealed = read_cookie(request, NOTICE_COOKIE)
+    notice = notices.unseal(settings, sealed) if sealed else None
     html = (
         environment()
         .get_template(template)
         .render(
             request=request,
             title=title,
-            csrf_token=csrf.token_for(settings.web_key(), csrf_cookie),
-            notice=unquote(notice)[:500] if notice else None,
+            csrf_token=csrf.token_of(request, csrf_cookie),
+            notice=notice,
             who=getattr(request.state, "who", None),
             **_names_of(page),
             **values,
@@ -101,8 +101,8 @@ def render(
     response = HTMLResponse(html, status_code=status)
     if fresh:
         set_cookie(response, settings, csrf.COOKIE, csrf_cookie)
-    if notice:
-        response.delete_cookie(NOTICE_COOKIE, path="/")
+    if sealed:  # shown once; a forged or stale one is dropped unshown
+        clear_cookie(response, settings, NOTICE_COOKIE)
     return response
 
 
@@ -115,9 +115,10 @@ def _names_of(page: DataclassInstance | None) -> dict[str, Any]:
 
 
 def redirect(request: Request, url: str, *, notice: str | None = None) -> RedirectResponse:
-    """303 to ``url``; ``notice`` is shown once on the page it lands on."""
+    """303 to ``url``; ``notice`` is shown once on the page it lands on (sealed on the way)."""
     response = RedirectResponse(url, status_code=303)
     if notice:
         settings = context_of(request).settings
-        set_cookie(response, settings, NOTICE_COOKIE, quote(notice[:500]), max_age=120)
+        sealed = notices.seal(settings, notice)
+        set_cookie(response, settings, NOTICE_COOKIE, sealed, max_age=notices.SECONDS)
     return response
