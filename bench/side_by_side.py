@@ -15,6 +15,7 @@ baseline worker (`python -m bench.baseline_worker`: eight sequential no-op activ
   workflows per second at the same concurrency, and their ratio; with ``--workers 1,2`` the
   pipeline's throughput with each number of workers;
 - CPU seconds per enrollment of the worker and of the server;
+- checking one VXU and writing its ACK (bench/vxu_check.py, pure CPU);
 - with ``--waiting N``: N enrollments left waiting on training, the worker's and server's memory
   then, and the time to drain them once training is recorded.
 
@@ -47,7 +48,7 @@ import temporalio
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import baseline
+from bench import baseline, vxu_check
 from bench.histories import Count, with_children
 from bench.processes import cpu_seconds, rss_mb
 from bench.requests import clinic_waiting, example
@@ -374,6 +375,9 @@ async def main(arguments: argparse.Namespace) -> None:
     row("worker", f"{used[0] / arguments.count:6.3f} s")
     row("server", f"{used[1] / arguments.count:6.3f} s")
     row("server, per baseline workflow", f"{server_per_baseline:6.3f} s")
+    out.print("\n[bold]Checking a VXU[/bold] (rules and ACK, no store: bench/vxu_check.py)")
+    for label, figure in vxu_check.measure():
+        row(label, figure)
     if waiting is not None:
         out.print(f"\n[bold]{arguments.waiting} enrollments waiting on training[/bold]")
         row("worker RSS (all waiting)", f"{waiting['worker_rss']:.0f} MiB")

@@ -55,10 +55,9 @@ def check_file(
         sending_facility_id=sending_facility,
         client_sites=frozenset(client or ()),
     )
-    verdict = check(text, sender)
-    answer = ack(
-        verdict, receiving_facility=codes[region], control_id="CHECK", now=datetime.now(UTC)
-    )
+    now = datetime.now(UTC)
+    verdict = check(text, sender, now=now)
+    answer = ack(verdict, receiving_facility=codes[region], control_id="CHECK", now=now)
     print(printable(answer.replace("\r", "\n")), end="")
     exit_now(0 if verdict.accepted else 1)
 

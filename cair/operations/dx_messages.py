@@ -3,8 +3,9 @@ VXU held to CAIR's rules for the site's role, the outcome recorded (never the me
 site's onboarding nudged; the answer is CAIR's ACK.
 
 Staging messages are checked and counted for the test plan; production messages are accepted,
-acknowledged and counted. No immunization record is kept from either: this service holds no
-immunization store."""
+acknowledged and counted. A control id (MSH-10) the site sent before to the same environment is
+answered with the first ACK, written again from what was recorded, and not counted twice. No
+immunization record is kept from either: this service holds no immunization store."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 from cair.domain import ids
 from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
 from cair.domain.hl7_ack import ack
+from cair.domain.vxu_findings import AckCode, Finding
 from cair.domain.vxu_rules import Sender, SiteRole, Verdict, check, region_code
 from cair.operations.context import Context
 from cair.operations.rate_limits import Limit, count, refuse_if_reached
 from cair.security.secret_hashing import hash_secret, verify_secret
 from cair.store import credentials, dx_sites
-from cair.store.models import DxMessageRow, DxSiteRow
+from cair.store.models import DxMessageRow, DxSiteRow, as_utc
 from cair.workflows.dx_onboarding import WAITING_FOR_THE_SITE, DataExchangeOnboardingWorkflow
 
 log = logging.getLogger("cair.dx")
@@ -65,11 +67,30 @@ async def receive(
         client=client,
     )
     sender = await _sender(ctx, site, environment)
-    verdict = check(hl7_message, sender)
     now = datetime.now(UTC)
+    verdict = check(hl7_message, sender, now=now)
+    if verdict.control_id:
+        async with ctx.db.sessions() as session:
+            first = await dx_sites.first_answer(
+                session, site.id, environment.value, verdict.control_id
+            )
+        if first is not None:
+            answered = as_answered(first)
+            return Answer(ack=_ack(answered, sender, as_utc(first.received_at)), verdict=answered)
     await _record(ctx, site, environment, verdict, received_at=now)
     await _nudge(ctx, site)
     return Answer(ack=_ack(verdict, sender, now), verdict=verdict)
+
+
+def as_answered(row: DxMessageRow) -> Verdict:
+    """The verdict a recorded message was answered with: a message sent again (same control id,
+    site and environment) gets the same ACK, and is neither recorded nor counted again."""
+    return Verdict(
+        code=AckCode(row.ack_code),
+        control_id=row.control_id,
+        findings=tuple(Finding.from_stored(kept) for kept in row.findings),
+        test_patient=row.test_patient,
+    )
 
 
 async def _sign_on(
@@ -131,10 +152,7 @@ async def _record(
     received_at: datetime,
 ) -> None:
     """The outcome for the site's counts and test plan: CAIR's findings, never the message."""
-    findings = [
-        {"location": f.location, "code": f.code, "severity": f.severity.value, "text": f.text}
-        for f in verdict.findings
-    ]
+    findings = [f.stored() for f in verdict.findings]
     async with ctx.db.sessions.begin() as session:
         await dx_sites.record_message(
             session,

@@ -163,3 +163,20 @@ async def counts_after(
         production_accepted=int(live or 0),
         last_message_id=int(newest or after_message_id),
     )
+
+
+async def first_answer(
+    session: AsyncSession, dx_site_id: int, environment: str, control_id: str
+) -> DxMessageRow | None:
+    """The first recorded outcome of the site's message ``control_id`` in ``environment``: a
+    message sent again is answered with it, and not counted again."""
+    return await session.scalar(
+        select(DxMessageRow)
+        .where(
+            DxMessageRow.dx_site_id == dx_site_id,
+            DxMessageRow.environment == environment,
+            DxMessageRow.control_id == control_id,
+        )
+        .order_by(DxMessageRow.id)
+        .limit(1)
+    )

@@ -10,6 +10,7 @@ import logging
 from fastapi import APIRouter, Request, Response
 from starlette.requests import ClientDisconnect
 
+from cair.domain.code_tables import load_all
 from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.operations import dx_messages
 from cair.operations.errors import NotFound, TooManyRequests
@@ -28,6 +29,7 @@ from cair.web.iis_soap import (
 )
 
 log = logging.getLogger("cair.iis")
+load_all()  # the code tables, read once as the app starts rather than by its first message
 PREFIX = "/iis"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 

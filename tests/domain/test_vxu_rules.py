@@ -13,6 +13,8 @@ from cair.domain.hl7_ack import ack
 from cair.domain.vxu_rules import AckCode, Sender, Severity, SiteRole, check, is_npi, region_code
 from tests.helpers.vxu import CLIENT, FACILITY, SITE, vxu
 
+NOW = datetime(2026, 12, 3, 16, 30, tzinfo=UTC)  # when CAIR received the messages
+
 DIRECT = Sender(SiteRole.DIRECT, SITE, "CAIRBA")
 THROUGH = Sender(SiteRole.THROUGH_SENDING_FACILITY, SITE, "CAIRBA", sending_facility_id=FACILITY)
 FOR_CLIENTS = Sender(
@@ -25,13 +27,13 @@ FOR_CLIENTS = Sender(
 
 
 def test_a_correct_vxu_is_accepted_for_each_site_role() -> None:
-    direct = check(vxu(), DIRECT)
+    direct = check(vxu(control="MSG-00001"), DIRECT, now=NOW)
     assert (direct.code, direct.findings, direct.control_id) == (AckCode.ACCEPTED, (), "MSG-00001")
     assert direct.test_patient == "CAIRTEST001"
-    assert check(vxu(facility=FACILITY), THROUGH).code == AckCode.ACCEPTED
+    assert check(vxu(facility=FACILITY), THROUGH, now=NOW).code == AckCode.ACCEPTED
     role3 = vxu(facility=FACILITY, responsible=CLIENT, dose_site=CLIENT)
-    assert check(role3, FOR_CLIENTS).code == AckCode.ACCEPTED
-    assert check(vxu(patient="MRN77^^^S100234^MR"), DIRECT).test_patient is None
+    assert check(role3, FOR_CLIENTS, now=NOW).code == AckCode.ACCEPTED
+    assert check(vxu(patient="MRN77^^^S100234^MR"), DIRECT, now=NOW).test_patient is None
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,7 @@ def test_a_correct_vxu_is_accepted_for_each_site_role() -> None:
             "RXA-11-4",
             "MUST MATCH MSH-22",
         ),
-        (vxu().replace("|MSG-00001|", "|MSG 1/2|"), DIRECT, "MSH-10", "MESSAGE CONTROL ID"),
+        (vxu(control="MSG 1/2"), DIRECT, "MSH-10", "MESSAGE CONTROL ID"),
         (
             vxu(patient="CAIRTEST001^^^S100234"),
             DIRECT,
@@ -72,7 +74,7 @@ def test_a_correct_vxu_is_accepted_for_each_site_role() -> None:
 def test_each_rule_rejects_with_the_field_named(
     message: str, sender: Sender, location: str, words: str
 ) -> None:
-    verdict = check(message, sender)
+    verdict = check(message, sender, now=NOW)
     assert verdict.code == AckCode.REJECTED
     [finding] = [f for f in verdict.findings if f.location == location]
     assert words in finding.text and finding.severity == Severity.ERROR
@@ -91,7 +93,7 @@ def test_each_rule_rejects_with_the_field_named(
 def test_dose_details_are_accepted_with_errors(
     message: str, location: str | None, words: str | None
 ) -> None:
-    verdict = check(message, DIRECT)
+    verdict = check(message, DIRECT, now=NOW)
     if location is None:
         assert verdict.code == AckCode.ACCEPTED
         return
@@ -101,9 +103,9 @@ def test_dose_details_are_accepted_with_errors(
 
 
 def test_the_ack_carries_the_verdict_and_nothing_of_the_message() -> None:
-    message = vxu(patient="CAIRTEST001^^^S100234", processing="T")
+    message = vxu(patient="CAIRTEST001^^^S100234", processing="T", control="MSG-00001")
     answer = ack(
-        check(message, DIRECT),
+        check(message, DIRECT, now=NOW),
         receiving_facility="CAIRBA",
         control_id="ACK1",
         now=datetime(2026, 11, 25, 12, tzinfo=UTC),
@@ -114,10 +116,12 @@ def test_the_ack_carries_the_verdict_and_nothing_of_the_message() -> None:
     )
     assert segments[1] == "MSA|AR|MSG-00001"
     assert (
-        "ERR||MSH^1^11|202^Unsupported processing id^HL70357|E||||INVALID PROCESSING ID. "
+        "ERR||MSH^1^11|202^Unsupported processing id^HL70357|E|"
+        "4^Invalid value^HL70533^VXU-MSH11-PROCESSING^^99CAIR|||INVALID PROCESSING ID. "
         "MUST BE 'P'" in segments
     )
-    assert any(s.startswith("ERR||PID^1^3^5|101^Required field missing") for s in segments)
+    assert any(s.startswith("ERR||PID^1^3^1^5|101^Required field missing") for s in segments)
+    assert segments[0].endswith("|2.5.1|||||||||Z23^CDCPHINVS")
     assert "TESTPATIENT" not in answer and "CAIRTEST001" not in answer
 
 
@@ -134,22 +138,29 @@ def test_the_ack_carries_the_verdict_and_nothing_of_the_message() -> None:
     ],
 )
 def test_hostile_text_is_rejected_not_raised(text: str) -> None:
-    verdict = check(text, DIRECT)
+    verdict = check(text, DIRECT, now=NOW)
     assert verdict.code == AckCode.REJECTED and verdict.findings
 
 
 @given(st.text(max_size=400))
 def test_any_text_gets_a_verdict(text: str) -> None:
-    verdict = check("MSH|^~\\&|" + text, DIRECT)
+    """An ACK of well-formed segments, whatever follows MSH (test_vxu_mutations: nothing of the
+    sender's text comes back)."""
+    verdict = check("MSH|^~\\&|" + text, DIRECT, now=NOW)
     assert verdict.code in AckCode
-    ack(verdict, receiving_facility="CAIRBA", control_id="A", now=datetime(2026, 1, 1, tzinfo=UTC))
+    answer = ack(
+        verdict, receiving_facility="CAIRBA", control_id="A", now=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    fields = {"MSH": 20, "MSA": 2, "ERR": 8}
+    for line in answer.rstrip("\r").split("\r"):
+        assert line.count("|") == fields[line[:3]] and line.isprintable()
 
 
 def test_other_separators_declared_in_msh_2_are_honoured() -> None:
     own_components = vxu().replace("^", "$")
-    assert check(own_components, DIRECT).code == AckCode.ACCEPTED
+    assert check(own_components, DIRECT, now=NOW).code == AckCode.ACCEPTED
     own_fields = vxu().replace("|", "!")  # MSH-1 names the field separator
-    assert check(own_fields, DIRECT).code == AckCode.ACCEPTED
+    assert check(own_fields, DIRECT, now=NOW).code == AckCode.ACCEPTED
 
 
 def test_npi_check_digit_and_region_codes() -> None:
@@ -162,20 +173,21 @@ def test_nothing_the_sender_wrote_reaches_the_ack_but_a_clean_control_id() -> No
     it cannot open a field or a segment in the ACK."""
     message = vxu(facility=FACILITY, responsible="HOSTILE", dose_site="HOSTILE").replace("|", "#")
     message = message.replace("HOSTILE", "C1|||INJ\x0b\x1c")  # "|" is plain text under "#"
-    assert check(message, FOR_CLIENTS).code == AckCode.REJECTED
+    assert check(message, FOR_CLIENTS, now=NOW).code == AckCode.REJECTED
     answer = ack(
-        check(message, FOR_CLIENTS),
+        check(message, FOR_CLIENTS, now=NOW),
         receiving_facility="CAIRBA",
         control_id="A",
         now=datetime(2026, 1, 1, tzinfo=UTC),
     )
     assert "INJ" not in answer and "\x0b" not in answer and "\x1c" not in answer
-    assert all(s.count("|") <= 12 for s in answer.split("\r"))
+    fields = {"MSH": 20, "MSA": 2, "ERR": 8}
+    assert all(s.count("|") == fields[s[:3]] for s in answer.rstrip("\r").split("\r"))
 
 
 def test_a_flood_of_broken_segments_gets_a_small_ack() -> None:
     flood = vxu() + "RXA|\r" * 30_000
-    verdict = check(flood, DIRECT)
+    verdict = check(flood, DIRECT, now=NOW)
     assert verdict.code == AckCode.REJECTED and len(verdict.findings) == 50
     assert verdict.findings[-1].text.startswith("AND ") and "MORE" in verdict.findings[-1].text
     answer = ack(

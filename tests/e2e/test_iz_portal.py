@@ -41,6 +41,7 @@ REP = f"pnair@{DOMAIN}"
 EXCHANGE = f"tbecker@{DOMAIN}"
 BINDING = "{urn:cdc:iisb:2011}client_Binding_Soap12"
 PATIENTS = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")
+WRONG_VERSION = "INVALID VERSION ID. MUST BE '2.5.1'"
 
 
 @dataclass
@@ -162,14 +163,18 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
     broken = {
         "INVALID PROCESSING ID. MUST BE 'P'": message(processing="T"),
         "MESSAGE REJECTED - REQUIRED FIELD PID-3-5 MISSING": message(patient="CAIRTEST001"),
-        "INVALID VERSION ID. MUST BE '2.5.1'": message(version="2.3.1"),
+        WRONG_VERSION: message(version="2.3.1"),
         "INVALID RECEIVING FACILITY. MUST BE 'CAIRBA'": message(region="CAIRLA"),
         "INVALID SENDING FACILITY": message(facility="S999999"),
         "ADMINISTERED-AT LOCATION": message(dose_site="S999999"),
     }
+    answers = {}
     for words, text in broken.items():
-        answer = await submit(staging, username, password, site_id, text)
+        answer = answers[words] = await submit(staging, username, password, site_id, text)
         assert msa(answer) == "AR" and words in answer, (words, answer)
+    # The same message again (its control id sent before): the first ACK, not counted again.
+    repeated = await submit(staging, username, password, site_id, broken[WRONG_VERSION])
+    assert repeated == answers[WRONG_VERSION]
     warned = await submit(staging, username, password, site_id, message(npi="1234567890"))
     assert msa(warned) == "AE" and "ORDERING PROVIDER NPI INVALID" in warned
     await stage(portal, site_id, "testing")
@@ -360,7 +365,7 @@ async def test_the_cli_registers_sends_and_reviews(
     sign_on = ["--username", revealed["username"], "--facility-id", site_id]
     password = {"CAIR_DX_PASSWORD": revealed["secret"]}
     accepted = stack.cli("dx", "send", str(good), *sign_on, extra_env=password)
-    assert "MSA|AA|MSG-00001" in accepted.stdout
+    assert re.search(r"MSA\|AA\|MSG-\d{5}\r?\n", accepted.stdout), accepted.stdout
     rejected = stack.cli("dx", "send", str(bad), *sign_on, extra_env=password, check=False)
     assert rejected.returncode == 1 and "INVALID PROCESSING ID" in rejected.stdout
     wrong = stack.cli(

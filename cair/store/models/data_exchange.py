@@ -56,4 +56,8 @@ class DxMessageRow(Base):
     test_patient: Mapped[str | None] = mapped_column(String(40), default=None)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_dx_messages_site_at", "dx_site_id", "environment", "id"),)
+    __table_args__ = (
+        Index("ix_dx_messages_site_at", "dx_site_id", "environment", "id"),
+        # A message sent again is found by its control id (migration 0007); not unique.
+        Index("ix_dx_messages_control_id", "dx_site_id", "environment", "control_id"),
+    )
