@@ -12,9 +12,10 @@ import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cair.security.keyring import KeyRing
@@ -107,6 +108,12 @@ class Settings(BaseSettings):
         description="Refuse to start without the key settings instead of making keys under "
         "var/: on in every deployment of more than one machine.",
     )
+    staff_second_factor: Literal["required", "dev-admin-exempt"] = Field(
+        default="required",
+        description="Staff sign in with a code from an authenticator app. `cair dev` sets "
+        "dev-admin-exempt: its seeded admin signs in by link alone. Refused in a deployment "
+        "(https, or keys required).",
+    )
     codec_allowed_origins: str = Field(
         default="",
         description="Comma-separated origins of the Temporal Web UI allowed to call the codec "
@@ -185,6 +192,21 @@ class Settings(BaseSettings):
             name = f"CAIR_{getattr(info, 'field_name', 'secret').upper()}"
             raise ValueError(f"{name}: at least {MIN_SECRET_CHARS} characters")
         return value
+
+    @field_validator("staff_second_factor")
+    @classmethod
+    def _exempt_only_in_dev(cls, value: str, info: ValidationInfo) -> str:
+        """The dev admin's exemption is never a deployment's: https, or keys required."""
+        secure = info.data.get("cookie_secure")
+        https = str(info.data.get("public_base_url", "")).startswith("https://")
+        if value != "required" and (info.data.get("require_keys") or secure or https):
+            raise ValueError("dev-admin-exempt is for `cair dev` only, never a deployment")
+        return value
+
+    def second_factor_exempt(self, email: str) -> bool:
+        """Whether this staff member signs in by link alone: only `cair dev`'s admin."""
+        exempt = self.staff_second_factor == "dev-admin-exempt"
+        return exempt and email.strip().lower() == self.dev_admin_email.strip().lower()
 
     def codec_ring(self) -> KeyRing:
         """The payload keys; in dev a ring of one is written to var/codec.keys on first use."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,16 +20,30 @@ from cair.temporal.converter import data_converter
 
 # Re-exported: tests/replay imports the key from here.
 from tests.helpers.codec import CODEC_KEY
-from tests.helpers.mailbox import body_text
 from tests.helpers.paths import BIN
 from tests.helpers.stack import STORES, Stack, build_stack, postgres_url, reset_postgres
-from tests.helpers.staff import STAFF_ADMIN
-from tests.helpers.waiting import eventually
+from tests.helpers.staff import STAFF_ADMIN, cli_sign_in
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``last`` read what every other test produced: run them at the end."""
+    """Tests marked ``last`` read what every other test produced: run them at the end. Under
+    pytest-xdist (``make test``), the tests of one stack run together on one worker, in this
+    order, so a ``last`` test still reads everything its stack saw; the rest spread freely."""
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+    for item in items:
+        group = _stack_of(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _stack_of(item: pytest.Item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    if "site" in names:
+        return "browser"
+    if "stack" in names:
+        callspec = getattr(item, "callspec", None)
+        return f"stack-{callspec.params.get('stack', '') if callspec else ''}"
+    return None
 
 
 _EXIT_STATUS: list[int] = []
@@ -42,7 +55,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The SDK can abort at interpreter exit (DESIGN §5): after the summary, leave at once."""
+    """The SDK can abort at interpreter exit (DESIGN §5): after the summary, leave at once. An
+    xdist worker leaves the same way once it has reported (its summary is the controller's)."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(_EXIT_STATUS[-1] if _EXIT_STATUS else 0)
@@ -100,14 +114,11 @@ async def stack(
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def staff_cli(stack: Stack) -> Path:
     """A config folder of a staff admin signed in through the CLI, as a person does: the
-    operator adds them, they ask for a link, take the token from the e-mail and redeem it."""
+    operator adds them, they ask for a link, take the token from the e-mail, redeem it and
+    give their authenticator's code (enrolling it the first time)."""
     folder = stack.var_dir / "cli-staff"
     stack.cli("staff", "add", STAFF_ADMIN, "--role", "admin", "--name", "Dana Staff")
-    stack.cli("staff", "sign-in", STAFF_ADMIN)
-    mail = await eventually(lambda: stack.outbox.to(STAFF_ADMIN, "staff console sign-in"))
-    token = re.search(r"cair staff redeem (\S+)", body_text(mail[-1]))
-    assert token
-    stack.cli("staff", "redeem", token.group(1), config=folder)
+    await cli_sign_in(stack, STAFF_ADMIN, folder)
     return folder
 
 

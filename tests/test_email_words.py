@@ -195,6 +195,17 @@ SAMPLES: dict[Mail, list[dict[str, Any]]] = {
             "credentials": _CREDENTIALS,
         }
     ],
+    Mail.CONFIRM_CONTACT: [
+        {
+            "contact_name": "Ana Diaz",
+            "org_name": "Lakeshore Family Medicine",
+            "provider_id": "CA100001",
+            "requested_by": "sam.okafor@lakeshore-fm.example",
+            "confirm_url": f"{BASE}/account/confirm-contact/TOKEN",
+            "token": "TOKEN",
+            "expires_at": AT,
+        }
+    ],
     Mail.ACCESS_READY: [
         {**_USER, "setup_url": f"{BASE}/password-setup/TOKEN", "link_expires_at": AT},
         {

@@ -16,7 +16,7 @@ from cair.activities.change_plans import account_facts, carry_out
 from cair.activities.failures import MissingRecord, classify_failures
 from cair.domain import ids
 from cair.domain.access import Role
-from cair.domain.account_changes import ChangeKind, ChangeStatus
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
 from cair.domain.change_plans import NEW_USER_ID, ChangePlan
 from cair.domain.change_rules import plan_change, plan_decision
 from cair.domain.contracts.activities import Activity
@@ -124,6 +124,8 @@ class AccountActivities:
                 provider_of_record=change.provider_of_record,
                 closing_reason=change.reason or "",
                 new_user=change.new_user,
+                info=change.info,
+                contact_confirmed=bool(row.details.get("contact_confirmed_at")),
             )
             outcome = await _execute(session, org, plan, change, actor=decision.by)
             row.decided_by = decision.by
@@ -181,6 +183,7 @@ async def _execute(
         notify=plan.notify,
         stop_gate_workflow_ids=list(plan.stop_gates),
         stop_dx_workflow_ids=list(plan.stop_dx),
+        confirm_email=plan.confirm_email,
     )
 
 
@@ -209,6 +212,7 @@ def _awaiting_change(row: AccountChangeRow) -> AccountChange:
         new_user=RequestedUser.model_validate(details["new_user"])
         if details.get("new_user")
         else None,
+        info=InfoUpdate.model_validate(details["info"]) if details.get("info") else None,
     )
 
 

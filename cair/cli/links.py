@@ -1,5 +1,5 @@
 """What e-mailed links open, from the command line: data-exchange credentials (shown once), a
-password."""
+password, a new primary contact's confirmation of their address."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 from cair.cli.api import Api
 from cair.cli.common import exit_now, fail, print_json
-from cair.cli.root import credentials_app, password_app
+from cair.cli.root import account_app, credentials_app, password_app
 
 
 @credentials_app.command("reveal")
@@ -29,4 +29,12 @@ def password_set(token: str) -> None:
     else:
         first = sys.stdin.readline().rstrip("\n")
     print(Api().post("/api/v1/password", {"token": token, "password": first})["message"])
+    exit_now(0)
+
+
+@account_app.command("confirm-contact")
+def confirm_contact(token: str) -> None:
+    """Confirm your address as an organization's new primary contact, from the e-mailed link's
+    token; registry staff then review the change."""
+    print(Api().post("/api/v1/contact-confirmations", {"token": token})["message"])
     exit_now(0)

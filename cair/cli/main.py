@@ -12,6 +12,7 @@ from cair.cli import (  # noqa: F401 - their commands
     new_site,
     operator,
     staff,
+    staff_session,
 )
 from cair.cli.common import exit_now
 from cair.cli.root import app

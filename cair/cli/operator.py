@@ -1,5 +1,6 @@
-"""Operator commands: run the stack or its parts, migrate the database, add staff. Only these
-touch the database and Temporal directly, with the operator's settings."""
+"""Operator commands: run the stack or its parts, migrate the database, add and remove staff
+(and reset their second factor). Only these touch the database and Temporal directly, with the
+operator's settings."""
 
 from __future__ import annotations
 
@@ -164,6 +165,28 @@ def staff_add(
     from cair.operations import staff_accounts
 
     print(run(lambda ctx: staff_accounts.add(ctx, email_address, roles=role, name=name)))
+    exit_now(0)
+
+
+@staff_app.command("remove")
+def staff_remove(email_address: Annotated[str, typer.Argument(metavar="EMAIL")]) -> None:
+    """OPERATOR: remove a staff member: their sessions and sign-in links end at once
+    (`cair staff add` brings them back, to enrol a second factor again)."""
+    from cair.operations import staff_accounts
+
+    print(run(lambda ctx: staff_accounts.remove(ctx, email_address)))
+    exit_now(0)
+
+
+@staff_app.command("reset-2fa")
+def staff_reset_second_factor(
+    email_address: Annotated[str, typer.Argument(metavar="EMAIL")],
+) -> None:
+    """OPERATOR: forget a staff member's authenticator and recovery codes (a lost phone):
+    their sessions end; they enrol anew at their next sign-in."""
+    from cair.operations import staff_accounts
+
+    print(run(lambda ctx: staff_accounts.reset_second_factor(ctx, email_address)))
     exit_now(0)
 
 

@@ -1,5 +1,5 @@
-"""Registry staff: sign in by e-mailed link, then review, record training, decide changes,
-re-issue credentials, retry held steps — as the signed-in identity, never a typed name."""
+"""Registry staff: review, record training, decide changes, re-issue credentials, retry held
+steps — as the signed-in identity, never a typed name (signing in is in ``staff_session``)."""
 
 from __future__ import annotations
 
@@ -10,49 +10,11 @@ from typing import Annotated, Any
 import typer
 
 from cair.cli.api import Api
-from cair.cli.common import exit_now, fail, print_json
-from cair.cli.root import account_app, app, credentials_app, staff_app
+from cair.cli.common import exit_now, fail
+from cair.cli.root import account_app, app, credentials_app
 from cair.domain import ids
 
 TABLE_LIMIT = 200
-
-
-@staff_app.command("sign-in")
-def sign_in(email: str) -> None:
-    """E-mail yourself a single-use sign-in link (15 minutes)."""
-    print(Api().post("/api/v1/staff/sign-in", {"email": email})["message"])
-    exit_now(0)
-
-
-@staff_app.command()
-def redeem(token: str) -> None:
-    """Exchange the e-mailed token for a session, kept (0600) in your config folder."""
-    api = Api()
-    opened = api.post("/api/v1/sessions", {"token": token})
-    if opened["kind"] != "staff":
-        fail("error: that link signs a representative in: use `cair account redeem`")
-    api.store.put("staff", opened)
-    roles = ", ".join(opened["roles"])
-    print(f"signed in as {opened['email']} ({roles}) until {opened['expires_at']}")
-    exit_now(0)
-
-
-@staff_app.command("sign-out")
-def sign_out() -> None:
-    """End your staff session now."""
-    api = Api()
-    token = api.session_token("staff")
-    api.store.put("staff", None)
-    print(api.delete("/api/v1/sessions/current", token=token)["message"])
-    exit_now(0)
-
-
-@staff_app.command()
-def whoami() -> None:
-    """Who you are signed in as, with which roles."""
-    api = Api()
-    print_json(api.get("/api/v1/staff/me", token=api.session_token("staff")))
-    exit_now(0)
 
 
 def _staff(api: Api) -> str:

@@ -63,6 +63,7 @@ def _busy_ports(settings: Settings, grpc_port: int) -> list[str]:
 
 def run_dev(settings: Settings) -> int:
     configure_logging()
+    settings = dev_settings(settings)
     try:
         lock = _take_lock(settings.var_dir)
     except AlreadyRunning as running:
@@ -72,6 +73,14 @@ def run_dev(settings: Settings) -> int:
         return asyncio.run(_serve(settings))
     finally:
         lock.close()
+
+
+def dev_settings(settings: Settings) -> Settings:
+    """The dev stack's own: its seeded admin signs in by link alone (no second factor), set
+    here, in this process — unless the settings are a deployment's (https, keys required)."""
+    if settings.require_keys or settings.secure_cookies():
+        return settings
+    return settings.model_copy(update={"staff_second_factor": "dev-admin-exempt"})
 
 
 async def _serve(settings: Settings) -> int:
@@ -216,7 +225,8 @@ def _banner(settings: Settings, grpc_host: str, grpc_port: int, outbox: Path, ad
             "",
             f"In a browser: http://localhost:{settings.web_port}/ (enroll),"
             f" /account/sign-in (representatives), /staff/sign-in (staff).",
-            f"Staff admin: {admin}. Ask for a sign-in link at /staff/sign-in or with",
+            f"Staff admin: {admin} (by link alone, no second factor: in cair dev only).",
+            "Ask for a sign-in link at /staff/sign-in or with",
             f"  cair staff sign-in {admin}",
             "  cair outbox --to " + admin + "     # the link, and the token to redeem:",
             "  cair staff redeem TOKEN",

@@ -213,3 +213,5 @@ class ChangePlan:
     stop_gates: tuple[str, ...] = ()
     stop_dx: tuple[str, ...] = ()
     site_id: str | None = None  # the site the change is about, for the audit
+    # A new primary contact's address, to be confirmed by an e-mailed link before staff approve.
+    confirm_email: str | None = None

@@ -133,6 +133,8 @@ def plan_decision(
     provider_of_record: ProviderOfRecord | None = None,
     closing_reason: str = "",
     new_user: RequestedUser | None = None,
+    info: InfoUpdate | None = None,
+    contact_confirmed: bool = False,
 ) -> ChangePlan:
     """Staff approved or rejected a change that waited for them: a raise (the new role
     applies, then training if needed), a new user above Read-Only, a new provider of record,
@@ -153,6 +155,17 @@ def plan_decision(
     if kind == ChangeKind.ADD_USER:
         assert new_user is not None
         return _approve_new_user(facts, new_user)
+    if kind == ChangeKind.UPDATE_INFO:
+        assert info is not None
+        if not contact_confirmed:
+            return ChangePlan(
+                status=ChangeStatus.REFUSED,
+                message="the new primary contact had not confirmed their address",
+            )
+        try:
+            return _update_info(facts, info, None, approved=True)
+        except Refused as refused:
+            return ChangePlan(status=ChangeStatus.REFUSED, message=str(refused))
     assert role is not None
     try:
         user = _user(facts, user_id)
@@ -187,9 +200,12 @@ def plan_decision(
 # ---- organization -----------------------------------------------------------------------------
 
 
-def _update_info(facts: AccountFacts, info: InfoUpdate, site_id: str | None) -> ChangePlan:
+def _update_info(
+    facts: AccountFacts, info: InfoUpdate, site_id: str | None, *, approved: bool = False
+) -> ChangePlan:
     """The organization's contacts and its main site's values; or, given ``site_id``, that
-    site's values (a site has no contacts of the organization's)."""
+    site's values (a site has no contacts of the organization's). ``approved``: staff approved
+    it (a new primary contact confirmed their address first)."""
     today = facts.site
     if site_id is not None:
         named = _open_site(facts, site_id)
@@ -211,6 +227,19 @@ def _update_info(facts: AccountFacts, info: InfoUpdate, site_id: str | None) -> 
     ]
     also_tell: tuple[str, ...] = ()
     if info.contacts is not None:
+        newcomer = _new_primary_contact(facts, info)
+        if newcomer is not None and not approved:
+            # A new address would become an authorized representative: its owner confirms it
+            # by link and registry staff approve first, as for any grant of rights.
+            return ChangePlan(
+                status=ChangeStatus.AWAITING_APPROVAL,
+                message=f"the new primary contact {newcomer} becomes an authorized "
+                "representative once they confirm their address (a link was e-mailed to them) "
+                "and registry staff approve",
+                old=old,
+                new=given,
+                confirm_email=newcomer,
+            )
         handover = _primary_contact_handover(facts, info)
         writes += handover.writes
         also_tell = handover.also_tell
@@ -376,6 +405,16 @@ def _approve_closure(facts: AccountFacts, reason: str) -> ChangePlan:
         },
         also_tell=tuple(r.email for r in facts.representatives),
     )
+
+
+def _new_primary_contact(facts: AccountFacts, info: InfoUpdate) -> str | None:
+    """The new primary contact's address, when it is not an authorized representative yet."""
+    assert info.contacts is not None
+    new_email = normalize_email(info.contacts.primary.email)
+    old_email = normalize_email(str((facts.contacts.get("primary") or {}).get("email", "")))
+    if new_email == old_email or facts.representative(new_email) is not None:
+        return None
+    return new_email
 
 
 def _primary_contact_handover(facts: AccountFacts, info: InfoUpdate) -> ChangePlan:

@@ -25,6 +25,7 @@ from cair.domain.contracts.organization import AccountChange, ChangeDecision, Ch
 from cair.domain.field_rules import vfc_provider
 from cair.domain.identifier_checks import normalize_email
 from cair.domain.request import RequestedUser
+from cair.operations import contact_confirmations
 from cair.operations.context import Context
 from cair.operations.errors import Invalid, OperationError, Refused
 from cair.operations.sessions import Representative
@@ -190,6 +191,8 @@ async def decide(
                 f"change {change_id} exists in {', '.join(found)}; name the Provider ID"
             )
         provider_id = found[0]
+    if approve:
+        await contact_confirmations.refuse_unconfirmed(ctx, provider_id, change_id)
     client = await ctx.temporal()
 
     async def missing() -> str:

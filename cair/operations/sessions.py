@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from cair.domain import ids
 from cair.domain.contracts.sign_in import SignInInput
@@ -16,10 +17,14 @@ from cair.operations.context import Context
 from cair.operations.errors import Forbidden, NotSignedIn
 from cair.operations.links import open_link
 from cair.operations.rate_limits import Limit, check_and_count
+from cair.security import totp
+from cair.security.sealing import seal
 from cair.store import organizations, representatives, sessions, staff
 from cair.store.links import LinkPurpose
+from cair.store.models import StaffAccountRow
 from cair.workflows.sign_in import RepresentativeSignInWorkflow
 
+SecondFactor = Literal["enrol", "code"]
 SESSION_TTL = timedelta(hours=8)
 SESSION_IDLE = timedelta(minutes=30)
 SIGN_IN_TTL_MINUTES = 15
@@ -28,6 +33,10 @@ ORGANIZATION_WINDOW = timedelta(hours=1)
 STAFF_SIGN_IN_ANSWER = (
     "If {email} belongs to registry staff, a sign-in link is on its way to that address; it "
     "works for {minutes} minutes."
+)
+SECOND_FACTOR_DUE = (
+    "not signed in yet: finish signing in with the code from your authenticator app "
+    "(`cair staff verify CODE`, or the staff sign-in page)"
 )
 CLOSED = "{provider_id} is closed: the organization's account no longer signs anyone in"
 SIGN_IN_ANSWER = (
@@ -46,6 +55,9 @@ class SignedIn:
     expires_at: str
     provider_id: str | None = None  # a representative's organization
     roles: tuple[StaffRole, ...] = ()  # a staff member's roles
+    # What a staff session waits for before it is usable: "enrol" (an authenticator app, at
+    # first sign-in) or "code" (its current code, or a recovery code); None: nothing.
+    second_factor: SecondFactor | None = None
 
 
 @dataclass(frozen=True)
@@ -172,8 +184,14 @@ async def redeem(ctx: Context, token: str) -> SignedIn:
             member = await staff.get(session, int(subject))
             if member is None or not member.active:
                 raise Forbidden("your staff account is no longer active")
+            due, pending = _second_factor_due(ctx, member)
             session_token = await sessions.open_session(
-                session, kind=sessions.STAFF, subject_id=member.id, expires_at=expires
+                session,
+                kind=sessions.STAFF,
+                subject_id=member.id,
+                expires_at=expires,
+                second_factor=due,
+                pending_totp_sealed=pending,
             )
             return SignedIn(
                 token=session_token,
@@ -181,6 +199,7 @@ async def redeem(ctx: Context, token: str) -> SignedIn:
                 email=member.email,
                 expires_at=expires.isoformat(),
                 roles=tuple(sorted(StaffRole(r) for r in staff.roles_of(member))),
+                second_factor=due,
             )
         representative = await representatives.get(session, int(subject))
         if representative is None or not representative.active:
@@ -203,6 +222,24 @@ async def redeem(ctx: Context, token: str) -> SignedIn:
             email=representative.email,
             expires_at=expires.isoformat(),
         )
+
+
+def _second_factor_due(
+    ctx: Context, member: StaffAccountRow
+) -> tuple[SecondFactor | None, str | None]:
+    """What a new staff session waits for, and for an enrolment its new secret, sealed: each
+    sign-in before enrolment has a secret of its own, so one seen earlier is worth nothing."""
+    if ctx.settings.second_factor_exempt(member.email):
+        return None, None
+    if member.totp_sealed is not None:
+        return "code", None
+    secret = seal(
+        ctx.settings.secrets_ring(),
+        totp.new_secret(),
+        purpose=totp.TOTP_SEAL,
+        context=staff.link_subject(member.id),
+    )
+    return "enrol", secret
 
 
 async def current(ctx: Context, session_token: str | None) -> Representative:
@@ -233,6 +270,8 @@ async def current_staff(ctx: Context, session_token: str | None) -> StaffMember:
             raise NotSignedIn(
                 "not signed in as staff: the session is unknown, ended, idle or expired"
             )
+        if row.second_factor is not None:
+            raise NotSignedIn(SECOND_FACTOR_DUE)
         member = await staff.get(session, row.subject_id)
         if member is None or not member.active:
             raise NotSignedIn("not signed in: your staff account is no longer active")

@@ -46,6 +46,16 @@ async def find(session: AsyncSession, provider_id: str, change_id: str) -> Accou
     )
 
 
+def link_subject(provider_id: str, change_id: str) -> str:
+    """The subject of a change's links (a new primary contact's confirmation)."""
+    return f"change:{provider_id}/{change_id}"
+
+
+def change_of(subject: str) -> tuple[str, str]:
+    provider_id, _, change_id = subject.removeprefix("change:").partition("/")
+    return provider_id, change_id
+
+
 async def create(session: AsyncSession, row: AccountChangeRow) -> AccountChangeRow:
     session.add(row)
     await session.flush()

@@ -20,6 +20,7 @@ class LinkPurpose(StrEnum):
     SIGN_IN = "sign_in"
     AMEND = "amend"
     STATUS = "status"  # the applicant's key to the status page; used many times
+    CONFIRM_CONTACT = "confirm_contact"  # a new primary contact confirms their address
 
 
 class LinkProblem(StrEnum):

@@ -25,8 +25,11 @@ async def open_session(
     subject_id: int,
     expires_at: datetime,
     provider_id: str | None = None,
+    second_factor: str | None = None,
+    pending_totp_sealed: str | None = None,
 ) -> str:
-    """A new session; returns its token (shown once, never stored)."""
+    """A new session; returns its token (shown once, never stored). With ``second_factor``
+    ("enrol" or "code") it is not usable until that is given."""
     token = new_token()
     session.add(
         SessionRow(
@@ -35,6 +38,8 @@ async def open_session(
             subject_id=subject_id,
             provider_id=provider_id,
             expires_at=expires_at,
+            second_factor=second_factor,
+            pending_totp_sealed=pending_totp_sealed,
         )
     )
     return token

@@ -17,7 +17,16 @@ from cair.domain.limits import MAX_REQUEST_BYTES
 from cair.operations.context import Context
 from cair.settings import Settings
 from cair.web import iis, problems
-from cair.web.api import applicants, data_exchange, health, links, representatives, sites, staff
+from cair.web.api import (
+    applicants,
+    contact_confirmations,
+    data_exchange,
+    health,
+    links,
+    representatives,
+    sites,
+    staff,
+)
 from cair.web.idempotency import Idempotency
 from cair.web.middleware import AccessLog, AllowEveryMethod, BodyLimit, SecurityHeaders
 from cair.web.pages import router as pages_router
@@ -73,6 +82,7 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     for router in (
         applicants.router,
         links.router,
+        contact_confirmations.router,
         representatives.router,
         staff.router,
         health.router,

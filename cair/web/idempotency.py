@@ -3,8 +3,9 @@ answer (status and body, replayed); the same key with another body is refused (4
 while the first still runs is told so (409). Keys are scoped to the caller and the route —
 an anonymous caller by the token its body carries — and kept 24 hours, their answers sealed.
 
-An answer shown once (a session token, a status token, a revealed secret) is not kept: for those
-routes the store keeps only that the request was done, and a replay is told so (409) without it.
+An answer shown once (a session token, a status token, a revealed secret, recovery codes) is
+not kept: for those routes the store keeps only that the request was done, and a replay is told
+so (409) without it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ SHOWN_ONCE = {  # route: what a replay of its success is told instead
     "/api/v1/credentials/reveal": "these credentials were revealed already" + ONCE + "; a "
     "secret is shown once and is not kept: staff can issue new credentials",
     "/api/v1/password": "this password was set already" + ONCE,
+    "/api/v1/sessions/current/second-factor": "this sign-in was finished already" + ONCE + "; "
+    "recovery codes are shown once and are not kept",
     "/api/v1/enrollments": "this enrollment was submitted already as {id}" + ONCE + "; its "
     "status link was shown once and is not kept: it is in the acknowledgement e-mail",
 }

@@ -213,6 +213,8 @@ class OrganizationWorkflow:
             self._awaiting[change.change_id] = change
             # Staff learn of the change by e-mail, not only by looking.
             await self._mail(Mail.STAFF_CHANGE_APPROVAL, outcome.result, "staff")
+            if outcome.confirm_email:  # None in every history recorded before it existed
+                await self._mail(Mail.CONFIRM_CONTACT, outcome.result, "confirm-contact")
         return outcome.result
 
     async def _decide(self, decision: ChangeDecision) -> None:
@@ -361,6 +363,11 @@ def _awaiting_result(change: AccountChange) -> ChangeResult:
     new = change.new_user
     if change.kind == ChangeKind.ADD_USER and new is not None:
         asked = f"adding {new.first_name} {new.last_name} as {new.role}"
+    if change.kind == ChangeKind.UPDATE_INFO and change.info and change.info.contacts:
+        asked = (
+            f"the new primary contact {change.info.contacts.primary.email} must confirm their "
+            "address (a link was e-mailed to them); the change"
+        )
     return ChangeResult(
         change_id=change.change_id,
         kind=change.kind,

@@ -19,6 +19,7 @@ from tests.helpers.browser import Person, person
 from tests.helpers.examples import example
 from tests.helpers.links import link_in
 from tests.helpers.stack import Stack
+from tests.helpers.staff import second_factor_in_browser
 from tests.helpers.waiting import eventually
 
 STAFF = "rosa.reviewer@cair.test"
@@ -167,6 +168,7 @@ async def test_the_mission_in_a_browser(
         await staff.open(link_in(site, STAFF, "sign-in", "/staff/sign-in/"))
         await staff.check("staff-sign-in-link")
         await staff.page.get_by_role("button", name="Sign in").click()
+        await second_factor_in_browser(site, staff.page, STAFF)
         await expect(staff.page.locator("h1")).to_have_text("Review queue")
         await staff.check("staff-queue")
         await staff.page.get_by_role("link", name="Lakeshore Family Medicine", exact=True).click()

@@ -14,7 +14,13 @@ from cair.web.pages import csrf, identity
 from tests.helpers.routes import dependency_calls
 
 PUBLIC_STAFF_PATHS = {"/staff/sign-in", "/staff/sign-in/{token}"}
-PUBLIC_ACCOUNT_PATHS = {"/account", "/account/sign-in", "/account/sign-in/{token}"}
+# The link holder of an e-mailed link is not signed in: the token is their key.
+PUBLIC_ACCOUNT_PATHS = {
+    "/account",
+    "/account/sign-in",
+    "/account/sign-in/{token}",
+    "/account/confirm-contact/{token}",
+}
 
 
 def test_every_page_route_is_guarded(tmp_path: Any) -> None:

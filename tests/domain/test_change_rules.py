@@ -10,6 +10,7 @@ from cair.domain.access import AccessLevel, Role
 from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate, UserUpdate
 from cair.domain.change_plans import (
     AccountFacts,
+    ChangePlan,
     CreateUser,
     NameRepresentative,
     RepresentativeFacts,
@@ -192,7 +193,25 @@ def test_a_new_primary_contact_takes_over_the_old_ones_sign_in() -> None:
         ),
         vaccine_coordinator=Contact(first_name="Lee", last_name="Tran", email="lee@clinic.example"),
     )
-    plan = planned(ChangeKind.UPDATE_INFO, facts, info=InfoUpdate(contacts=new))
+    asked = planned(ChangeKind.UPDATE_INFO, facts, info=InfoUpdate(contacts=new))
+    # A new address would gain a representative's rights: confirmed by link, approved by staff.
+    assert asked.status == ChangeStatus.AWAITING_APPROVAL and not asked.writes
+    assert asked.confirm_email == "ana@clinic.example"
+
+    def decided(facts: AccountFacts, confirmed: bool) -> ChangePlan:
+        return plan_decision(
+            facts,
+            change_id="CH7",
+            user_id=None,
+            approve=True,
+            reason="",
+            kind=ChangeKind.UPDATE_INFO,
+            info=InfoUpdate(contacts=new),
+            contact_confirmed=confirmed,
+        )
+
+    assert decided(facts, False).status == ChangeStatus.REFUSED
+    plan = decided(facts, True)
     assert plan.status == ChangeStatus.APPLIED
     ana = NameRepresentative(
         None, "ana@clinic.example", "Ana Diaz", RepresentativeSource.PRIMARY_CONTACT
@@ -201,11 +220,7 @@ def test_a_new_primary_contact_takes_over_the_old_ones_sign_in() -> None:
     assert RetireRepresentative("sam@clinic.example") in plan.writes
     assert set(plan.also_tell) == {"ana@clinic.example", "sam@clinic.example"}
     named = replace(SAM, source=RepresentativeSource.NAMED)
-    kept = planned(
-        ChangeKind.UPDATE_INFO,
-        replace(facts, representatives=(named,)),
-        info=InfoUpdate(contacts=new),
-    )
+    kept = decided(replace(facts, representatives=(named,)), True)
     assert RetireRepresentative("sam@clinic.example") not in kept.writes
 
 

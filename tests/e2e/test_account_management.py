@@ -350,8 +350,10 @@ async def test_representatives_are_named_and_removed_but_never_the_last(
 async def test_a_replaced_primary_contact_loses_sign_in_and_is_told(
     stack: Stack, ctx: Context
 ) -> None:
-    """update-info with a new primary contact: the old one's representative record (made from
-    the primary contact) is retired with its sessions, the new one can sign in, both told."""
+    """update-info with a new primary contact waits: the new address is confirmed by its
+    owner through an e-mailed link, then staff approve; only then is the old one's
+    representative record (made from the primary contact) retired with its sessions, and the
+    new one can sign in; both told."""
     account = await enrolled(stack, ctx, "school", "Handover", email_domain="handover.example")
     old = "msingh@handover.example"
     new = Contacts(
@@ -362,14 +364,36 @@ async def test_a_replaced_primary_contact_loses_sign_in_and_is_told(
             phone="707-555-0199",
         )
     )
-    changed = await account_changes.update_info(ctx, account.who, InfoUpdate(contacts=new))
+    asked = await account_changes.update_info(ctx, account.who, InfoUpdate(contacts=new))
+    assert asked.status == ChangeStatus.AWAITING_APPROVAL, asked.message
+    assert "confirm their address" in asked.message
+    await sessions.current(ctx, account.session)  # nothing changed yet: still signed in
+    mail = await eventually(
+        lambda: stack.outbox.to("ana.diaz@handover.example", "Confirm your e-mail address")
+    )
+    token = re.search(r"cair account confirm-contact (\S+)", body_text(mail[-1]))
+    assert token and len(mail[-1]["To"].addresses) == 1
+    with pytest.raises(OperationError, match="has not confirmed their address"):
+        await account_changes.decide(
+            ctx, asked.change_id, approve=True, by=STAFF_ADMIN, provider_id=account.provider_id
+        )
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as api:
+        confirmed = await api.post("/api/v1/contact-confirmations", json={"token": token[1]})
+        assert confirmed.status_code == 200, confirmed.text
+        again = await api.post("/api/v1/contact-confirmations", json={"token": token[1]})
+        assert again.status_code != 200  # the link is single-use
+    changed = await account_changes.decide(
+        ctx, asked.change_id, approve=True, by=STAFF_ADMIN, provider_id=account.provider_id
+    )
+    assert changed.status == ChangeStatus.APPLIED, changed.message
     assert "ana.diaz@handover.example is now an authorized representative" in changed.message
     with pytest.raises(NotSignedIn):
         await sessions.current(ctx, account.session)
     await sessions.sign_in(ctx, account.provider_id, old)  # same answer, no link
     ana = await sign_in(stack, ctx, account.provider_id, "ana.diaz@handover.example")
     assert (await sessions.current(ctx, ana)).email == "ana.diaz@handover.example"
-    told = await eventually(lambda: stack.outbox.to(old, "site information updated"))
+    # Told twice: when it was asked (waiting), and when staff approved it (applied).
+    told = await eventually(lambda: stack.outbox.more_than(1, old, "site information updated"))
     assert "ana.diaz@handover.example" in str(told[-1]["Cc"]) + str(told[-1]["To"])
     audit = await account_views.audit(ctx, account.provider_id)
     update = next(e for e in audit if e["action"] == "account.update_info")

@@ -42,6 +42,7 @@ MAIL_KINDS: dict[Mail, MailKind] = {
     # to a representative
     Mail.SIGN_IN_LINK: MailKind(to_representative.sign_in_link, links.SIGN_IN),
     Mail.ACCOUNT_CHANGE: MailKind(to_representative.account_change),
+    Mail.CONFIRM_CONTACT: MailKind(to_representative.confirm_contact, links.CONFIRM_CONTACT),
     # to staff and the Local CAIR Representative
     Mail.LOCAL_REP_NOTICE: MailKind(to_staff.local_rep_notice),
     Mail.STAFF_REMINDER: MailKind(to_staff.staff_reminder),

@@ -12,6 +12,7 @@ from cair.activities.mail.sources import IssuedLink, Sources, enrollment_of, org
 from cair.domain.access import AccessLevel
 from cair.domain.contracts.mail import MailOrder
 from cair.store import (
+    changes,
     credentials,
     dx_sites,
     enrollments,
@@ -103,6 +104,12 @@ async def _site_credentials(src: Sources, order: MailOrder) -> str | None:
     return credentials.link_subject(credential.id)
 
 
+async def _change(_src: Sources, order: MailOrder) -> str | None:
+    if not (order.provider_id and order.change_id):
+        raise MissingRecord("a change's e-mail without its organization and change")
+    return changes.link_subject(order.provider_id, order.change_id)
+
+
 async def _enrollment(_src: Sources, order: MailOrder) -> str | None:
     if order.enrollment_id is None:
         raise MissingRecord("an applicant's e-mail without an enrollment")
@@ -120,4 +127,5 @@ SITE_CREDENTIAL_REVEAL = LinkKind(
     LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _site_credentials
 )
 SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/account/sign-in/", _representative)
+CONFIRM_CONTACT = LinkKind(LinkPurpose.CONFIRM_CONTACT, "/account/confirm-contact/", _change)
 STAFF_SIGN_IN = LinkKind(LinkPurpose.SIGN_IN, "/staff/sign-in/", _staff)

@@ -31,6 +31,30 @@ async def sign_in_link(src: Sources, order: MailOrder, link: IssuedLink | None) 
     return Envelope(to=[representative.email], cc=[], context=context)
 
 
+async def confirm_contact(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    """To a new primary contact's address, alone: the link proves it is theirs before it may
+    become an authorized representative (and before staff approve)."""
+    change = await changes.find(src.session, order.provider_id or "", order.change_id or "")
+    org = await organizations.by_provider_id(src.session, order.provider_id or "")
+    if change is None or org is None or link is None:
+        raise MissingRecord(f"no change {order.change_id} in {order.provider_id}")
+    primary = change.details.get("info", {}).get("contacts", {}).get("primary", {})
+    address = str(primary.get("email", ""))
+    if not address:
+        raise MissingRecord(f"change {order.change_id} names no new primary contact")
+    context = {
+        **base_context(),
+        "contact_name": f"{primary.get('first_name', '')} {primary.get('last_name', '')}".strip(),
+        "org_name": org.name,
+        "provider_id": org.provider_id,
+        "requested_by": change.requested_by,
+        "confirm_url": link.url,
+        "token": link.token,
+        "expires_at": link.expires_at,
+    }
+    return Envelope(to=[address], cc=[], context=context)
+
+
 async def account_change(src: Sources, order: MailOrder, _link: IssuedLink | None) -> Envelope:
     """To the representative who asked, with the user concerned in copy."""
     change = await changes.find(src.session, order.provider_id or "", order.change_id or "")

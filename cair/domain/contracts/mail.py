@@ -30,6 +30,7 @@ class Mail(StrEnum):
     # to a representative
     SIGN_IN_LINK = "sign_in_link"
     ACCOUNT_CHANGE = "account_change"
+    CONFIRM_CONTACT = "confirm_contact"  # to a new primary contact's address
     # to registry staff or the Local CAIR Representative
     STAFF_SIGN_IN_LINK = "staff_sign_in_link"
     LOCAL_REP_NOTICE = "local_rep_notice"

@@ -67,6 +67,8 @@ class ChangeOutcome:
     # and the data-exchange onboarding workflows to stop (a closed site's).
     stop_gate_workflow_ids: list[str] = field(default_factory=list)
     stop_dx_workflow_ids: list[str] = field(default_factory=list)
+    # A new primary contact confirms their address by an e-mailed link before staff approve.
+    confirm_email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from cair.store.models.access import (
     LinkTokenRow,
     SessionRow,
     StaffAccountRow,
+    StaffRecoveryCodeRow,
 )
 from cair.store.models.base import NAMING, Base, as_utc, utcnow
 from cair.store.models.data_exchange import DxMessageRow, DxSiteRow
@@ -48,6 +49,7 @@ __all__ = [
     "SessionRow",
     "SiteRow",
     "StaffAccountRow",
+    "StaffRecoveryCodeRow",
     "UserRow",
     "as_utc",
     "utcnow",

@@ -1,5 +1,5 @@
-"""Rows of access: single-use links, sessions, staff accounts, rate-limit attempts, idempotency
-keys."""
+"""Rows of access: single-use links, sessions, staff accounts and their recovery codes, rate-limit
+attempts, idempotency keys."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ class SessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column()
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A staff session is not usable while its second factor is due: "enrol" (no authenticator
+    # yet: its new secret waits here, sealed, until a code confirms it) or "code".
+    second_factor: Mapped[str | None] = mapped_column(String(10), default=None)
+    pending_totp_sealed: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class AttemptRow(Base):
@@ -62,7 +66,9 @@ class AttemptRow(Base):
 class StaffAccountRow(Base):
     """A member of registry staff. Roles say what they may do: ``reviewer`` (enrollments and
     account changes), ``trainer`` (training records), ``admin`` (everything, credentials,
-    incidents). Made by an operator (``cair staff add``); signs in by e-mailed link."""
+    incidents). Made by an operator (``cair staff add``), removed (``active`` False) by an operator
+    or an admin; signs in by e-mailed link and a code from an authenticator app (TOTP), whose
+    secret is kept sealed."""
 
     __tablename__ = "staff_accounts"
 
@@ -71,6 +77,21 @@ class StaffAccountRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     roles: Mapped[str] = mapped_column(String(100))  # comma-separated
     active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    totp_sealed: Mapped[str | None] = mapped_column(Text, default=None)  # None: not enrolled
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)  # no code twice
+
+
+class StaffRecoveryCodeRow(Base):
+    """A staff member's single-use recovery code (instead of an authenticator's code), kept
+    only as an Argon2 hash."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[int] = mapped_column(Integer, index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

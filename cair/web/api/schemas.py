@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Body
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
@@ -161,6 +161,37 @@ class SessionOpened(BaseModel):
     expires_at: str
     provider_id: str | None = None
     roles: list[str] = []
+    second_factor: Literal["enrol", "code"] | None = Field(
+        default=None,
+        description="A staff session is not usable until this is given: enrol an authenticator "
+        "app (first sign-in) or its current code (or a recovery code).",
+    )
+
+
+class CodeBody(_Body):
+    """A 6-digit code from an authenticator app, or a recovery code."""
+
+    code: Annotated[str, *plain_line(40), *NOT_BLANK]
+
+
+class SecondFactorDue(BaseModel):
+    """What a half-open staff session waits for; at enrolment, the secret to add to an
+    authenticator app (or its otpauth:// URI)."""
+
+    due: Literal["enrol", "code"]
+    email: str
+    secret: str | None = None
+    uri: str | None = None
+
+
+class SecondFactorDone(BaseModel):
+    """Signed in. ``recovery_codes``: after enrolment, shown this once."""
+
+    email: str
+    roles: list[str]
+    expires_at: str
+    recovery_codes: list[str] = []
+    recovery_codes_left: int | None = None
 
 
 class Message(BaseModel):

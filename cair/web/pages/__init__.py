@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from cair.web.pages import (
     account,
     applicant,
+    contact_confirmation,
     csrf,
     dx_sites,
     iz_portal_enrollment,
@@ -15,6 +16,8 @@ from cair.web.pages import (
     new_site_pages,
     staff_accounts,
     staff_console,
+    staff_members,
+    staff_second_factor,
     staff_training,
 )
 
@@ -25,10 +28,13 @@ def router() -> APIRouter:
         applicant.router,
         iz_portal_enrollment.router,
         links.router,
+        contact_confirmation.router,
         account.router,
         staff_console.router,
         staff_training.router,
         staff_accounts.router,
+        staff_members.router,
+        staff_second_factor.router,
         dx_sites.router,
         new_site_pages.router,
     ):

@@ -1,0 +1,18 @@
+"""A new primary contact confirms their address with the token of the e-mailed link."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cair.operations import contact_confirmations
+from cair.web.api.schemas import Message, TokenBody
+from cair.web.identity import PUBLIC, Ctx
+
+router = APIRouter(prefix="/api/v1", tags=["links"])
+
+
+@router.post("/contact-confirmations", openapi_extra=PUBLIC)
+async def confirm_contact(body: TokenBody, ctx: Ctx) -> Message:
+    """Confirm a new primary contact's address, from the token of the e-mailed link: registry
+    staff may then approve the change that makes them an authorized representative."""
+    return Message(message=await contact_confirmations.confirm(ctx, body.token))

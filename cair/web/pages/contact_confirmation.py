@@ -1,0 +1,36 @@
+"""A new primary contact opens the link e-mailed to their address and confirms it (a button,
+so a mail scanner that follows links confirms nothing)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from cair.operations import contact_confirmations, links
+from cair.store.links import LinkPurpose
+from cair.web.pages.errors import link_page
+from cair.web.pages.rendering import context_of, render
+
+router = APIRouter()
+TITLE = "Confirm your e-mail address"
+
+
+@router.get("/account/confirm-contact/{token}", response_class=HTMLResponse)
+async def confirm_page(token: str, request: Request) -> Response:
+    problem = await links.inspect(context_of(request), token, purpose=LinkPurpose.CONFIRM_CONTACT)
+    if problem is not None:
+        return link_page(request, problem)
+    return render(
+        request,
+        "use_link.html",
+        title=TITLE,
+        button="Yes, this address is mine",
+        explanation="You were named the primary contact of an organization enrolled in CAIR. "
+        "Confirm that this e-mail address is yours; registry staff then review the change.",
+    )
+
+
+@router.post("/account/confirm-contact/{token}", response_class=HTMLResponse)
+async def confirm(token: str, request: Request) -> Response:
+    message = await contact_confirmations.confirm(context_of(request), token)
+    return render(request, "contact_confirmed.html", title="Address confirmed", message=message)
