@@ -1,8 +1,8 @@
 # The two commands of the README: `make run` (the whole local stack) and `make test` (format,
 # lint, types and every test but the fault suite, which restarts shared servers and runs on its
-# own as `make test-faults`; .ci/run runs both). `make test` runs four pytest-xdist workers: the
-# tests of each stack (SQLite, PostgreSQL, the browser's) stay together on one, the rest spread
-# (tests/conftest.py); most of the time is spent waiting on servers, not on the two cores.
+# own as `make test-faults`; .ci/run runs both). `make test` runs two pytest-xdist workers: the
+# tests of the stacks (SQLite and PostgreSQL) stay together on one, the browser's on the other,
+# the rest spread (tests/conftest.py); most of the time is spent waiting on servers.
 # `make test-fast` is the newcomer's quick loop.
 PY ?= python3
 VENV := .venv
@@ -42,7 +42,7 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff format --check cair tests bench
 	$(BIN)/ruff check cair tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest --ignore=tests/faults -n 4 --dist loadgroup
+	$(BIN)/pytest --ignore=tests/faults -n 2 --dist loadgroup
 
 # Domain rules, workflows on the time-skipping server, replay and the unit tests: no browser, no
 # PostgreSQL, no API process; under two minutes.

@@ -18,6 +18,7 @@ from cair.domain.contracts.data_exchange import (
     DxProgressQuery,
     DxStageChange,
 )
+from cair.domain.test_plan import Outcome, case_of, passed
 from cair.domain.vxu_rules import AckCode
 from cair.security.keyring import KeyRing
 from cair.store import audit, credentials, dx_sites, organizations
@@ -82,8 +83,8 @@ class DataExchangeActivities:
     @activity.defn(name=Activity.DX_PROGRESS)
     @classify_failures
     async def dx_progress(self, query: DxProgressQuery) -> DxProgress:
-        """Counts and outcomes of the site's messages after ``query.after_message_id``;
-        nothing more."""
+        """Counts and outcomes of the site's messages after ``query.after_message_id``, and
+        which of the plan's cases they passed; nothing more."""
         async with self.db.sessions() as session:
             site = await dx_sites.by_site_id(session, query.site_id)
             if site is None:
@@ -91,14 +92,24 @@ class DataExchangeActivities:
             counts = await dx_sites.counts_after(
                 session, site.id, query.after_message_id, self.last
             )
+        rejected = [
+            k
+            for k in counts.last_kept
+            if k.ack_code == AckCode.REJECTED.value and case_of(_outcome(k), query.cases) is None
+        ]
         return DxProgress(
             staging_messages=counts.staging_messages,
             staging_accepted=counts.staging_accepted,
             test_patients_covered=counts.test_patients,
-            rejected_in_last=sum(1 for c in counts.last_codes if c == AckCode.REJECTED.value),
+            rejected_in_last=len(rejected),
             production_accepted=counts.production_accepted,
             last_message_id=counts.last_message_id,
+            cases_passed=passed((_outcome(k) for k in counts.case_candidates), query.cases),
         )
+
+
+def _outcome(kept: dx_sites.Kept) -> Outcome:
+    return Outcome(kept.ack_code, kept.findings, kept.test_patient)
 
 
 async def _becomes_data_exchange(

@@ -18,7 +18,7 @@ from cair.domain.access import Role, needs_training
 from cair.domain.change_plans import RepresentativeSource
 from cair.domain.contracts.activities import Activity
 from cair.domain.contracts.credentials import CredentialIssue, Credentials
-from cair.domain.contracts.data_exchange import DxEnvironment
+from cair.domain.contracts.data_exchange import DxEnvironment, TestPlan
 from cair.domain.contracts.enrollment import (
     ProvisionedAccount,
     ProvisionedUser,
@@ -64,8 +64,15 @@ class ProvisioningActivities:
             provider_id=provider_id,
             users=created,
             dx_site_id=dx_site_id,
-            dx_plan=staging_test_plan() if dx_site_id else None,
+            dx_plan=await self._plan_of(order.enrollment_id) if dx_site_id else None,
         )
+
+    async def _plan_of(self, enrollment_id: str) -> TestPlan:
+        """The staging test plan of the enrolled site: a bidirectional site's has its queries."""
+        async with self.db.sessions() as session:
+            enrollment = await enrollments.get(session, enrollment_id)
+        answers = enrollment.request.get("data_exchange") if enrollment else None
+        return staging_test_plan(bidirectional=bool((answers or {}).get("bidirectional")))
 
     async def register_first_site(self, enrollment_id: str) -> str:
         """A Data Exchange organization's first site, registered for data exchange with the

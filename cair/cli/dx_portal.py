@@ -30,6 +30,10 @@ def _sites(api: Api, path: str = "") -> str:
 
 def _show(site: dict[str, Any]) -> None:
     print(f"{site['site_id']}  {site['site_name']}  role {site['role']}: {site['stage_words']}")
+    if site.get("bidirectional"):
+        print("  bidirectional: queries CAIR (Z34)")
+    for done in site.get("passed", []):
+        print(f"  passed: {done}")
     for needed in site.get("still_needed", []):
         print(f"  still needed: {needed}")
     for message in site.get("recent_messages", [])[:5]:

@@ -54,3 +54,8 @@ class ExchangeAnswers(_Strict):
         "through, e.g. CA100007-01.",
     )
     agreement: AccessAgreement
+    bidirectional: bool = Field(
+        default=False,
+        description="The EHR also queries CAIR for immunization histories (QBP^Q11 Z34): its "
+        "test plan then has query cases.",
+    )

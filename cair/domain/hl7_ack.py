@@ -44,11 +44,12 @@ def ack(verdict: Verdict, *, receiving_facility: str, control_id: str, now: date
         ]
     )
     lines = [header, f"MSA|{verdict.code.value}|{_text(verdict.control_id)}"]
-    lines += [_err(finding) for finding in verdict.findings]
+    lines += [err(finding) for finding in verdict.findings]
     return "\r".join(lines) + "\r"
 
 
-def _err(finding: Finding) -> str:
+def err(finding: Finding) -> str:
+    """The ERR segment of one finding (the RSP of a query writes the same)."""
     name = HL7_ERRORS.get(finding.code, "Application error")
     return "|".join(
         [
@@ -74,6 +75,11 @@ def _application(finding: Finding) -> str:
     if not finding.check:
         return primary
     return f"{primary or '^^'}^{_text(finding.check)}^^{LOCAL_CODES}"
+
+
+def text(value: str) -> str:
+    """CAIR's words as HL7 text (public: the RSP of a query writes its own values with it)."""
+    return _text(value)
 
 
 def _text(text: str) -> str:

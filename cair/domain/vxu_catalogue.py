@@ -1,5 +1,6 @@
 """Every check CAIR holds a VXU to, by its stable code, read once from
-``data/vxu_checks.csv``: what breaking it does (``AR`` rejects the message, ``AE`` drops a dose
+``data/vxu_checks.csv``, and every check of a QBP query (``QBP-…``) from
+``data/qbp_checks.csv``: what breaking it does (``AR`` rejects the message, ``AE`` drops a dose
 or a field, ``W`` warns), its HL7 error code (table 0357, ERR-3), its CDC application error code
 (table 0533, ERR-5), the location docs/domain.md shows, and CAIR's words (ERR-8).
 
@@ -66,8 +67,18 @@ class Check:
 
 @cache
 def checks() -> dict[str, Check]:
-    """The catalogue, by code, in the order of the file."""
-    text = resources.files("cair.domain").joinpath("data/vxu_checks.csv").read_text("utf-8")
+    """The VXU catalogue, by code, in the order of the file."""
+    return _read("vxu_checks.csv")
+
+
+@cache
+def query_checks() -> dict[str, Check]:
+    """The QBP catalogue (``QBP-…``), by code, in the order of the file."""
+    return _read("qbp_checks.csv")
+
+
+def _read(name: str) -> dict[str, Check]:
+    text = resources.files("cair.domain").joinpath(f"data/{name}").read_text("utf-8")
     found: dict[str, Check] = {}
     for row in csv.DictReader(io.StringIO(text)):
         check = Check(
@@ -79,13 +90,14 @@ def checks() -> dict[str, Check]:
             words=row["words"],
         )
         if check.code in found or check.hl7_error not in HL7_ERRORS:
-            raise ValueError(f"vxu_checks.csv: {check.code} repeated or its HL7 error unknown")
+            raise ValueError(f"{name}: {check.code} repeated or its HL7 error unknown")
         if check.application and check.application not in APPLICATION_ERRORS:
-            raise ValueError(f"vxu_checks.csv: {check.code} has an unknown table 0533 code")
+            raise ValueError(f"{name}: {check.code} has an unknown table 0533 code")
         found[check.code] = check
     return found
 
 
 def at(code: str, location: str, **fill: str) -> Finding:
     """The finding of check ``code`` at ``location`` (an unknown code is a bug: KeyError)."""
-    return checks()[code].at(location, **fill)
+    catalogue = query_checks() if code.startswith("QBP-") else checks()
+    return catalogue[code].at(location, **fill)

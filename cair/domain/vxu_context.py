@@ -10,8 +10,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from cair.domain.contracts.data_exchange import TestPlan
-
 # MSH-21 of a VXU following the CDC guide, release 1.5 (its ACK carries Z23).
 VXU_PROFILE = "Z22^CDCPHINVS"
 ACK_PROFILE = "Z23^CDCPHINVS"
@@ -53,7 +51,8 @@ class MessageRules:
 
 @cache
 def portal_facts() -> dict[str, Any]:
-    """``data/iz_portal.json``: region codes, message values, the test plan."""
+    """``data/iz_portal.json``: region codes, message values, the test plan
+    (``test_plan.staging_test_plan`` reads it)."""
     text = resources.files("cair.domain").joinpath("data/iz_portal.json").read_text()
     facts: dict[str, Any] = json.loads(text)
     return facts
@@ -69,16 +68,6 @@ def default_rules() -> MessageRules:
         version=message["version"],
         new_record_action=message["new_record_action"],
         test_patients=frozenset(facts["test_plan"]["test_patients"]),
-    )
-
-
-def staging_test_plan() -> TestPlan:
-    """What staging must show before staff review a site for production."""
-    plan = portal_facts()["test_plan"]
-    return TestPlan(
-        accepted_messages=int(plan["accepted_messages"]),
-        test_patients=tuple(plan["test_patients"]),
-        no_rejection_in_last=int(plan["no_rejection_in_last"]),
     )
 
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The check code of a query's first stored finding, which says how it was answered
+# (``RSP-Z34-Z32-OK``: ``qbp_answers``); a VXU's record never starts with one.
+ANSWERED = "RSP-"
+
 
 class Severity(StrEnum):
     """ERR-4 (HL7 table 0516)."""
@@ -95,3 +99,9 @@ def ack_code(findings: list[Finding] | tuple[Finding, ...]) -> AckCode:
     if any(f.severity == Severity.ERROR for f in findings):
         return AckCode.ACCEPTED_WITH_ERRORS
     return AckCode.ACCEPTED
+
+
+def answered_as(findings: list[dict[str, str]]) -> str:
+    """How a stored query was answered (``Z34-Z32-OK``), or empty for a VXU's record."""
+    first = findings[0].get("check", "") if findings else ""
+    return first.removeprefix(ANSWERED) if first.startswith(ANSWERED) else ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cair.domain import hl7_fields, vxu_doses, vxu_header, vxu_patient, vxu_structure
+from cair.domain.test_plan import staging_test_plan
 from cair.domain.vxu_catalogue import at
 from cair.domain.vxu_context import (
     MessageRules,
@@ -23,7 +24,6 @@ from cair.domain.vxu_context import (
     default_rules,
     portal_facts,
     region_code,
-    staging_test_plan,
 )
 from cair.domain.vxu_doses import Dose, is_npi
 from cair.domain.vxu_findings import AckCode, Finding, Severity, Verdict, ack_code

@@ -24,7 +24,7 @@ from cair.domain.contracts.data_exchange import (
 from cair.domain.counties import canonical_county
 from cair.domain.dx_registration import SiteRegistration
 from cair.domain.problems import InvalidRequest, Problem
-from cair.domain.vxu_rules import staging_test_plan
+from cair.domain.test_plan import staging_test_plan
 from cair.operations.context import Context
 from cair.operations.dx_registrations import (
     checked,
@@ -60,6 +60,8 @@ class SiteView:
     still_needed: list[str] = field(default_factory=list)
     # Who the password links go to (docs/reliability.md, "Who receives a site's credentials").
     credentials_sent_to: str = ""
+    bidirectional: bool = False  # it also queries (QBP Z34): its plan has the query cases
+    passed: list[str] = field(default_factory=list)  # what of its test plan it has shown
 
 
 async def register(
@@ -122,7 +124,7 @@ async def _started(ctx: Context, site: DxSiteRow, provider_id: str) -> SiteView:
     """The site's view once its onboarding runs (started now, or found running)."""
     site_id = str(site.site_id)
     try:
-        await _start(ctx, site_id, provider_id, site.region)
+        await _start(ctx, site_id, provider_id, site.region, _bidirectional(site))
     except WorkflowAlreadyStartedError:
         pass
     except Exception as error:
@@ -147,21 +149,27 @@ async def start_waiting(ctx: Context) -> list[str]:
         if site.site_id is None:
             continue
         try:
-            await _start(ctx, site.site_id, provider_id, site.region)
+            await _start(ctx, site.site_id, provider_id, site.region, _bidirectional(site))
         except WorkflowAlreadyStartedError:
             continue
         started.append(site.site_id)
     return started
 
 
-async def _start(ctx: Context, site_id: str, provider_id: str, region_key: str) -> None:
+def _bidirectional(site: DxSiteRow) -> bool:
+    return bool((site.registration or {}).get("bidirectional"))
+
+
+async def _start(
+    ctx: Context, site_id: str, provider_id: str, region_key: str, bidirectional: bool
+) -> None:
     client = await ctx.temporal()
     await client.start_workflow(
         DataExchangeOnboardingWorkflow.run,
         DxOnboardingInput(
             site_id=site_id,
             provider_id=provider_id,
-            plan=staging_test_plan(),
+            plan=staging_test_plan(bidirectional=bidirectional),
             activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
         ),
         id=ids.dx_onboarding_workflow_id(site_id),
@@ -211,6 +219,7 @@ async def _view(
             session, site.organization_id, site.registered_by
         )
     stage = DxStage(site.stage)
+    needed, passed = await _plan(ctx, site) if detail and stage in _FOLLOWED else ([], [])
     return SiteView(
         site_id=site.site_id or "",
         provider_id=provider_id,
@@ -225,16 +234,18 @@ async def _view(
         registered_at=as_utc(site.created_at).isoformat(timespec="seconds"),
         workflow_id=ids.dx_onboarding_workflow_id(site.site_id or ""),
         recent_messages=[asdict(m) for m in recent],
-        still_needed=await _still_needed(ctx, site) if detail and stage in _TESTING else [],
+        still_needed=needed,
         credentials_sent_to=holder or "",
+        bidirectional=_bidirectional(site),
+        passed=passed,
     )
 
 
-_TESTING = (DxStage.STAGING_CREDENTIALS_ISSUED, DxStage.TESTING)
+_FOLLOWED = (DxStage.STAGING_CREDENTIALS_ISSUED, DxStage.TESTING, DxStage.READY_FOR_REVIEW)
 
 
-async def _still_needed(ctx: Context, site: DxSiteRow) -> list[str]:
-    """What the test plan still asks for, as the workflow counts it."""
+async def _plan(ctx: Context, site: DxSiteRow) -> tuple[list[str], list[str]]:
+    """What the test plan still asks for and what it has seen, as the workflow counts them."""
     try:
         client = await ctx.temporal()
         handle = client.get_workflow_handle_for(
@@ -242,5 +253,5 @@ async def _still_needed(ctx: Context, site: DxSiteRow) -> list[str]:
         )
         status = await handle.query(DataExchangeOnboardingWorkflow.status)
     except Exception:  # noqa: BLE001 - the view is shown without it
-        return []
-    return list(status.still_needed)
+        return [], []
+    return list(status.still_needed), list(status.passed)

@@ -1,6 +1,8 @@
 """A message at the data-exchange endpoint: the caller's credentials for this environment, the
 VXU held to CAIR's rules for the site's role, the outcome recorded (never the message) and the
-site's onboarding nudged; the answer is CAIR's ACK.
+site's onboarding nudged; the answer is CAIR's ACK. A QBP query (a bidirectional site's) is
+held to the query rules and answered with an RSP: on staging from the synthetic test patients,
+on production with the words that this service keeps no immunization records.
 
 Staging messages are checked and counted for the test plan; production messages are accepted,
 acknowledged and counted. A control id (MSH-10) the site sent before to the same environment is
@@ -14,10 +16,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from cair.domain import ids
+from cair.domain import ids, qbp_answers, qbp_rules
 from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
 from cair.domain.hl7_ack import ack
-from cair.domain.vxu_findings import AckCode, Finding
+from cair.domain.vxu_findings import AckCode, Finding, answered_as
 from cair.domain.vxu_rules import Sender, SiteRole, Verdict, check, region_code
 from cair.operations.context import Context
 from cair.operations.rate_limits import Limit, count, refuse_if_reached
@@ -68,6 +70,8 @@ async def receive(
     )
     sender = await _sender(ctx, site, environment)
     now = datetime.now(UTC)
+    if qbp_rules.is_query(hl7_message):
+        return await _query(ctx, site, environment, sender, hl7_message, now)
     verdict = check(hl7_message, sender, now=now)
     if verdict.control_id:
         async with ctx.db.sessions() as session:
@@ -82,13 +86,51 @@ async def receive(
     return Answer(ack=_ack(verdict, sender, now), verdict=verdict)
 
 
+async def _query(
+    ctx: Context,
+    site: DxSiteRow,
+    environment: DxEnvironment,
+    sender: Sender,
+    text: str,
+    now: datetime,
+) -> Answer:
+    """A query answered afresh every time (it changes nothing, and the test patients do not
+    change), recorded once per control id like any message: the plan's query cases come from
+    that record."""
+    bidirectional = bool((site.registration or {}).get("bidirectional"))
+    query = qbp_rules.check(text, sender, bidirectional=bidirectional, now=now)
+    answered = qbp_answers.answer(
+        query,
+        staging=environment == DxEnvironment.STAGING,
+        receiving_facility=sender.region_code,
+        control_id=_own_control_id(now),
+        now=now,
+    )
+    verdict = answered.verdict
+    if verdict.control_id:
+        async with ctx.db.sessions() as session:
+            first = await dx_sites.first_answer(
+                session, site.id, environment.value, verdict.control_id
+            )
+        if first is not None:
+            return Answer(ack=answered.rsp, verdict=verdict)
+    await _record(ctx, site, environment, verdict, received_at=now)
+    await _nudge(ctx, site)
+    return Answer(ack=answered.rsp, verdict=verdict)
+
+
 def as_answered(row: DxMessageRow) -> Verdict:
     """The verdict a recorded message was answered with: a message sent again (same control id,
-    site and environment) gets the same ACK, and is neither recorded nor counted again."""
+    site and environment) gets the same ACK, and is neither recorded nor counted again. (A
+    query's first kept finding, how it was answered, is no ERR.)"""
     return Verdict(
         code=AckCode(row.ack_code),
         control_id=row.control_id,
-        findings=tuple(Finding.from_stored(kept) for kept in row.findings),
+        findings=tuple(
+            Finding.from_stored(kept)
+            for n, kept in enumerate(row.findings)
+            if n or not answered_as(row.findings)
+        ),
         test_patient=row.test_patient,
     )
 
@@ -175,6 +217,10 @@ def _ack(verdict: Verdict, sender: Sender, now: datetime) -> str:
         control_id="ACK" + now.strftime("%Y%m%d%H%M%S%f"),
         now=now,
     )
+
+
+def _own_control_id(now: datetime) -> str:
+    return "RSP" + now.strftime("%Y%m%d%H%M%S%f")
 
 
 async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> Sender:

@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cair.domain.vxu_findings import ANSWERED
 from cair.store.models import DxMessageRow, DxSiteRow, OrganizationRow, as_utc
 
 RECENT_MESSAGES = 10
+
+
+def _is_query() -> ColumnElement[bool]:
+    """A query's record: its first kept finding says how it was answered (``RSP-…``,
+    ``domain/qbp_answers.py``); a VXU's never does (JSON path: SQLite's JSON1, PostgreSQL's
+    ``#>>``)."""
+    first = func.coalesce(DxMessageRow.findings[(0, "check")].as_string(), "")
+    return first.like(f"{ANSWERED}%")
 
 
 @dataclass(frozen=True)
@@ -128,13 +137,36 @@ class Counts:
     last_codes: tuple[str, ...]  # newest first
     production_accepted: int
     last_message_id: int
+    # The staging records a test plan's case may be: every query, every rejected VXU (oldest
+    # first). The domain says which case each one passes.
+    case_candidates: tuple[Kept, ...] = ()
+    last_kept: tuple[Kept, ...] = ()  # the last VXUs of ``last_codes``, newest first
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What was kept of one message: its ACK code, CAIR's findings, its test patient."""
+
+    ack_code: str
+    findings: list[dict[str, str]]
+    test_patient: str | None
 
 
 async def counts_after(
     session: AsyncSession, dx_site_id: int, after_message_id: int, last: int
 ) -> Counts:
-    """What the site's messages after ``after_message_id`` show, for its test plan."""
-    mine = (DxMessageRow.dx_site_id == dx_site_id, DxMessageRow.id > after_message_id)
+    """What the site's messages after ``after_message_id`` show, for its test plan. VXUs are
+    counted; queries (a bidirectional site's) are never counted as VXUs, only offered as
+    candidates for the plan's cases, with the rejected VXUs."""
+    after = (DxMessageRow.dx_site_id == dx_site_id, DxMessageRow.id > after_message_id)
+    kept = (DxMessageRow.ack_code, DxMessageRow.findings, DxMessageRow.test_patient)
+    rejected = DxMessageRow.ack_code == "AR"
+    candidates = await session.execute(
+        select(*kept)
+        .where(*after, DxMessageRow.environment == "staging", _is_query() | rejected)
+        .order_by(DxMessageRow.id)
+    )
+    mine = (*after, ~_is_query())
     staging = (*mine, DxMessageRow.environment == "staging")
     accepted = DxMessageRow.ack_code.in_(("AA", "AE"))
     total = await session.scalar(select(func.count()).select_from(DxMessageRow).where(*staging))
@@ -146,22 +178,27 @@ async def counts_after(
         .where(*staging, accepted, DxMessageRow.test_patient.is_not(None))
         .distinct()
     )
-    codes = await session.scalars(
-        select(DxMessageRow.ack_code).where(*staging).order_by(DxMessageRow.id.desc()).limit(last)
-    )
+    lasts = [
+        Kept(c, list(f), p)
+        for c, f, p in await session.execute(
+            select(*kept).where(*staging).order_by(DxMessageRow.id.desc()).limit(last)
+        )
+    ]
     live = await session.scalar(
         select(func.count())
         .select_from(DxMessageRow)
         .where(*mine, DxMessageRow.environment == "production", accepted)
     )
-    newest = await session.scalar(select(func.max(DxMessageRow.id)).where(*mine))
+    newest = await session.scalar(select(func.max(DxMessageRow.id)).where(*after))
     return Counts(
         staging_messages=int(total or 0),
         staging_accepted=int(ok or 0),
         test_patients=tuple(sorted(p for p in patients if p)),
-        last_codes=tuple(codes),
+        last_codes=tuple(k.ack_code for k in lasts),
         production_accepted=int(live or 0),
         last_message_id=int(newest or after_message_id),
+        case_candidates=tuple(Kept(c, list(f), p) for c, f, p in candidates.all()),
+        last_kept=tuple(lasts),
     )
 
 

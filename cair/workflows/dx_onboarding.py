@@ -139,6 +139,7 @@ class DataExchangeOnboardingWorkflow:
             reminders_sent=self._reminders,
             sent_back=self._sent_back,
             held=f"{self._holding.step}: {self._holding.reason}" if self._holding.held else None,
+            passed=self._progress.passed(self._input.plan),
         )
 
     # ---- the stages ---------------------------------------------------------------------------
@@ -247,8 +248,9 @@ class DataExchangeOnboardingWorkflow:
             )
 
     async def _read_progress(self) -> DxProgress:
+        cases = tuple(c.name for c in self._input.plan.cases)
         return await self._steps.dx_progress(
-            DxProgressQuery(site_id=self._input.site_id, after_message_id=self._after)
+            DxProgressQuery(site_id=self._input.site_id, after_message_id=self._after, cases=cases)
         )
 
     async def _set_stage(

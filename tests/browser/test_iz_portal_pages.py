@@ -110,7 +110,7 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
         token = link_in(site, REP, f"site {sid}", "/credentials/reveal/").rsplit("/", 1)[-1]
         shown = await credentials.reveal(ctx, token)
         REVEALED_SECRETS.append(shown.secret)
-        for n in range(10):
+        for n in range(-1, 10):  # -1: the plan's rejected case, a VXU without its vaccine
             patient = f"CAIRTEST00{n % 3 + 1}^^^{sid}^MR"
             answer = await dx_messages.receive(
                 ctx,
@@ -118,9 +118,15 @@ async def test_a_site_is_registered_followed_and_approved_in_a_browser(
                 username=shown.username,
                 password=shown.secret,
                 facility_id=sid,
-                hl7_message=vxu(facility=sid, responsible=sid, dose_site=sid, patient=patient),
+                hl7_message=vxu(
+                    facility=sid,
+                    responsible=sid,
+                    dose_site=sid,
+                    patient=patient,
+                    vaccine="^^CVX" if n < 0 else "08^HEPB-PEDS^CVX",
+                ),
             )
-            assert answer.verdict.accepted
+            assert answer.verdict.accepted == (n >= 0)
 
         async def in_review() -> bool:
             async with ctx.db.sessions() as session:

@@ -190,7 +190,13 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
         with pytest.raises(Fault, match="not credentials of the"):
             await submit(service, user, secret, facility, message())
 
-    # The test plan: ten accepted VXUs covering the three test patients, no AR in the last five.
+    # The test plan: its rejected case (a VXU without its vaccine, answered AR), then ten
+    # accepted VXUs covering the three test patients, no AR in the last five.
+    assert any(
+        "without its vaccine code" in n for n in (await site(portal, site_id))["still_needed"]
+    )
+    rejected = await submit(staging, username, password, site_id, message(vaccine="^^CVX"))
+    assert msa(rejected) == "AR" and "RXA-5 (VACCINE CODE) MISSING" in rejected
     for n in range(10):
         patient = f"{PATIENTS[n % 3]}^^^{site_id}^MR"
         answer = await submit(staging, username, password, site_id, message(patient=patient))
@@ -245,7 +251,7 @@ async def test_a_direct_site_goes_from_registration_to_live(portal: Portal) -> N
                     select(CredentialRow).where(CredentialRow.dx_site_id == row.id)
                 )
             ).all()
-        assert len(kept) == 6 + 1 + 10 + 1
+        assert len(kept) == 6 + 1 + 1 + 10 + 1
         assert {m.environment for m in kept} == {"staging", "production"}
         assert "TESTPATIENT" not in json.dumps([m.findings for m in kept])
         assert sorted((c.environment, c.active) for c in creds) == [
@@ -311,9 +317,12 @@ async def test_staff_send_a_site_back_and_the_plan_counts_anew(portal: Portal) -
     site_id = await register(portal, "Oakland Send Back")
     username, password = await credentials(portal, site_id, "staging")
     staging = soap(portal, "staging")
+    ours: dict[str, Any] = {"facility": site_id, "responsible": site_id, "dose_site": site_id}
+    no_vaccine = vxu(**ours, vaccine="^^CVX")  # the plan's rejected case
+    assert msa(await submit(staging, username, password, site_id, no_vaccine)) == "AR"
     for n in range(10):
         patient = f"{PATIENTS[n % 3]}^^^{site_id}^MR"
-        text = vxu(facility=site_id, responsible=site_id, dose_site=site_id, patient=patient)
+        text = vxu(**ours, patient=patient)
         assert msa(await submit(staging, username, password, site_id, text)) == "AA"
     await stage(portal, site_id, "ready_for_review")
     empty = await portal.api.post(
@@ -333,6 +342,7 @@ async def test_staff_send_a_site_back_and_the_plan_counts_anew(portal: Portal) -
     shown = await site(portal, site_id)
     assert shown["stage_note"] == "Send doses with lot numbers (RXA-15)."
     assert any("more accepted VXUs" in n for n in shown["still_needed"])
+    assert any("without its vaccine code" in n for n in shown["still_needed"])  # counts anew
 
 
 async def test_the_cli_registers_sends_and_reviews(

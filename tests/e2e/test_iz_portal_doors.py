@@ -65,6 +65,9 @@ async def to_production(
     e-mail; returns the production username and password."""
     staging_user, staging_password = _staging[site_id]
     staging = soap(stack, "staging")
+    no_vaccine = message(site_id, region).replace("|08^HEPB-PEDS^CVX|", "|^^CVX|")
+    rejected = await submit(staging, staging_user, staging_password, site_id, no_vaccine)
+    assert msa(rejected) == "AR", rejected  # the test plan's rejected case
     for n in range(10):
         answer = await submit(
             staging,

@@ -15,7 +15,12 @@ went from registration to live, ``S100004`` was sent back to testing. Release 00
 Portal enrollment whose first site starts onboarding (``dx_first_site``, patch
 ``first-site-onboards``), that site from the welcome's credentials to live
 (``from_the_welcome``), a new site of an enrolled clinic (``new_site``), and a clinic's account
-told it became Data Exchange (``became_data_exchange``).
+told it became Data Exchange (``became_data_exchange``). The test plan's cases (a plan that
+carries them, and progress that counts them): a bidirectional site that passed its rejected
+case and its query cases and went live (``bidirectional_live``, recorded by
+``CAIR_RECORD_HISTORIES=dir pytest tests/e2e/test_iz_portal_plan.py
+tests/e2e/test_zz_history_privacy.py -k sqlite``); the older site histories, whose plans have no
+cases, still replay and decide as before.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ MET = DxProgress(
     staging_accepted=10,
     test_patients_covered=("CAIRTEST001", "CAIRTEST002", "CAIRTEST003"),
     last_message_id=42,
+    cases_passed=("rejected-no-vaccine",),  # the plan's rejected case (a role 1 site's plan)
 )
 
 

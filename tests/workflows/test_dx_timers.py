@@ -62,7 +62,14 @@ async def registered(skipping: Skipping, tag: str) -> tuple[str, str, str, str]:
     return site.site_id, who.email, shown.username, shown.secret
 
 
-async def send(skipping: Skipping, site_id: str, username: str, secret: str, patient: str) -> str:
+async def send(
+    skipping: Skipping,
+    site_id: str,
+    username: str,
+    secret: str,
+    patient: str,
+    vaccine: str = "08^HEPB-PEDS^CVX",
+) -> str:
     answer = await dx_messages.receive(
         skipping.ctx,
         DxEnvironment.STAGING,
@@ -74,13 +81,16 @@ async def send(skipping: Skipping, site_id: str, username: str, secret: str, pat
             responsible=site_id,
             dose_site=site_id,
             patient=f"{patient}^^^{site_id}^MR",
+            vaccine=vaccine,
         ),
     )
     return answer.verdict.code.value
 
 
 async def plan_met(skipping: Skipping, site_id: str, username: str, secret: str) -> None:
-    """The test plan's ten accepted VXUs over its three patients; then the site is in review."""
+    """The test plan's rejected case (a VXU without its vaccine, answered AR), then its ten
+    accepted VXUs over its three patients; then the site is in review."""
+    assert await send(skipping, site_id, username, secret, "CAIRTEST001", vaccine="^^CVX") == "AR"
     for n in range(10):
         patient = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")[n % 3]
         assert await send(skipping, site_id, username, secret, patient) == "AA"

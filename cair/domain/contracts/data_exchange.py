@@ -35,14 +35,28 @@ DX_STAGE_WORDS = {
 
 
 @dataclass(frozen=True)
+class PlanCase:
+    """One case of the test plan the site must pass on staging (``data/iz_portal.json``): a
+    broken VXU it must see rejected, or a query it must see answered. ``name`` is what the
+    endpoint's stored outcomes are recognized as (``domain/test_plan.py``); ``words`` say it."""
+
+    name: str
+    words: str
+
+
+@dataclass(frozen=True)
 class TestPlan:
-    """What staging must show before staff review the site (from ``data/iz_portal.json``)."""
+    """What staging must show before staff review the site (from ``data/iz_portal.json``).
+
+    ``cases`` came after the first release: a run started before carries none, so its plan is
+    decided as before (no patch needed: the new criteria travel in new inputs only)."""
 
     __test__ = False  # not a pytest class
 
     accepted_messages: int
     test_patients: tuple[str, ...]
     no_rejection_in_last: int
+    cases: tuple[PlanCase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,10 @@ class SiteCredentialsReissue:
 class DxProgressQuery:
     site_id: str
     after_message_id: int = 0  # messages up to it (before a send-back) no longer count
+    # The plan's cases to recognize (their names): a rejection that is one of them is what the
+    # plan asked for, so it is not held against "no rejection in the last N". A run started
+    # before the plan had cases sends none, and is counted as before.
+    cases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ class DxProgress:
     rejected_in_last: int = 0  # rejections among the plan's last N staging messages
     production_accepted: int = 0
     last_message_id: int = 0  # the newest message counted
+    cases_passed: tuple[str, ...] = ()  # the names of the plan's cases the messages passed
 
     def meets(self, plan: TestPlan) -> bool:
         return (
@@ -121,6 +140,7 @@ class DxProgress:
             and set(plan.test_patients) <= set(self.test_patients_covered)
             and self.rejected_in_last == 0
             and self.staging_messages >= plan.no_rejection_in_last
+            and {c.name for c in plan.cases} <= set(self.cases_passed)
         )
 
     def missing(self, plan: TestPlan) -> list[str]:
@@ -133,7 +153,22 @@ class DxProgress:
             left.append("messages about test patients " + ", ".join(uncovered))
         if self.rejected_in_last:
             left.append(f"no rejection in the last {plan.no_rejection_in_last} messages")
+        left += [c.words for c in plan.cases if c.name not in self.cases_passed]
         return left
+
+    def passed(self, plan: TestPlan) -> list[str]:
+        """In words, what of the plan the messages have shown already."""
+        done = []
+        if self.staging_accepted:
+            done.append(
+                f"{min(self.staging_accepted, plan.accepted_messages)} of "
+                f"{plan.accepted_messages} accepted VXUs"
+            )
+        covered = sorted(set(plan.test_patients) & set(self.test_patients_covered))
+        if covered:
+            done.append("messages about test patients " + ", ".join(covered))
+        done += [c.words for c in plan.cases if c.name in self.cases_passed]
+        return done
 
 
 @dataclass(frozen=True)
@@ -155,3 +190,4 @@ class DxStatus:
     reminders_sent: int = 0
     sent_back: int = 0
     held: str | None = None
+    passed: list[str] = field(default_factory=list)  # what of the test plan is shown already

@@ -19,7 +19,7 @@ ROLE_CHOICES = (
 )
 # A message's acknowledgement code (MSA-1) in words.
 ACK_WORDS = {"AA": "accepted", "AE": "accepted with errors", "AR": "rejected"}
-YES_NO = ("clinical", "ehr.certified", "ehr.hl7_capable")
+YES_NO = ("clinical", "ehr.certified", "ehr.hl7_capable", "bidirectional")
 CLINICAL = "clinical=yes"
 THROUGH_A_FACILITY = "role=2"
 
@@ -130,6 +130,7 @@ LABELS = labels(SECTIONS) | {
     "ehr.certified": "EHR: certified",
     "ehr.hl7_capable": "EHR: HL7 capable",
     "agreement.accepted": "Agreement: accepted",
+    "bidirectional": "Bidirectional (queries CAIR)",
 }
 FACTS = (CLINICAL, THROUGH_A_FACILITY)
 # Every path the form shows a problem beside, with its element's id, in the page's order
@@ -140,6 +141,7 @@ ANCHORS = (
     | anchors(LEAD, SECTIONS[3], EHR)
     | {"ehr.certified": "f-ehr-certified", "ehr.hl7_capable": "f-ehr-hl7_capable"}
     | anchors(SECTIONS[5], ROLE)
+    | {"bidirectional": "f-bidirectional"}
     | {"agreement": "s-agreement", "agreement.accepted": "f-agreement-accepted"}
     | anchors(AGREEMENT)
 )
