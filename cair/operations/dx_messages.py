@@ -30,18 +30,28 @@ from cair.workflows.dx_onboarding import WAITING_FOR_THE_SITE, DataExchangeOnboa
 
 log = logging.getLogger("cair.dx")
 
-# Failed sign-ons from one client before the endpoint stops checking its passwords a while. Per
-# client, not per username: usernames are predictable, and a limit on them would let anyone lock
-# a site out. A right password always opens (secrets are 192 random bits: guessing is hopeless).
+# Failed sign-ons before the endpoint stops checking a caller's passwords a while: per client
+# address and username, so sites behind one vendor hub or NAT never share a lock-out, and never
+# per username alone (usernames are predictable: that would let anyone lock a site out). A
+# looser limit per address bounds one address trying many usernames. Secrets are 192 random
+# bits: the limits save the CPU, not the secrets.
 SIGN_ON_FAILURES = 10
+SIGN_ON_FAILURES_PER_ADDRESS = 200
 SIGN_ON_WINDOW = timedelta(minutes=15)
-# Argon2 takes ~0.15 s of a CPU: run in a thread, a few at once, never on the event loop.
+# Argon2 takes ~0.15 s of a CPU: run in a thread, a few at once, never on the event loop; past
+# this many waiting, a caller is answered at once (busy) instead of queued without bound.
 _VERIFYING = asyncio.Semaphore(4)
+MAX_WAITING_CHECKS = 32
+_waiting = 0
 _NO_SUCH_SECRET = hash_secret("no credentials have this secret")  # equal work for a wrong name
 
 
 class SignOnRefused(Exception):
     """The credentials do not open this environment (the same words for every reason)."""
+
+
+class Busy(Exception):
+    """Too many password checks wait already: answered at once, to be tried again shortly."""
 
 
 @dataclass(frozen=True)
@@ -146,9 +156,9 @@ async def _sign_on(
 ) -> DxSiteRow:
     """The site these credentials open in ``environment``. A client past its limit of failures
     is refused before its password is checked; every refusal counts against it."""
-    limit = _failed_sign_ons(client)
+    limits = _failed_sign_ons(client, username)
     async with ctx.db.sessions() as session:
-        await refuse_if_reached(session, [limit])
+        await refuse_if_reached(session, limits)
         credential = await credentials.for_sign_on(
             session, username=username, facility_id=facility_id, environment=environment.value
         )
@@ -160,7 +170,7 @@ async def _sign_on(
             else None
         )
         if site is None:
-            await count(session, [limit])
+            await count(session, limits)
     if site is None:
         log.info("dx sign-on refused on %s", environment.value)
         raise SignOnRefused(
@@ -170,19 +180,37 @@ async def _sign_on(
     return site
 
 
-def _failed_sign_ons(client: str | None) -> Limit:
-    return Limit(
-        kind="dx-sign-on-failures",
-        subject=client or "unknown client",
-        most=SIGN_ON_FAILURES,
-        window=SIGN_ON_WINDOW,
-        refusal="too many failed sign-ons from this address",
-    )
+def _failed_sign_ons(client: str | None, username: str) -> list[Limit]:
+    address = client or "unknown client"
+    return [
+        Limit(
+            kind="dx-sign-on-failures",
+            subject=f"{address}|{username.strip().lower()}",
+            most=SIGN_ON_FAILURES,
+            window=SIGN_ON_WINDOW,
+            refusal="too many failed sign-ons for this username from this address",
+        ),
+        Limit(
+            kind="dx-sign-on-failures-address",
+            subject=address,
+            most=SIGN_ON_FAILURES_PER_ADDRESS,
+            window=SIGN_ON_WINDOW,
+            refusal="too many failed sign-ons from this address",
+        ),
+    ]
 
 
 async def _verify(digest: str, password: str) -> bool:
-    async with _VERIFYING:
-        return await asyncio.to_thread(verify_secret, digest, password)
+    """One Argon2 check, a few at a time; refused at once (Busy) when too many wait."""
+    global _waiting
+    if _waiting >= MAX_WAITING_CHECKS:
+        raise Busy("the data-exchange service is busy; send the message again in a moment")
+    _waiting += 1
+    try:
+        async with _VERIFYING:
+            return await asyncio.to_thread(verify_secret, digest, password)
+    finally:
+        _waiting -= 1
 
 
 async def _record(

@@ -90,6 +90,8 @@ async def _answer(env: DxEnvironment, request: Request, ctx: Ctx) -> Response:
         raise SoapFault(FaultKind.SECURITY, str(refused), code=401) from None
     except TooManyRequests as limited:
         raise SoapFault(FaultKind.SECURITY, str(limited), code=429) from None
+    except dx_messages.Busy as busy:
+        raise SoapFault(FaultKind.UNKNOWN, str(busy), code=503) from None
     return _soap(answer("submitSingleMessage", answered.ack))
 
 

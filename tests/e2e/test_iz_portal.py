@@ -420,9 +420,10 @@ async def test_the_cli_registers_sends_and_reviews(
 
 
 async def test_failed_sign_ons_slow_their_sender_and_never_lock_a_site_out(portal: Portal) -> None:
-    """Usernames are predictable, so failures are counted per client: a client that keeps
-    guessing is refused even a right password for a while; the site itself, sending from its
-    own address, is not locked out."""
+    """Failures are counted per client address and username (never per username alone:
+    usernames are predictable): a client that keeps guessing is refused even a right password
+    for a while; the site itself, from its own address, and its neighbour behind the same
+    address with its own username, are not locked out."""
     listed = await portal.api.get(
         f"/api/v1/organizations/{portal.provider_id}/dx-sites", headers=portal.rep
     )
@@ -448,8 +449,22 @@ async def test_failed_sign_ons_slow_their_sender_and_never_lock_a_site_out(porta
         for _ in range(dx_messages.SIGN_ON_FAILURES):
             with pytest.raises(dx_messages.SignOnRefused):
                 await send("a guess", "203.0.113.7")
-        with pytest.raises(TooManyRequests, match="too many failed sign-ons from this address"):
+        with pytest.raises(TooManyRequests, match="for this username from this address"):
             await send(password, "203.0.113.7")
         assert await send(password, "198.51.100.9") == "AA"
+        # Counted per address and username: another site behind the same hub or NAT (the same
+        # address, its own username) is not locked out by its neighbour's guesses.
+        neighbour = await register(portal, "Oakland Same Hub", main_site_id=main)
+        n_user, n_password = await credentials(portal, neighbour, "staging")
+        answer = await dx_messages.receive(
+            ctx,
+            DxEnvironment.STAGING,
+            username=n_user,
+            password=n_password,
+            facility_id=neighbour,
+            hl7_message=vxu(facility=neighbour, responsible=neighbour, dose_site=neighbour),
+            client="203.0.113.7",
+        )
+        assert answer.verdict.code.value == "AA"
     finally:
         await ctx.close()
