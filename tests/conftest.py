@@ -25,15 +25,26 @@ from tests.helpers.stack import STORES, Stack, build_stack, postgres_url, reset_
 from tests.helpers.staff import STAFF_ADMIN, cli_sign_in
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``last`` read what every other test produced: run them at the end. Under
     pytest-xdist (``make test``), the tests of one stack run together on one worker, in this
-    order, so a ``last`` test still reads everything its stack saw; the rest spread freely."""
+    order, so a ``last`` test still reads everything its stack saw; the rest spread freely. The
+    group is the nodeid's ``@`` suffix that xdist's loadgroup scheduler reads."""
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers
+        return
     for item in items:
         group = _stack_of(item)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+        if group is not None and not item.nodeid.endswith(f"@{group}"):
+            _suffix(item, f"@{group}")
+
+
+def _suffix(item: pytest.Item, suffix: str) -> None:
+    """What pytest-xdist's own ``xdist_group`` marker does: its 3.8 sets ``_nodeid``, which
+    pytest 9 no longer reads (a node's id is ``_id``), so the group is set here."""
+    from _pytest.nodeid import coerce_node_id
+
+    item._id = coerce_node_id(item.nodeid + suffix)
 
 
 def _stack_of(item: pytest.Item) -> str | None:
