@@ -4,6 +4,7 @@ and re-issue its credentials of one environment."""
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime, timedelta
 
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -23,9 +24,12 @@ from cair.operations.errors import Invalid, NotFound, Refused
 from cair.operations.sessions import StaffMember
 from cair.operations.workflow_updates import send_update
 from cair.store import credentials, dx_sites, organizations
+from cair.store.models import as_utc
 from cair.workflows.credentials import ReissueSiteCredentialsWorkflow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 from cair.workflows.organization import OrganizationWorkflow
+
+JUST_REISSUED = timedelta(seconds=10)
 
 
 async def decide(
@@ -91,6 +95,20 @@ async def reissue_by(ctx: Context, site_id: str, environment: str, *, by: str) -
         org = await organizations.get(session, site.organization_id)
         issued = await credentials.count_for(
             session, site.organization_id, dx_site_id=site.id, environment=env.value
+        )
+        current = await credentials.active_for(
+            session, site.organization_id, dx_site_id=site.id, environment=env.value
+        )
+    just_reissued = (
+        current is not None
+        and current.issue_key.startswith("credentials-")  # a re-issue's workflow id
+        and datetime.now(UTC) - as_utc(current.created_at) < JUST_REISSUED
+    )
+    if just_reissued:
+        # Two staff pressing at the same moment: the second is told, not given a second set
+        # (the first may have finished before the second asked).
+        raise Refused(
+            f"the {env.value} credentials of {site_id} were just re-issued by another request"
         )
     if issued == 0:
         raise Refused(

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
@@ -120,12 +121,17 @@ def fuzz(stack: Stack, token: str | None, examples: int) -> tuple[int, list[Fail
     return len(operations), failures
 
 
+# Every operation of the document, ten examples each: more than a minute on two busy cores.
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 async def test_no_server_error_and_answers_match_the_document(stack: Stack) -> None:
     tried, failures = fuzz(stack, None, examples=10)
     assert tried >= 35
     assert not failures, "\n\n".join(map(str, failures))
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 async def test_as_staff_admin_too(stack: Stack, identities: Identities) -> None:
     tried, failures = fuzz(stack, identities.admin, examples=10)
     assert tried >= 35
