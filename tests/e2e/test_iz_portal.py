@@ -11,15 +11,12 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
-from zeep import Client
 from zeep.exceptions import Fault
 
 from cair.domain import ids
@@ -27,48 +24,27 @@ from cair.domain.contracts.data_exchange import DxEnvironment
 from cair.operations import dx_messages
 from cair.operations.errors import TooManyRequests
 from cair.store.models import CredentialRow, DxMessageRow, DxSiteRow
-from tests.helpers.accounts import enrolled, sign_in_token
+from tests.helpers.accounts import sign_in_token
+from tests.helpers.iz_portal import Portal, opened
 from tests.helpers.mailbox import body_text
 from tests.helpers.paths import EXAMPLES
 from tests.helpers.revealed import REVEALED_SECRETS
+from tests.helpers.soap import PATIENTS, msa, submit
+from tests.helpers.soap import soap as soap_service
 from tests.helpers.stack import Stack
-from tests.helpers.staff import staff_session
 from tests.helpers.vxu import vxu
 from tests.helpers.waiting import eventually
 
 DOMAIN = "iz-portal.example"
 REP = f"pnair@{DOMAIN}"
 EXCHANGE = f"tbecker@{DOMAIN}"
-BINDING = "{urn:cdc:iisb:2011}client_Binding_Soap12"
-PATIENTS = ("CAIRTEST001", "CAIRTEST002", "CAIRTEST003")
 WRONG_VERSION = "INVALID VERSION ID. MUST BE '2.5.1'"
-
-
-@dataclass
-class Portal:
-    stack: Stack
-    api: httpx.AsyncClient
-    provider_id: str
-    rep: dict[str, str]
-    staff: dict[str, str]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def portal(stack: Stack) -> AsyncIterator[Portal]:
-    ctx = stack.context()
-    try:
-        account = await enrolled(stack, ctx, "data-exchange", "IzPortal", email_domain=DOMAIN)
-        reviewer = await staff_session(stack, ctx, "rae.iz@cair.test", "reviewer")
-    finally:
-        await ctx.close()
-    async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api:
-        yield Portal(
-            stack,
-            api,
-            account.provider_id,
-            {"Authorization": f"Bearer {account.session}"},
-            {"Authorization": f"Bearer {reviewer}"},
-        )
+    async with opened(stack, "IzPortal", DOMAIN, "rae.iz@cair.test") as shared:
+        yield shared
 
 
 def registration(name: str, **changes: Any) -> dict[str, Any]:
@@ -111,26 +87,7 @@ async def credentials(portal: Portal, site_id: str, environment: str) -> tuple[s
 
 
 def soap(portal: Portal, environment: str) -> Any:
-    """zeep on the WSDL the stack serves, bound to the stack's address."""
-    url = f"{portal.stack.api_url}/iis/{environment}"
-    client = Client(f"{url}?wsdl")  # type: ignore[no-untyped-call]
-    return client.create_service(BINDING, url)  # type: ignore[no-untyped-call]
-
-
-async def submit(service: Any, username: str, password: str, facility: str, message: str) -> str:
-    return str(
-        await asyncio.to_thread(
-            service.submitSingleMessage,
-            username=username,
-            password=password,
-            facilityID=facility,
-            hl7Message=message,
-        )
-    )
-
-
-def msa(acknowledgement: str) -> str:
-    return acknowledgement.split("MSA|", 1)[1][:2]
+    return soap_service(portal.stack.api_url, environment)
 
 
 async def site(portal: Portal, site_id: str) -> dict[str, Any]:

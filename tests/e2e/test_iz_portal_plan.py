@@ -10,20 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest_asyncio
 
-from tests.helpers.accounts import enrolled
+from tests.helpers.iz_portal import Portal, opened
 from tests.helpers.mailbox import body_text
 from tests.helpers.paths import EXAMPLES
 from tests.helpers.qbp import UNKNOWN, qbp
 from tests.helpers.revealed import REVEALED_SECRETS
 from tests.helpers.soap import PATIENTS, msa, soap, submit
 from tests.helpers.stack import Stack
-from tests.helpers.staff import staff_session
 from tests.helpers.vxu import vxu
 from tests.helpers.waiting import eventually
 
@@ -32,31 +29,10 @@ REP = f"pnair@{DOMAIN}"
 NO_VACCINE = "without its vaccine code"
 
 
-@dataclass
-class Portal:
-    stack: Stack
-    api: httpx.AsyncClient
-    provider_id: str
-    rep: dict[str, str]
-    staff: dict[str, str]
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def portal(stack: Stack) -> AsyncIterator[Portal]:
-    ctx = stack.context()
-    try:
-        account = await enrolled(stack, ctx, "data-exchange", "IzPlan", email_domain=DOMAIN)
-        reviewer = await staff_session(stack, ctx, "rae.plan@cair.test", "reviewer")
-    finally:
-        await ctx.close()
-    async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api:
-        yield Portal(
-            stack,
-            api,
-            account.provider_id,
-            {"Authorization": f"Bearer {account.session}"},
-            {"Authorization": f"Bearer {reviewer}"},
-        )
+    async with opened(stack, "IzPlan", DOMAIN, "rae.plan@cair.test") as shared:
+        yield shared
 
 
 async def register(portal: Portal, name: str, **changes: Any) -> str:
