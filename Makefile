@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STACK_STAMP := $(VENV)/.installed-stack
 CHROMIUM := /usr/bin/chromium
+PROMETHEUS := /usr/bin/prometheus
 FAST_UNIT_TESTS := tests/test_seams.py tests/test_codec.py tests/test_link_tokens.py \
 	tests/test_mailer.py tests/test_iis_soap.py tests/test_dx_cli.py tests/test_examples.py \
 	tests/test_activity_idempotency.py
@@ -35,10 +36,14 @@ $(STAMP): pyproject.toml requirements.lock
 $(CHROMIUM):
 	tools/install_chromium.sh
 
-run: $(STACK_STAMP)
+# Debian's Prometheus (with promtool): `cair dev` scrapes the stack with it, tests query it.
+$(PROMETHEUS):
+	tools/install_prometheus.sh
+
+run: $(STACK_STAMP) $(PROMETHEUS)
 	$(BIN)/cair dev
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(PROMETHEUS)
 	$(BIN)/ruff format --check cair tests bench
 	$(BIN)/ruff check cair tests bench
 	$(BIN)/mypy
