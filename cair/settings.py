@@ -6,9 +6,6 @@ stack and in production by configuration alone.
 
 from __future__ import annotations
 
-import base64
-import os
-import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -16,14 +13,18 @@ from typing import Literal
 from urllib.parse import quote
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from cair.operations_settings import OperationsSettings
 from cair.security.keyring import KeyRing
+from cair.security.secret_files import new_key as _new_key
+from cair.security.secret_files import new_token as _new_token
+from cair.security.secret_files import private_file
 
 MIN_SECRET_CHARS = 16
 
 
-class Settings(BaseSettings):
+class Settings(OperationsSettings):
     """Where Temporal, the database, SMTP and the codec key live."""
 
     model_config = SettingsConfigDict(env_prefix="CAIR_", env_file=".env", extra="ignore")
@@ -159,6 +160,13 @@ class Settings(BaseSettings):
     sign_in_limit_per_organization: int = 30
     # Enrollments one client (address) may send in an hour.
     submit_limit_per_client: int = 30
+    confirm_applicant_address: bool = Field(
+        default=True,
+        description="An online request reaches staff only once its primary contact confirmed "
+        "their address by the e-mailed link (it expires unconfirmed after 7 days). Only the "
+        "tests of other things turn it off.",
+    )
+    dx_sign_on_cache_seconds: float = Field(default=300.0, ge=0, le=3600)  # 0: off (dx_messages)
     trusted_proxy_header: str = Field(
         default="",
         description="Header (e.g. X-Forwarded-For) whose last entry is the client's address, "
@@ -261,36 +269,6 @@ class Settings(BaseSettings):
         if self.require_keys:
             raise ValueError(f"{setting} is not set (CAIR_REQUIRE_KEYS: keys must be given)")
         return private_file(self.var_dir / file_name, make)
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def _new_key() -> str:
-    return base64.b64encode(secrets.token_bytes(32)).decode() + "\n"
-
-
-def private_file(path: Path, make: Callable[[], str]) -> str:
-    """Read a secret file, making it first if missing: written whole to a private temporary
-    file (0600 from the start) and linked into place, so a racing second process either makes
-    its own link fail and reads the first one's whole file, or never sees a partial one."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(make())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        finally:
-            temporary.unlink()
-    text = path.read_text()
-    if not text.strip():
-        raise ValueError(f"{path}: empty; delete it to have a new one made")
-    return text
 
 
 def normalize_database_url(url: str) -> str:

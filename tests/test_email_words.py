@@ -96,6 +96,14 @@ _CREDENTIALS = {
 }
 
 SAMPLES: dict[Mail, list[dict[str, Any]]] = {
+    Mail.CONFIRM_ADDRESS: [
+        {
+            **_ENROLLMENT,
+            "confirm_url": f"{BASE}/enroll/confirm/TOKEN",
+            "token": "TOKEN",
+            "expires_at": AT,
+        }
+    ],
     Mail.ACKNOWLEDGEMENT: [_ENROLLMENT],
     Mail.AMENDMENT_RECEIVED: [_ENROLLMENT],
     Mail.REJECTED: [{**_ENROLLMENT, "reason": "The NPI could not be verified."}],

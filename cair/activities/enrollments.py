@@ -21,7 +21,7 @@ from cair.domain.duplicates import duplicate_keys
 from cair.domain.problems import InvalidRequest
 from cair.domain.region_source import RegionMapSource
 from cair.domain.request import EnrollmentRequest
-from cair.domain.stages import BLOCKING_STAGES, Stage, duplicate_note
+from cair.domain.stages import ENROLLED_STAGES, Stage, duplicate_note
 from cair.domain.validation import validate_enrollment
 from cair.store import audit, enrollments
 from cair.store.database import Database, Session
@@ -69,7 +69,12 @@ class EnrollmentActivities:
                     region_map_version=routing.region_map_version or None,
                 ),
             )
-            first = _first_stage(order.enrollment_id, outcome, online=routing.enrolls_online)
+            first = _first_stage(
+                order.enrollment_id,
+                outcome,
+                online=routing.enrolls_online,
+                confirm_first=order.confirm_first,
+            )
             if first is not None:
                 await record_stage_change(session, first)
         return Registration(routing=routing, duplicate_of=outcome.duplicate_of)
@@ -143,16 +148,23 @@ async def _enrollment(session: Session, enrollment_id: str) -> EnrollmentRequest
 
 
 def _first_stage(
-    enrollment_id: str, outcome: RegisterOutcome, *, online: bool
+    enrollment_id: str, outcome: RegisterOutcome, *, online: bool, confirm_first: bool
 ) -> StageChange | None:
-    """Where a registered request goes: refused as a duplicate, or to staff review; a request
-    for a local representative stays ``validating`` until the workflow has sent its e-mails."""
+    """Where a registered request goes: refused as a duplicate of an enrolled organization, or
+    on to its contact's confirmation (or, before that was asked, staff review); a request for a
+    local representative stays ``validating`` until the workflow has sent its e-mails."""
     if outcome.duplicate_of:
         return StageChange(
             enrollment_id=enrollment_id,
             stage=Stage.REFUSED_DUPLICATE,
             step="duplicate",
             note=duplicate_note(outcome.duplicate_of),
+        )
+    if online and confirm_first:
+        return StageChange(
+            enrollment_id=enrollment_id,
+            stage=Stage.AWAITING_CONFIRMATION,
+            step="awaiting-confirmation",
         )
     if online:
         return StageChange(
@@ -170,8 +182,8 @@ def _queue_name(request: EnrollmentRequest) -> str:
 
 
 async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutcome:
-    """Store the request with its identity keys once; name an earlier live enrollment of the
-    same organization if there is one."""
+    """Store the request with its identity keys once; name the enrollment of an organization
+    already enrolled that it looks like, if there is one (a pending look-alike is for staff)."""
     keys = duplicate_keys(order.request)
     row, new = await enrollments.register(
         session,
@@ -199,7 +211,7 @@ async def _register(session: Session, order: RegisterEnrollment) -> RegisterOutc
     if row.duplicate_of:
         return RegisterOutcome(duplicate_of=row.duplicate_of)
     existing = await enrollments.earlier_live_with_keys(
-        session, row, keys, [s.value for s in BLOCKING_STAGES]
+        session, row, keys, [s.value for s in ENROLLED_STAGES]
     )
     if existing is not None:
         row.duplicate_of = existing

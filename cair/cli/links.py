@@ -1,5 +1,6 @@
 """What e-mailed links open, from the command line: data-exchange credentials (shown once), a
-password, a new primary contact's confirmation of their address."""
+password, a primary contact's confirmation of their address (an applicant's, an organization's
+new one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 from cair.cli.api import Api
 from cair.cli.common import exit_now, fail, print_json
-from cair.cli.root import account_app, credentials_app, password_app
+from cair.cli.root import account_app, app, credentials_app, password_app
 
 
 @credentials_app.command("reveal")
@@ -37,4 +38,12 @@ def confirm_contact(token: str) -> None:
     """Confirm your address as an organization's new primary contact, from the e-mailed link's
     token; registry staff then review the change."""
     print(Api().post("/api/v1/contact-confirmations", {"token": token})["message"])
+    exit_now(0)
+
+
+@app.command("confirm-address")
+def confirm_address(token: str) -> None:
+    """Confirm your address as an enrollment's primary contact, from the e-mailed link's token;
+    the request then goes to registry staff."""
+    print(Api().post("/api/v1/enrollment-confirmations", {"token": token})["message"])
     exit_now(0)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
+
+# How long a request waits for its primary contact to confirm their address before it expires.
+CONFIRMATION_WINDOW = timedelta(days=7)
 
 
 class Stage(StrEnum):
@@ -10,6 +14,7 @@ class Stage(StrEnum):
     INVALID = "invalid"
     REFUSED_DUPLICATE = "refused_duplicate"
     ROUTED_TO_LOCAL_REPRESENTATIVE = "routed_to_local_representative"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # the primary contact confirms by link
     AWAITING_REVIEW = "awaiting_review"
     CHANGES_REQUESTED = "changes_requested"
     REJECTED = "rejected"
@@ -20,15 +25,20 @@ class Stage(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
 
 
-# Enrollments in these stages block a second enrollment of the same organization.
-BLOCKING_STAGES = frozenset(
+# Only an organization already enrolled refuses a second enrollment that looks like it. A
+# look-alike of a request still pending goes to staff (who see both), never to refusal: anyone
+# can type a clinic's public name, address and NPI, and must not lock the real clinic out.
+ENROLLED_STAGES = frozenset({Stage.PROVISIONING, Stage.AWAITING_TRAINING, Stage.COMPLETED})
+
+# Where an enrollment is still under way (waiting on someone, or on a step).
+OPEN_STAGES = frozenset(
     {
         Stage.VALIDATING,
+        Stage.AWAITING_CONFIRMATION,
         Stage.AWAITING_REVIEW,
         Stage.CHANGES_REQUESTED,
         Stage.PROVISIONING,
         Stage.AWAITING_TRAINING,
-        Stage.COMPLETED,
         Stage.NEEDS_ATTENTION,
     }
 )
@@ -39,6 +49,7 @@ STAGE_EXPLANATIONS: dict[Stage, str] = {
     Stage.INVALID: "was refused as invalid",
     Stage.REFUSED_DUPLICATE: "was refused as a duplicate",
     Stage.ROUTED_TO_LOCAL_REPRESENTATIVE: "was routed to the Local CAIR Representative",
+    Stage.AWAITING_CONFIRMATION: "waits for its primary contact to confirm their e-mail address",
     Stage.AWAITING_REVIEW: "is awaiting review",
     Stage.CHANGES_REQUESTED: "is waiting for the applicant's changes",
     Stage.REJECTED: "was rejected",
@@ -58,13 +69,18 @@ FOR_APPLICANTS: dict[Stage, tuple[str, str]] = {
         "The request broke a rule that changed while it was sent; please enroll again.",
     ),
     Stage.REFUSED_DUPLICATE: (
-        "Already enrolled or in progress",
-        "Your organization has an enrollment already; call the CAIR Help Desk if unsure.",
+        "Already enrolled",
+        "Your organization is enrolled in CAIR already; call the CAIR Help Desk if unsure.",
     ),
     Stage.ROUTED_TO_LOCAL_REPRESENTATIVE: (
         "Sent to your Local CAIR Representative",
         "Your county enrolls through its Local CAIR Representative, who has your request and "
         "will contact you.",
+    ),
+    Stage.AWAITING_CONFIRMATION: (
+        "Waiting for your e-mail confirmation",
+        "We e-mailed the primary contact a link: open it to confirm the address, and the "
+        "request goes to registry staff. Unconfirmed requests expire after 7 days.",
     ),
     Stage.AWAITING_REVIEW: (
         "Waiting for registry staff",
@@ -98,4 +114,4 @@ def cannot(action: str, enrollment_id: str, stage: Stage) -> str:
 
 def duplicate_note(duplicate_of: str) -> str:
     """Why an enrollment was refused as a duplicate, as staff and the applicant read it."""
-    return f"already enrolled or in progress as enrollment {duplicate_of}"
+    return f"already enrolled in CAIR through enrollment {duplicate_of}"

@@ -88,6 +88,7 @@ async def submit(
         request=valid.request,
         activity_timeout_seconds=ctx.settings.activity_timeout_seconds,
         org_history_threshold=ctx.settings.org_history_threshold,
+        confirm_address=ctx.settings.confirm_applicant_address,
     )
     starting = WithStartWorkflowOperation(
         EnrollmentWorkflow.run,

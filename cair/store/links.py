@@ -21,6 +21,7 @@ class LinkPurpose(StrEnum):
     AMEND = "amend"
     STATUS = "status"  # the applicant's key to the status page; used many times
     CONFIRM_CONTACT = "confirm_contact"  # a new primary contact confirms their address
+    CONFIRM_ENROLLMENT = "confirm_enrollment"  # an applicant's contact, before staff review
 
 
 class LinkProblem(StrEnum):

@@ -2,7 +2,8 @@
 request to an account.
 
 register (validate, check for duplicates and route in one step; a local representative's county:
-tell both, end) → acknowledge → staff review (approve / reject / request changes; the applicant
+tell both, end) → the primary contact confirms their address by link (7 days, or it expires) →
+acknowledge → staff review (approve / reject / request changes; the applicant
 amends) with reminders every two business days and expiry after 30 days → provision the account
 (Provider ID, users, credentials in one step) → welcome e-mail → the account's workflow and one
 UserActivationWorkflow per user, started together → completed.
@@ -39,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.business_days import add_business_days
     from cair.domain.contracts.data_exchange import DxOnboardingInput, DxResume, DxStage
     from cair.domain.contracts.enrollment import (
+        AddressConfirmation,
         Amendment,
         AmendRecord,
         ChangeRequest,
@@ -59,7 +61,12 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.organization import OrganizationInput
     from cair.domain.contracts.user_activation import UserActivationInput
     from cair.domain.request import EnrollmentRequest
-    from cair.domain.stages import STAGE_EXPLANATIONS, Stage, duplicate_note
+    from cair.domain.stages import (
+        CONFIRMATION_WINDOW,
+        STAGE_EXPLANATIONS,
+        Stage,
+        duplicate_note,
+    )
     from cair.domain.user_states import UserState
     from cair.temporal import search_attributes as sa
     from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
@@ -70,6 +77,8 @@ with workflow.unsafe.imports_passed_through():
 
 # A Data Exchange organization's first site starts its onboarding when the account opens.
 FIRST_SITE_ONBOARDS = "first-site-onboards"
+# An online request waits for its primary contact to confirm their address before staff see it.
+CONTACT_CONFIRMS_FIRST = "contact-confirms-first"
 REMINDER_BUSINESS_DAYS = 2
 REVIEW_EXPIRY = timedelta(days=30)
 
@@ -105,12 +114,14 @@ class EnrollmentWorkflow:
         self._review_rounds = 0
         self._holding = Holding(timeout_seconds=self._timeout, key_prefix=self._id)
         self._approval: StageChange | None = None
+        self._confirm_address = start.confirm_address
+        self._address_confirmed = False
 
     # ---- the run --------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, start: EnrollmentInput) -> EnrollmentStatus:
-        if await self._register():
+        if await self._register() and await self._confirmed():
             await self._mail(Mail.ACKNOWLEDGEMENT, "acknowledgement")
             if await self._review():
                 await self._provision()
@@ -120,8 +131,11 @@ class EnrollmentWorkflow:
     async def _register(self) -> bool:
         """Validate, register and route in one step; True when the request awaits review."""
         assert self._request is not None
+        confirm_first = self._confirm_address and workflow.patched(CONTACT_CONFIRMS_FIRST)
         registration = await self._steps.register_request(
-            RegisterRequest(enrollment_id=self._id, request=self._request)
+            RegisterRequest(
+                enrollment_id=self._id, request=self._request, confirm_first=confirm_first
+            )
         )
         self._routing = registration.routing
         if self._routing.problems:
@@ -141,8 +155,36 @@ class EnrollmentWorkflow:
             await self._mail(Mail.LOCAL_REP_NOTICE, "local-rep-notice")
             await self._set_stage(Stage.ROUTED_TO_LOCAL_REPRESENTATIVE, step="routed")
             return False
-        self._open_review()  # recorded by register_request already
+        if confirm_first:
+            self._stage = Stage.AWAITING_CONFIRMATION  # recorded by register_request already
+        else:
+            self._open_review()  # recorded by register_request already
         self._upsert_search_attributes()
+        return True
+
+    async def _confirmed(self) -> bool:
+        """The primary contact opens the e-mailed link before staff see the request: a stranger
+        who types a clinic's public details gets no further. Unconfirmed, it expires quietly
+        (the address may not be the sender's to write to)."""
+        if self._stage != Stage.AWAITING_CONFIRMATION:
+            return True
+        self._expires_at = workflow.now() + CONFIRMATION_WINDOW
+        await self._mail(Mail.CONFIRM_ADDRESS, "confirm-address", deadline=self._expires_at)
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._address_confirmed, timeout=self._expires_at - workflow.now()
+            )
+        if not self._address_confirmed:
+            self._note = (
+                "the primary contact did not confirm their e-mail address within "
+                f"{CONFIRMATION_WINDOW.days} days"
+            )
+            await self._set_stage(Stage.EXPIRED, step="unconfirmed", note=self._note)
+            return False
+        self._open_review()
+        await self._set_stage(
+            Stage.AWAITING_REVIEW, step="awaiting-review", actor="primary contact"
+        )
         return True
 
     async def _review(self) -> bool:
@@ -404,6 +446,19 @@ class EnrollmentWorkflow:
             )
 
     @workflow.update
+    async def confirm_address(self, confirmation: AddressConfirmation) -> EnrollmentStatus:
+        """The primary contact's link was opened: the request goes on to staff review."""
+        self._address_confirmed = True
+        await workflow.wait_condition(lambda: self._stage != Stage.AWAITING_CONFIRMATION)
+        return self.status()
+
+    @confirm_address.validator
+    def _validate_confirm_address(self, confirmation: AddressConfirmation) -> None:
+        if self._address_confirmed:
+            raise ValueError(f"enrollment {self._id}: the address is confirmed already")
+        self._require_stage("confirm the address of", Stage.AWAITING_CONFIRMATION)
+
+    @workflow.update
     async def retry(self, retry: StaffRetry) -> EnrollmentStatus:
         """Staff mended what made a step fail: run it again."""
         self._holding.release(retry)
@@ -438,7 +493,9 @@ class EnrollmentWorkflow:
             if self._next_reminder and self._stage == Stage.AWAITING_REVIEW
             else None,
             expires_at=self._expires_at.isoformat()
-            if self._expires_at and self._stage in (Stage.AWAITING_REVIEW, Stage.CHANGES_REQUESTED)
+            if self._expires_at
+            and self._stage
+            in (Stage.AWAITING_CONFIRMATION, Stage.AWAITING_REVIEW, Stage.CHANGES_REQUESTED)
             else None,
         )
 

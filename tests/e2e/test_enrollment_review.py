@@ -158,9 +158,15 @@ async def _is(ctx: Context, enrollment_id: str, stage: str) -> bool:
     return await stage_of(ctx, enrollment_id) == stage
 
 
-async def test_duplicate_enrollment_is_refused_naming_the_existing_one(ctx: Context) -> None:
+async def test_a_duplicate_of_an_enrolled_organization_is_refused_naming_it(ctx: Context) -> None:
     first = await enrollments.submit(ctx, variant("clinic", "Twice"))
     assert first.stage == "awaiting_review"
+    await enrollments.approve(ctx, first.id, by="Dana Staff")
+
+    async def enrolled() -> bool:
+        return (await enrollments.status(ctx, first.id)).provider_id is not None
+
+    await eventually(enrolled, timeout=60)
     same_org = variant("clinic", "Twice")
     same_org["organization"]["name"] = same_org["organization"]["name"].upper() + "."
     second = await enrollments.submit(ctx, same_org)

@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from tests.helpers.paths import BIN, ROOT
 from tests.helpers.revealed import REVEALED_SECRETS
-from tests.helpers.stack import Stack
+from tests.helpers.stack import Stack, answers
 from tests.helpers.staff import cli_sign_in
 from tests.helpers.waiting import eventually
 
@@ -60,7 +61,8 @@ def readme_commands() -> list[str]:
 
 @pytest.mark.slow  # 35 s on SQLite: 30-odd `cair` processes
 @pytest.mark.timeout(180)
-async def test_the_readme_walk_through_works_as_written(stack: Stack, tmp_path: Path) -> None:
+async def test_the_readme_walk_through_works_as_written(as_deployed: Stack, tmp_path: Path) -> None:
+    stack = as_deployed
     commands = readme_commands()
     assert len(commands) >= 25
     terminal = tmp_path / "config"
@@ -74,24 +76,32 @@ async def test_the_readme_walk_through_works_as_written(stack: Stack, tmp_path: 
         args = [str(tmp_path / "patch.json") if a == "patch.json" else a for a in args]
         if args[0] == "submit":
             args[1] = str(ROOT / args[1])
+        return cli(*args)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return stack.cli(*args, config=terminal)
 
     asked: dict[str, int] = {}
+    submitted = False
     for line in commands:
         if line.startswith(("cair staff sign-in", "cair account sign-in")):
             address = line.split()[-1]
             asked[address] = len(stack.outbox.to(address, "sign-in link"))
-        if line.startswith("cair outbox"):
+        if line.startswith("cair outbox") and submitted:
+            await _wait_for_confirmation(stack, line.split("--to ", 1)[1].split()[0])
+            submitted = False
+        elif line.startswith("cair outbox"):
             await _wait_for_link(stack, line.split("--to ", 1)[1].split()[0], asked)
         if line.startswith("cair training-complete U1000001"):
-            await _wait_for_users(stack, terminal, values)
+            await _wait_for_users(cli, values)
         if line.startswith("cair account name-rep"):
-            await _wait_until_active(stack, terminal, values["U1000002"])
+            await _wait_until_active(cli, values["U1000002"])
         shown = run(line)
         if line.startswith("cair submit"):
             values["EN7K3M9QX2"] = shown.stdout.strip()
+            submitted = True
         elif line.startswith("cair outbox"):
-            found = re.search(r"redeem (\S+)", shown.stdout)
+            found = re.search(r"(?:redeem|confirm-address) (\S+)", shown.stdout)
             assert found, shown.stdout
             values["TOKEN"] = found.group(1)
         elif line.startswith("cair account change-role"):
@@ -101,22 +111,40 @@ async def test_the_readme_walk_through_works_as_written(stack: Stack, tmp_path: 
     assert "EMAIL" in values  # the placeholder of remove-rep stood for a real address
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def as_deployed(stack: Stack) -> AsyncIterator[Stack]:
+    """The stack with an API process that asks the applicant's contact to confirm their address
+    first, as `make run` and a deployment do (the stack's own sends requests straight to staff),
+    in place of its own for the test."""
+    process, url = stack.another_api({"CAIR_CONFIRM_APPLICANT_ADDRESS": "true"})
+    await eventually(lambda: answers(url + "/healthz"), timeout=60)
+    own, stack.api_url = stack.api_url, url
+    yield stack
+    stack.api_url = own
+    process.terminate()
+
+
+async def _wait_for_confirmation(stack: Stack, address: str) -> None:
+    await eventually(lambda: stack.outbox.to(address, "Confirm your e-mail"))
+
+
 async def _wait_for_link(stack: Stack, address: str, asked: dict[str, int]) -> None:
     await eventually(lambda: len(stack.outbox.to(address, "sign-in link")) > asked[address])
 
 
-async def _wait_for_users(stack: Stack, terminal: Path, values: dict[str, str]) -> None:
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+async def _wait_for_users(cli: Cli, values: dict[str, str]) -> None:
     """After approval a person waits for the users to appear, then reads their ids."""
 
     async def listed() -> str | None:
-        out = stack.cli("users", "--state", "pending_training", config=terminal).stdout
-        enrollment = json.loads(stack.cli("status", values["EN7K3M9QX2"], config=terminal).stdout)[
-            "view"
-        ]
+        out = cli("users", "--state", "pending_training").stdout
+        enrollment = json.loads(cli("status", values["EN7K3M9QX2"]).stdout)["view"]
         return out if enrollment["provider_id"] and enrollment["provider_id"] in out else None
 
     await eventually(listed, timeout=60)
-    view = json.loads(stack.cli("status", values["EN7K3M9QX2"], config=terminal).stdout)["view"]
+    view = json.loads(cli("status", values["EN7K3M9QX2"]).stdout)["view"]
     by_role = {u["role"]: u["user_id"] for u in view["users"]}
     values.update(
         CA100001=view["provider_id"],
@@ -127,9 +155,9 @@ async def _wait_for_users(stack: Stack, terminal: Path, values: dict[str, str]) 
     )
 
 
-async def _wait_until_active(stack: Stack, terminal: Path, user_id: str) -> None:
+async def _wait_until_active(cli: Cli, user_id: str) -> None:
     async def active() -> bool:
-        out = stack.cli("users", "--state", "active", config=terminal).stdout
+        out = cli("users", "--state", "active").stdout
         return user_id in out
 
     await eventually(active, timeout=60)
@@ -137,10 +165,13 @@ async def _wait_until_active(stack: Stack, terminal: Path, user_id: str) -> None
 
 @pytest.mark.slow  # 34 s on SQLite: a shell per line
 @pytest.mark.timeout(180)
-async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_path: Path) -> None:
+async def test_the_iz_portal_walk_through_works_as_written(
+    as_deployed: Stack, tmp_path: Path
+) -> None:
     """The IZ Portal section's block, line by line through bash in a folder of its own, from a
     terminal where staff are signed in — real ids, tokens and passwords in place of the
     README's, taken from the output and the outbox the way a person takes them."""
+    stack = as_deployed
     [block] = re.findall(r"```sh\n(.*?)```", _iz_section(), re.S)
     lines = [raw.split("  #", 1)[0].strip() for raw in block.splitlines()]
     lines = [line for line in lines if line]
@@ -181,6 +212,8 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
         if line.startswith("export CAIR_DX_PASSWORD="):
             env["CAIR_DX_PASSWORD"] = secret
             continue
+        if line.startswith("cair submit"):
+            seen = len(stack.outbox.to(contact))
         if line.startswith("cair account sign-in"):
             values["CA100002"] = await _provider_of(run, values["EN4X8W2M7P"])
             seen = len(stack.outbox.to(contact))
@@ -195,7 +228,7 @@ async def test_the_iz_portal_walk_through_works_as_written(stack: Stack, tmp_pat
             values["EN4X8W2M7P"] = shown.strip()
         elif line.startswith("cair outbox"):
             seen = len(stack.outbox.to(contact))
-            token = re.search(r"(?:redeem |/credentials/reveal/)(\S+)", shown)
+            token = re.search(r"(?:redeem |/credentials/reveal/|confirm-address )(\S+)", shown)
             assert token, shown
             values["TOKEN"] = token.group(1)
         elif line.startswith("cair credentials reveal"):

@@ -59,6 +59,8 @@ async def skipping(
         smtp_port=smtp.port,
         codec_key=base64.b64encode(CODEC_KEY).decode(),
         activity_timeout_seconds=10,
+        # The contact's confirmation is tested on its own (test_address_confirmation.py).
+        confirm_applicant_address=False,
     )
     await migrate_database(settings)
     db = Database(settings)

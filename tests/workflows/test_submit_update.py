@@ -45,9 +45,29 @@ async def test_a_request_sent_again_after_the_first_finished_gets_its_outcome(
 ) -> None:
     original = variant("school", "Finished", email_domain="finished.example")
     first = await enrollments.submit(skipping.ctx, original)
+    await enrollments.approve(skipping.ctx, first.id, by="Dana Staff")  # enrolled: refuses
+
+    async def enrolled() -> bool:
+        return (await enrollments.status(skipping.ctx, first.id)).provider_id is not None
+
+    await eventually(enrolled)
     duplicate_id = ids.new_enrollment_id()
     refused = await enrollments.submit(skipping.ctx, original, enrollment_id=duplicate_id)
     assert refused.stage == "refused_duplicate" and first.id in (refused.note or "")
     # The refused run has ended; the same request id again is answered from it.
     again = await enrollments.submit(skipping.ctx, original, enrollment_id=duplicate_id)
     assert again.stage == "refused_duplicate" and again.id == duplicate_id
+
+
+async def test_a_look_alike_of_a_pending_request_goes_to_staff_not_to_refusal(
+    skipping: Skipping,
+) -> None:
+    """Anyone can type a clinic's public name, address and NPI: a pending request must not lock
+    the real clinic out. Staff see both, and the hint that they look alike."""
+    squatter = variant("clinic", "Lookalike", email_domain="squatter.example")
+    first = await enrollments.submit(skipping.ctx, squatter)
+    real = variant("clinic", "Lookalike", email_domain="real-clinic.example")
+    second = await enrollments.submit(skipping.ctx, real)
+    assert first.stage == second.stage == "awaiting_review"
+    detail = await enrollments.detail(skipping.ctx, second.id)
+    assert [h.enrollment_id for h in detail.duplicate_hints] == [first.id]

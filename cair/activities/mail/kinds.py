@@ -25,6 +25,7 @@ class MailKind:
 
 MAIL_KINDS: dict[Mail, MailKind] = {
     # to the applicant
+    Mail.CONFIRM_ADDRESS: MailKind(to_applicant.confirm_address, links.CONFIRM_ENROLLMENT),
     Mail.ACKNOWLEDGEMENT: MailKind(to_applicant.applicant, links.STATUS),
     Mail.AMENDMENT_RECEIVED: MailKind(to_applicant.applicant, links.STATUS),
     Mail.REJECTED: MailKind(to_applicant.rejected),

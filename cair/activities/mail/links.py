@@ -119,6 +119,9 @@ async def _enrollment(_src: Sources, order: MailOrder) -> str | None:
 # The applicant's status page: read many times, for as long as an enrollment may take.
 STATUS = LinkKind(LinkPurpose.STATUS, "/status/", _enrollment, lifetime=timedelta(days=180))
 AMEND = LinkKind(LinkPurpose.AMEND, "/enroll/amend/", _enrollment, until_deadline=True)
+CONFIRM_ENROLLMENT = LinkKind(
+    LinkPurpose.CONFIRM_ENROLLMENT, "/enroll/confirm/", _enrollment, until_deadline=True
+)
 PASSWORD_SETUP = LinkKind(LinkPurpose.PASSWORD_SETUP, "/password-setup/", _user)
 CREDENTIAL_REVEAL = LinkKind(
     LinkPurpose.CREDENTIAL_REVEAL, "/credentials/reveal/", _new_credentials

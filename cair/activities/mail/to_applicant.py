@@ -63,6 +63,15 @@ async def changes_requested(src: Sources, order: MailOrder, link: IssuedLink | N
     return envelope
 
 
+async def confirm_address(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
+    """Before staff see a request: its primary contact confirms the address is theirs."""
+    envelope = await applicant(src, order, link)
+    if link is None:
+        raise MissingRecord(f"no confirmation link for enrollment {order.enrollment_id}")
+    envelope.context.update(confirm_url=link.url, token=link.token, expires_at=link.expires_at)
+    return envelope
+
+
 async def expired(src: Sources, order: MailOrder, link: IssuedLink | None) -> Envelope:
     envelope = await applicant(src, order, link)
     days = (order.deadline - order.since).days if order.deadline and order.since else 30

@@ -23,6 +23,9 @@ class EnrollmentInput:
     request: RecordedRequest
     activity_timeout_seconds: float = 30.0
     org_history_threshold: int = 500
+    # The primary contact confirms their address by link before staff see the request; False in
+    # the histories of requests started before it was asked.
+    confirm_address: bool = False
 
 
 # ---- activities -------------------------------------------------------------------------------
@@ -39,6 +42,13 @@ class ValidationOutcome:
     region_name: str = ""
     enrolls_online: bool = True
     region_map_version: str = ""
+
+
+@dataclass(frozen=True)
+class AddressConfirmation:
+    """The primary contact opened the e-mailed link (checked by the API before it is sent)."""
+
+    by: str = "primary contact"
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,7 @@ class RegisterRequest:
 
     enrollment_id: str
     request: RecordedRequest
+    confirm_first: bool = False  # an online request waits for its contact's confirmation
 
 
 @dataclass(frozen=True)

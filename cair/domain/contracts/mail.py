@@ -13,6 +13,7 @@ class Mail(StrEnum):
     """Every e-mail the service sends; each has a text + HTML template pair of that name."""
 
     # to the applicant
+    CONFIRM_ADDRESS = "confirm_address"  # before the request reaches staff
     ACKNOWLEDGEMENT = "acknowledgement"
     LOCAL_REP_APPLICANT = "local_rep_applicant"
     REJECTED = "rejected"
