@@ -2,8 +2,9 @@
 the real one ("Will this site submit immunization data electronically from its EHR?"). No: the
 New Enrollment form, which no longer asks it. Yes: the CAIR IZ Portal's enrollment, one form
 that also asks about the first site's data exchange, checked and sent into the same staff queue
-as a Data Exchange enrollment carrying its data-exchange answers. A missing answer comes back
-onto its field, with the rule named. Each page is photographed, checked by axe and at 390 px."""
+as a Data Exchange enrollment carrying its data-exchange answers (its first site also queries
+CAIR: bidirectional). A missing answer comes back onto its field, with the rule named, the
+other answers kept. Each page is photographed, checked by axe and at 390 px."""
 
 from __future__ import annotations
 
@@ -147,6 +148,9 @@ async def test_the_iz_portal_door_enrolls_a_data_exchange_site(
     await me.page.get_by_label(re.compile("Role 1")).check()
     facility = me.page.locator("#f-data_exchange-sending_facility_id")
     await expect(facility).to_be_hidden()  # role 2 only
+    queries = me.page.locator("#f-data_exchange-bidirectional")
+    await expect(queries.get_by_label("No")).to_be_checked()  # unless it says it queries
+    await queries.get_by_label("Yes").check()
     await me.page.locator("#f-data_exchange-agreement-accepted").check()
     entered = await shown_entries(me.page, FORM)
     await me.page.get_by_role("button", name="Continue").click()
@@ -156,6 +160,7 @@ async def test_the_iz_portal_door_enrolls_a_data_exchange_site(
     main = me.page.locator("main")
     for words in ("Data Exchange", "OpenClinic EHR 12.4", "Role 1: sends directly", "Rosa Diaz"):
         await expect(main).to_contain_text(words)
+    await expect(main).to_contain_text("Yes: bidirectional (Z34 history queries)")
     await expect(main).to_contain_text("staging credentials")
     await expect(main).to_contain_text("Each further site is registered at the IZ Portal")
     await me.check("two-doors-iz-answers")
@@ -163,6 +168,11 @@ async def test_the_iz_portal_door_enrolls_a_data_exchange_site(
     await me.page.get_by_role("button", name=re.compile("Change electronic health")).click()
     await expect(me.page).to_have_url(re.compile("#s-data_exchange-ehr$"))
     assert await shown_entries(me.page, FORM) == entered
+    await me.page.get_by_role("button", name="Continue").click()
+    assert await form_entries(me.page, "form.check-answers") == carried
+    await me.page.get_by_role("button", name=re.compile("Change immunization history")).click()
+    await expect(me.page).to_have_url(re.compile("#f-data_exchange-bidirectional$"))
+    await expect(queries.get_by_label("Yes")).to_be_checked()
     await me.page.get_by_role("button", name="Continue").click()
     assert await form_entries(me.page, "form.check-answers") == carried
 
@@ -190,6 +200,7 @@ async def test_the_iz_portal_door_enrolls_a_data_exchange_site(
     assert exchange["ehr"]["name"] == "OpenClinic EHR"
     assert exchange["lead_clinician"]["license_number"] == "A123456"
     assert exchange["agreement"]["accepted"] is True
+    assert exchange["bidirectional"] is True  # its staging test plan will ask for queries
     assert row.request["access"]["submits_electronically"] is True
 
 
@@ -217,6 +228,7 @@ async def test_missing_answers_come_back_onto_their_fields(
         await me.page.locator(question).get_by_label("Yes").check()
     await me.page.get_by_label(re.compile("Role 2")).check()
     await expect(me.page.locator("#f-data_exchange-sending_facility_id")).to_be_visible()
+    await me.page.locator("#f-data_exchange-bidirectional").get_by_label("Yes").check()
     await me.page.locator("#f-data_exchange-agreement-accepted").check()
     await me.page.get_by_role("button", name="Continue").click()
     links = dict(await summary_links(me.page))
@@ -227,5 +239,7 @@ async def test_missing_answers_come_back_onto_their_fields(
     )
     await expect(me.page.locator("#f-data_exchange-ehr-name")).to_have_value("OpenClinic EHR")
     await expect(me.page.get_by_label(re.compile("Role 2"))).to_be_checked()
+    queries = me.page.locator("#f-data_exchange-bidirectional")
+    await expect(queries.get_by_label("Yes")).to_be_checked()
     await expect(me.page.get_by_label("Organization name")).to_have_value("Twodoors Missing Clinic")
     await me.check("two-doors-iz-missing")

@@ -18,6 +18,8 @@ from cair.web.pages.dx_site_form import ROLE_CHOICES
 from cair.web.pages.enrollment_form import QUESTIONS
 
 SAME_AS_STREET = "Same as the street address"
+# A site's answer to "will its EHR also query CAIR", as its list of sites says it.
+QUERIES = {True: "Yes: bidirectional (Z34 history queries)", False: "No: sends updates only"}
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,11 @@ def exchange_groups(answers: ExchangeAnswers, under: str = "") -> list[Group]:
                     (answers.sending_facility_id,) if answers.sending_facility_id else (),
                 ),
             ),
+        ),
+        Group(
+            "Immunization history queries",
+            part("f-bidirectional"),
+            _rows(("Queries CAIR (bidirectional)", (QUERIES[answers.bidirectional],))),
         ),
         Group(
             "Access and confidentiality agreement",
