@@ -3,7 +3,9 @@ its rules, reported all at once with field paths like an enrollment's: the rules
 pydantic could read (:mod:`cair.domain.reading`), so one answer names every problem.
 
 Only sites in the online (CAIR 7) counties register here; a site says how its messages reach CAIR
-(its role); a Sending Facility is a registered site that others name."""
+(its role); a Sending Facility is a registered site that others name. Naming another
+organization's facility is allowed here, but the link waits for that organization's consent
+(``operations/facility_consents.py``): until then the site's messages are refused."""
 
 from __future__ import annotations
 

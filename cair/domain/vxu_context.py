@@ -32,6 +32,7 @@ class Sender:
     region_code: str  # MSH-6, e.g. CAIRBA
     sending_facility_id: str | None = None  # role 2: the facility it sends through; 3: its own
     client_sites: frozenset[str] = frozenset()  # role 3: the sites it may send for
+    facility_consented: bool = True  # role 2: its facility's organization accepted it
 
     def __post_init__(self) -> None:
         if self.role != SiteRole.DIRECT and not self.sending_facility_id:

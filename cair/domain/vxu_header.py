@@ -104,6 +104,9 @@ def _ids(msh: Segment, sender: Sender, kind: str) -> list[Finding]:
         found.append(at(f"{kind}-MSH4-MISSING", "MSH-4", expected=expected or ""))
     elif facility != expected:
         found.append(at(f"{kind}-MSH4-FACILITY", "MSH-4", expected=expected or ""))
+    if sender.role == SiteRole.THROUGH_SENDING_FACILITY and not sender.facility_consented:
+        # Another organization's facility: only once its representatives accept the site.
+        found.append(at(f"{kind}-MSH4-CONSENT", "MSH-4", expected=expected or ""))
     responsible = responsible_site(msh)
     if sender.role == SiteRole.SENDING_FACILITY:
         if responsible not in sender.client_sites:

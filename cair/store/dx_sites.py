@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.domain.vxu_findings import ANSWERED
+from cair.store import facility_consents
 from cair.store.models import DxMessageRow, DxSiteRow, OrganizationRow, as_utc
 
 RECENT_MESSAGES = 10
@@ -59,10 +60,21 @@ async def sending_facility_ids(session: AsyncSession) -> set[str]:
 async def client_sites(
     session: AsyncSession, sending_facility_id: str, *, stages: tuple[str, ...] | None = None
 ) -> set[str]:
-    """The sites that named this Sending Facility at registration (in ``stages``, if given)."""
+    """The sites that named this Sending Facility at registration (in ``stages``, if given):
+    its own organization's, and another organization's once the facility's organization
+    accepted them (``facility_consents``)."""
+    owner = await session.scalar(
+        select(DxSiteRow.organization_id).where(
+            DxSiteRow.site_id == sending_facility_id, DxSiteRow.role == 3
+        )
+    )
+    if owner is None:
+        return set()
     query = select(DxSiteRow.site_id).where(
         DxSiteRow.sending_facility_id == sending_facility_id,
         DxSiteRow.site_id != sending_facility_id,
+        (DxSiteRow.organization_id == owner)
+        | facility_consents.accepted(DxSiteRow.id, DxSiteRow.sending_facility_id),
     )
     if stages is not None:
         query = query.where(DxSiteRow.stage.in_(stages))

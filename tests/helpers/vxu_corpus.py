@@ -21,6 +21,9 @@ SENDERS = {
     "for_clients": Sender(
         SiteRole.SENDING_FACILITY, FACILITY, "CAIRBA", FACILITY, frozenset({CLIENT})
     ),
+    "unconsented": Sender(
+        SiteRole.THROUGH_SENDING_FACILITY, SITE, "CAIRBA", FACILITY, facility_consented=False
+    ),
 }
 ID = "MSG-00001"
 
@@ -71,6 +74,7 @@ BROKEN: dict[str, Broken] = {
     "VXU-RXA-TOO-MANY": Broken("RXA^1", _many_doses),
     "VXU-MSH4-MISSING": Broken("MSH^1^4", made(facility="")),
     "VXU-MSH4-FACILITY": Broken("MSH^1^4", made(facility="S999999")),
+    "VXU-MSH4-CONSENT": Broken("MSH^1^4", made(facility=FACILITY), sender="unconsented"),
     "VXU-MSH6-REGION": Broken("MSH^1^6", made(region="CAIRLA")),
     "VXU-MSH7-MISSING": Broken("MSH^1^7", made(sent_at="")),
     "VXU-MSH7-INVALID": Broken("MSH^1^7", made(sent_at="20261345")),

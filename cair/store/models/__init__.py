@@ -19,6 +19,7 @@ from cair.store.models.access import (
 from cair.store.models.base import NAMING, Base, as_utc, utcnow
 from cair.store.models.data_exchange import DxMessageRow, DxSiteRow
 from cair.store.models.enrollment import EnrollmentKeyRow, EnrollmentRequestRow
+from cair.store.models.facility_consents import DxFacilityConsentRow
 from cair.store.models.organization import (
     AccountChangeRow,
     CredentialRow,
@@ -35,6 +36,7 @@ __all__ = [
     "AuditRow",
     "Base",
     "CredentialRow",
+    "DxFacilityConsentRow",
     "DxMessageRow",
     "DxSiteRow",
     "EmailRow",

@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 from cair.domain.contracts.data_exchange import DxStage
 from cair.domain.counties import canonical_county
 from cair.domain.problems import InvalidRequest, Problem
-from cair.operations import data_exchange, dx_site_checks, regions
+from cair.operations import data_exchange, dx_site_checks, facility_consents, regions
 from cair.operations.data_exchange import SiteView
-from cair.operations.errors import OperationError
+from cair.operations.errors import NotFound, OperationError
 from cair.web.pages.answers import Group, hidden_fields, site_groups
 from cair.web.pages.dx_site_form import (
     ACK_WORDS,
@@ -45,7 +45,9 @@ REGISTER_TITLE = "Register a site for data exchange"
 
 @router.get("/account/{provider_id}/dx-sites", response_class=HTMLResponse)
 async def sites(provider_id: str, who: RepresentativePage, request: Request) -> Response:
-    found = await data_exchange.sites_of(context_of(request), provider_id)
+    ctx = context_of(request)
+    found = await data_exchange.sites_of(ctx, provider_id)
+    consents = await facility_consents.of_organization(ctx, provider_id)
     return render(
         request,
         "account_dx_sites.html",
@@ -54,6 +56,28 @@ async def sites(provider_id: str, who: RepresentativePage, request: Request) -> 
         sites=found,
         roles=dict(ROLE_CHOICES),
         acks=ACK_WORDS,
+        to_decide=consents.to_decide,
+        asked={c.client_site_id: c for c in consents.asked},
+    )
+
+
+@router.post(
+    "/account/{provider_id}/facility-consents/{site_id}/{decision}", response_class=HTMLResponse
+)
+async def decide_consent(
+    provider_id: str, site_id: str, decision: str, who: RepresentativePage, request: Request
+) -> Response:
+    """Accept or refuse another organization's site as a client of a Sending Facility."""
+    if decision not in ("accept", "refuse"):
+        raise NotFound("decision: must be accept or refuse")
+    done = await facility_consents.decide(
+        context_of(request), who, site_id, accept=decision == "accept"
+    )
+    return redirect(
+        request,
+        f"/account/{provider_id}/dx-sites",
+        notice=f"Site {done.client_site_id} of {done.client_organization}: {done.state} as a "
+        f"client of {done.facility_site_id}.",
     )
 
 
