@@ -10,8 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
+from cair.cli import account_consents  # noqa: F401 - its commands
 from cair.cli.api import Api
+from cair.cli.audit_export import CsvOption, download
 from cair.cli.common import exit_now, fail, print_json, read_json
+from cair.cli.paging import every_item
 from cair.cli.root import account_app as app
 
 
@@ -223,12 +226,16 @@ def changes() -> None:
 
 
 @app.command()
-def audit() -> None:
-    """Every audited change of the organization: who, what, old and new value, when."""
+def audit(csv_file: CsvOption = None) -> None:
+    """Every audited change of the organization: who, what, old and new value, when (JSON
+    lines, newest first), or as a CSV file, oldest first (--csv FILE)."""
     import json
 
     api = Api()
-    for entry in api.get(_org(api, "/audit"), token=_rep(api)):
+    if csv_file is not None:
+        download(api, _org(api, "/audit.csv"), token=_rep(api), into=csv_file)
+        exit_now(0)
+    for entry in every_item(api, _org(api, "/audit"), token=_rep(api)):
         print(json.dumps(entry, default=str, ensure_ascii=False))
     if not sys.stdout.isatty():
         sys.stdout.flush()

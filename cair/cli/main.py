@@ -6,11 +6,13 @@ from __future__ import annotations
 from cair.cli import (  # noqa: F401 - their commands
     account,
     applicant,
+    audit_export,
     dx_check,
     dx_portal,
     links,
     new_site,
     operator,
+    retention,
     staff,
     staff_session,
 )

@@ -11,6 +11,7 @@ import typer
 
 from cair.cli.api import Api
 from cair.cli.common import exit_now, fail
+from cair.cli.paging import LimitOption, OffsetOption, every_item, note_the_rest
 from cair.cli.root import account_app, app, credentials_app
 from cair.domain import ids
 
@@ -104,15 +105,18 @@ def users_(
         str | None, typer.Option(help="e.g. pending_training: whom to record training for.")
     ] = None,
     provider: Annotated[str | None, typer.Option(help="Only this Provider ID.")] = None,
+    limit: LimitOption = TABLE_LIMIT,
+    offset: OffsetOption = 0,
 ) -> None:
-    """STAFF (trainer): users across organizations."""
+    """STAFF (trainer): users across organizations, soonest training deadline first."""
     api = Api()
     found = api.get(
         "/api/v1/staff/users",
         token=_staff(api),
         state=state,
         provider_id=provider,
-        limit=TABLE_LIMIT,
+        limit=limit,
+        offset=offset,
     )
     row = "{:<9} {:<9} {:<10} {:<17} {:<11} {}"
     if found["items"]:
@@ -131,6 +135,7 @@ def users_(
         )
     if not found["items"]:
         print("no users" + (f" in state {state}" if state else ""), file=sys.stderr)
+    note_the_rest(found)
     exit_now(0)
 
 
@@ -173,16 +178,26 @@ def training_extend(user_id: str, days: Annotated[int, typer.Option(help="Days t
 @app.command(name="incidents")
 def incidents_(
     all_: Annotated[bool, typer.Option("--all", help="Resolved ones too.")] = False,
+    limit: LimitOption = TABLE_LIMIT,
+    offset: OffsetOption = 0,
 ) -> None:
-    """STAFF (admin): steps that failed for good and wait for staff."""
+    """STAFF (admin): steps that failed for good and wait for staff, oldest first."""
     api = Api()
-    found = api.get("/api/v1/staff/incidents", token=_staff(api), include_resolved=all_ or None)
+    page = api.get(
+        "/api/v1/staff/incidents",
+        token=_staff(api),
+        include_resolved=all_ or None,
+        limit=limit,
+        offset=offset,
+    )
+    found = page["items"]
     for incident in found:
         state = "resolved" if incident["resolved"] else "open"
         print(f"{incident['at'][:16]}  {state:<8} {incident['workflow_id']:<28} {incident['step']}")
         print(f"    {incident['reason']}")
     if not found:
         print("no incidents" if all_ else "no open incidents", file=sys.stderr)
+    note_the_rest(page)
     exit_now(0)
 
 
@@ -213,14 +228,16 @@ def credentials_reissue(provider_id: str) -> None:
 
 
 @account_app.command("pending")
-def pending() -> None:
+def pending(limit: LimitOption = TABLE_LIMIT, offset: OffsetOption = 0) -> None:
     """STAFF (reviewer): changes that wait for approval, oldest first."""
     api = Api()
-    for change in api.get("/api/v1/staff/changes", token=_staff(api)):
+    found = api.get("/api/v1/staff/changes", token=_staff(api), limit=limit, offset=offset)
+    for change in found["items"]:
         print(
             f"{change['change_id']}  {change['provider_id']}  {_asks(change)}  requested by "
             f"{change['requested_by']} since {change['since']}"
         )
+    note_the_rest(found)
     exit_now(0)
 
 
@@ -240,9 +257,8 @@ def _change_decision(change_id: str, provider: str | None, action: str, body: An
     api = Api()
     token = _staff(api)
     if provider is None:
-        matches = [
-            c for c in api.get("/api/v1/staff/changes", token=token) if c["change_id"] == change_id
-        ]
+        waiting = every_item(api, "/api/v1/staff/changes", token=token)
+        matches = [c for c in waiting if c["change_id"] == change_id]
         if len(matches) != 1:
             fail(
                 f"error: no change {change_id} awaits approval"

@@ -136,10 +136,13 @@ class AwaitingChange:
     asks: str = ""
 
 
-async def awaiting_approval(ctx: Context, status: str) -> list[AwaitingChange]:
-    """Every change in ``status`` across organizations, oldest first, names beside ids."""
+async def awaiting_approval(
+    ctx: Context, status: str, *, limit: int | None = None, offset: int = 0
+) -> tuple[list[AwaitingChange], int]:
+    """A page of the changes in ``status`` across organizations, oldest first, names beside
+    ids, and how many there are."""
     async with ctx.db.sessions() as session:
-        waiting = await change_log.awaiting_approval(session, status)
+        waiting, total = await change_log.awaiting_page(session, status, limit=limit, offset=offset)
         found: list[AwaitingChange] = []
         for change in waiting:
             org = await organizations.by_provider_id(session, change.provider_id)
@@ -159,7 +162,7 @@ async def awaiting_approval(ctx: Context, status: str) -> list[AwaitingChange]:
                     asks=_asks(change),
                 )
             )
-    return found
+    return found, total
 
 
 def _asks(change: AwaitingApproval) -> str:

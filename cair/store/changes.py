@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cair.store import paging
 from cair.store.models import AccountChangeRow, as_utc
 
 
@@ -85,25 +86,33 @@ async def history(session: AsyncSession, provider_id: str) -> list[ChangeEntry]:
 
 async def awaiting_approval(session: AsyncSession, status: str) -> list[AwaitingApproval]:
     """Every change in ``status`` (awaiting approval), oldest first, across organizations."""
-    rows = await session.scalars(
-        select(AccountChangeRow)
-        .where(AccountChangeRow.status == status)
-        .order_by(AccountChangeRow.id)
+    found, _ = await awaiting_page(session, status, limit=None)
+    return found
+
+
+async def awaiting_page(
+    session: AsyncSession, status: str, *, limit: int | None, offset: int = 0
+) -> tuple[list[AwaitingApproval], int]:
+    """One page of the changes in ``status``, oldest first (by id: unique, so stable), and how
+    many there are."""
+    query = select(AccountChangeRow).where(AccountChangeRow.status == status)
+    total = await paging.count(session, query)
+    query = paging.window(query.order_by(AccountChangeRow.id), limit=limit, offset=offset)
+    return [_awaiting(r) for r in await session.scalars(query)], total
+
+
+def _awaiting(r: AccountChangeRow) -> AwaitingApproval:
+    return AwaitingApproval(
+        change_id=r.change_id,
+        provider_id=r.provider_id,
+        user_id=r.target_user_id,
+        role=_role(r.details),
+        requested_by=r.requested_by,
+        since=as_utc(r.created_at).isoformat(),
+        kind=r.kind,
+        provider_of_record=r.details.get("provider_of_record"),
+        reason=r.details.get("reason"),
     )
-    return [
-        AwaitingApproval(
-            change_id=r.change_id,
-            provider_id=r.provider_id,
-            user_id=r.target_user_id,
-            role=_role(r.details),
-            requested_by=r.requested_by,
-            since=as_utc(r.created_at).isoformat(),
-            kind=r.kind,
-            provider_of_record=r.details.get("provider_of_record"),
-            reason=r.details.get("reason"),
-        )
-        for r in rows
-    ]
 
 
 async def organizations_with(session: AsyncSession, change_id: str) -> list[str]:

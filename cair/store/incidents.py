@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cair.store import paging
 from cair.store.models import IncidentRow, as_utc
 
 
@@ -40,24 +41,35 @@ async def record(session: AsyncSession, row: IncidentRow) -> IncidentRow:
 
 
 async def listing(session: AsyncSession, *, open_only: bool = True) -> list[IncidentView]:
-    query = select(IncidentRow).order_by(IncidentRow.id)
+    found, _ = await page(session, open_only=open_only, limit=None)
+    return found
+
+
+async def page(
+    session: AsyncSession, *, open_only: bool = True, limit: int | None, offset: int = 0
+) -> tuple[list[IncidentView], int]:
+    """One page of the incidents, oldest first (by id: unique, so stable), and how many."""
+    query = select(IncidentRow)
     if open_only:
         query = query.where(IncidentRow.resolved_at.is_(None))
-    return [
-        IncidentView(
-            key=r.key,
-            workflow_id=r.workflow_id,
-            step=r.step,
-            reason=r.reason,
-            enrollment_id=r.enrollment_id,
-            provider_id=r.provider_id,
-            user_id=r.user_id,
-            change_id=r.change_id,
-            at=as_utc(r.created_at).isoformat(),
-            resolved=r.resolved_at is not None,
-        )
-        for r in await session.scalars(query)
-    ]
+    total = await paging.count(session, query)
+    query = paging.window(query.order_by(IncidentRow.id), limit=limit, offset=offset)
+    return [_view(r) for r in await session.scalars(query)], total
+
+
+def _view(r: IncidentRow) -> IncidentView:
+    return IncidentView(
+        key=r.key,
+        workflow_id=r.workflow_id,
+        step=r.step,
+        reason=r.reason,
+        enrollment_id=r.enrollment_id,
+        provider_id=r.provider_id,
+        user_id=r.user_id,
+        change_id=r.change_id,
+        at=as_utc(r.created_at).isoformat(),
+        resolved=r.resolved_at is not None,
+    )
 
 
 async def open_for_workflow(session: AsyncSession, workflow_id: str) -> list[IncidentRow]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cair.store import paging
 from cair.store.models import StaffAccountRow, StaffRecoveryCodeRow
 
 
@@ -49,6 +50,17 @@ async def put(
 
 async def listing(session: AsyncSession) -> list[StaffAccountRow]:
     return list(await session.scalars(select(StaffAccountRow).order_by(StaffAccountRow.id)))
+
+
+async def page(
+    session: AsyncSession, *, limit: int | None, offset: int = 0
+) -> tuple[list[StaffAccountRow], int]:
+    """One page of the staff, active members first, then by address (unique: stable), and
+    how many there are."""
+    query = select(StaffAccountRow)
+    total = await paging.count(session, query)
+    query = query.order_by(StaffAccountRow.active.desc(), StaffAccountRow.email)
+    return list(await session.scalars(paging.window(query, limit=limit, offset=offset))), total
 
 
 async def deactivate(session: AsyncSession, row: StaffAccountRow) -> None:

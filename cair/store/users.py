@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.domain import ids
+from cair.store import paging
 from cair.store.models import OrganizationRow, RepresentativeRow, UserRow, as_utc
 
 
@@ -121,15 +122,32 @@ async def listing(
     session: AsyncSession, *, state: str | None = None, provider_id: str | None = None
 ) -> list[UserListing]:
     """Users across organizations, e.g. everyone staff may need to record training for."""
-    query = (
-        select(UserRow, OrganizationRow)
-        .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
-        .order_by(UserRow.id)
+    found, _ = await listing_page(session, state=state, provider_id=provider_id, limit=None)
+    return found
+
+
+async def listing_page(
+    session: AsyncSession,
+    *,
+    state: str | None = None,
+    provider_id: str | None = None,
+    limit: int | None,
+    offset: int = 0,
+) -> tuple[list[UserListing], int]:
+    """One page of users across organizations, soonest training deadline first (none last,
+    then by id: stable), and how many there are."""
+    query = select(UserRow, OrganizationRow).join(
+        OrganizationRow, OrganizationRow.id == UserRow.organization_id
     )
     if state:
         query = query.where(UserRow.state == state)
     if provider_id:
         query = query.where(OrganizationRow.provider_id == provider_id)
+    total = await paging.count(session, query)
+    query = query.order_by(
+        UserRow.training_deadline.is_(None), UserRow.training_deadline, UserRow.id
+    )
+    rows = (await session.execute(paging.window(query, limit=limit, offset=offset))).all()
     return [
         UserListing(
             user_id=str(user.user_id),
@@ -140,8 +158,8 @@ async def listing(
             training_deadline=_deadline(user),
             name=f"{user.first_name} {user.last_name}",
         )
-        for user, org in (await session.execute(query)).all()
-    ]
+        for user, org in rows
+    ], total
 
 
 def _deadline(user: UserRow) -> str | None:

@@ -118,7 +118,7 @@ async def test_the_mission_through_http(stack: Stack, identities: Identities) ->
         )
         assert raised.json()["status"] == "awaiting_approval"
         change = raised.json()["change_id"]
-        pending = (await api.get("/api/v1/staff/changes", headers=staff)).json()
+        pending = (await api.get("/api/v1/staff/changes", headers=staff)).json()["items"]
         assert change in [c["change_id"] for c in pending]
         decided = await api.post(
             f"/api/v1/staff/organizations/{provider}/changes/{change}/approve", headers=staff
@@ -126,7 +126,9 @@ async def test_the_mission_through_http(stack: Stack, identities: Identities) ->
         assert decided.json()["status"] == "applied"
         history = (await api.get(f"/api/v1/organizations/{provider}/changes", headers=rep)).json()
         assert {h["change_id"] for h in history["history"]} >= {added.json()["change_id"], change}
-        audit = (await api.get(f"/api/v1/organizations/{provider}/audit", headers=rep)).json()
+        audit = (await api.get(f"/api/v1/organizations/{provider}/audit", headers=rep)).json()[
+            "items"
+        ]
         approval = next(e for e in audit if e["action"] == "account.change_role.approved")
         assert approval["actor"] == "ada.admin@cair.test"
         assert dx_qa["state"] == "active"

@@ -15,6 +15,7 @@ from cair.store.models import (
     AuditRow,
     Base,
     CredentialRow,
+    DxFacilityConsentRow,
     EnrollmentRequestRow,
     LinkTokenRow,
     UserRow,
@@ -125,6 +126,13 @@ async def _snapshot(stack: Stack) -> dict[str, Any]:
             (await session.execute(select(CredentialRow.id, CredentialRow.active))).all()
         )
         picture["audit"] = await session.scalar(select(func.max(AuditRow.id)))
+        picture["facility_consents"] = sorted(
+            (
+                await session.execute(
+                    select(DxFacilityConsentRow.client_dx_site_id, DxFacilityConsentRow.state)
+                )
+            ).all()
+        )
     client = await stack.context().temporal()
     picture["workflows"] = (await client.count_workflows()).count
     return picture
@@ -135,6 +143,9 @@ async def test_every_route_refuses_every_wrong_identity_and_changes_nothing(
 ) -> None:
     operations = [op for op in _operations(stack) if op[2] != "public"]
     assert len(operations) >= 25
+    assert ("GET", "/api/v1/staff/overview", "staff") in operations  # any role, no one else
+    assert ("GET", "/api/v1/staff/audit.csv", "staff:reviewer") in operations
+    assert ("GET", "/api/v1/organizations/{provider_id}/audit.csv", "representative") in operations
     before = await _snapshot(stack)
     answers: list[tuple[str, str, str, int]] = []
     async with httpx.AsyncClient(base_url=identities.api_url, timeout=30) as api:

@@ -41,6 +41,11 @@ BEYOND_THE_DOCUMENT = [
     ("POST", "/api/v1/organizations/{provider_id}/info"),
     # a training date of the past year: the bound moves with the calendar
     ("POST", "/api/v1/staff/users/{user_id}/training"),
+    # a date range whose end is not before its start; an export of at most 50,000 rows
+    ("GET", "/api/v1/staff/audit"),
+    ("GET", "/api/v1/staff/audit.csv"),
+    ("GET", "/api/v1/organizations/{provider_id}/audit.csv"),
+    ("GET", "/api/v1/staff/organizations/{provider_id}/audit.csv"),
 ]
 TAKEN = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 

@@ -11,20 +11,24 @@ from fastapi import APIRouter
 
 from cair.domain.account_changes import ChangeKind
 from cair.domain.contracts.organization import ChangeResult
-from cair.operations import account_changes, account_views, sessions
+from cair.operations import account_changes, account_views, sessions, staff_lists
 from cair.operations.sessions import Representative
 from cair.web.api.headers import IdempotencyKey
 from cair.web.api.schemas import (
     ClosureBody,
     InfoBody,
+    Limit,
     Message,
     NewUserBody,
+    Offset,
+    Page,
     ProviderOfRecordBody,
     RenameBody,
     RepresentativeBody,
     RoleBody,
     SignInBody,
     UserUpdateBody,
+    page,
 )
 from cair.web.identity import PUBLIC, ClientAddress, Ctx, RepresentativeOf, audience
 
@@ -61,9 +65,14 @@ async def changes(who: RepresentativeOf, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/audit", openapi_extra=REPRESENTATIVE)
-async def audit(who: RepresentativeOf, ctx: Ctx) -> list[dict[str, Any]]:
-    """Who changed what, with old and new values, when."""
-    return await account_views.audit(ctx, who.provider_id)
+async def audit(
+    who: RepresentativeOf, ctx: Ctx, limit: Limit = 50, offset: Offset = 0
+) -> Page[dict[str, Any]]:
+    """Who changed what, with old and new values, when; newest first."""
+    found, total = await staff_lists.organization_audit(
+        ctx, who.provider_id, limit=limit, offset=offset
+    )
+    return page(found, total=total, offset=offset, limit=limit)
 
 
 @router.post("/info", openapi_extra=REPRESENTATIVE)

@@ -22,11 +22,13 @@ from cair.operations import (
     credentials,
     enrollments,
     incidents,
+    staff_lists,
     users,
 )
 from cair.operations.enrollments import QueueItem, StaffEnrollment
 from cair.store.incidents import IncidentView
 from cair.store.users import UserListing
+from cair.web.api.audit_export import From, Kind, To, day
 from cair.web.api.schemas import (
     ExtensionBody,
     Limit,
@@ -117,8 +119,10 @@ async def user_listing(
     offset: Offset = 0,
 ) -> Page[UserListing]:
     """Users across organizations, e.g. ``state=pending_training``: whom to record training for."""
-    found = await users.listing(ctx, state=state, provider_id=provider_id)
-    return page(found[offset : offset + limit], total=len(found), offset=offset, limit=limit)
+    found, total = await staff_lists.user_listing(
+        ctx, state=state, provider_id=provider_id, limit=limit, offset=offset
+    )
+    return page(found, total=total, offset=offset, limit=limit)
 
 
 @router.post("/users/{user_id}/training", openapi_extra=TRAINER)
@@ -138,10 +142,13 @@ async def extend_deadline(
 
 
 @router.get("/changes", openapi_extra=REVIEWER)
-async def pending_changes(staff: Reviewer, ctx: Ctx) -> list[dict[str, Any]]:
+async def pending_changes(
+    staff: Reviewer, ctx: Ctx, limit: Limit = 50, offset: Offset = 0
+) -> Page[dict[str, Any]]:
     """Account changes that wait for a decision (a raise, a new provider of record, closing
     an organization), oldest first."""
-    return await account_changes.pending_approvals(ctx)
+    found, total = await staff_lists.pending_changes(ctx, limit=limit, offset=offset)
+    return page(found, total=total, offset=offset, limit=limit)
 
 
 @router.post("/organizations/{provider_id}/changes/{change_id}/approve", openapi_extra=REVIEWER)
@@ -168,8 +175,31 @@ async def organization(provider_id: str, staff: Reviewer, ctx: Ctx) -> dict[str,
 
 
 @router.get("/organizations/{provider_id}/audit", openapi_extra=REVIEWER)
-async def organization_audit(provider_id: str, staff: Reviewer, ctx: Ctx) -> list[dict[str, Any]]:
-    return await account_views.audit(ctx, provider_id)
+async def organization_audit(
+    provider_id: str, staff: Reviewer, ctx: Ctx, limit: Limit = 50, offset: Offset = 0
+) -> Page[dict[str, Any]]:
+    """The organization's audit trail, newest first."""
+    found, total = await staff_lists.organization_audit(
+        ctx, provider_id, limit=limit, offset=offset
+    )
+    return page(found, total=total, offset=offset, limit=limit)
+
+
+@router.get("/audit", openapi_extra=REVIEWER)
+async def registry_audit(
+    staff: Reviewer,
+    ctx: Ctx,
+    since: From = None,
+    until: To = None,
+    kind: Kind = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[dict[str, Any]]:
+    """The registry's audit trail, newest first, by Pacific dates (both whole) and kind (an
+    action, ``staff.removed``, or its family, ``staff``)."""
+    chosen = staff_lists.audit_filter(since=day(since, "from"), until=day(until, "to"), kind=kind)
+    found, total = await staff_lists.audit_entries(ctx, chosen, limit=limit, offset=offset)
+    return page(found, total=total, offset=offset, limit=limit)
 
 
 @router.post("/organizations/{provider_id}/credentials", openapi_extra=ADMIN)
@@ -180,10 +210,13 @@ async def reissue_credentials(provider_id: str, staff: Admin, ctx: Ctx) -> Crede
 
 @router.get("/incidents", openapi_extra=ADMIN)
 async def incident_listing(
-    staff: Admin, ctx: Ctx, include_resolved: bool = False
-) -> list[IncidentView]:
-    """Steps that failed for good and wait for staff."""
-    return await incidents.listing(ctx, open_only=not include_resolved)
+    staff: Admin, ctx: Ctx, include_resolved: bool = False, limit: Limit = 50, offset: Offset = 0
+) -> Page[IncidentView]:
+    """Steps that failed for good and wait for staff, oldest first."""
+    found, total = await staff_lists.held_steps(
+        ctx, open_only=not include_resolved, limit=limit, offset=offset
+    )
+    return page(found, total=total, offset=offset, limit=limit)
 
 
 @router.post("/incidents/retry", openapi_extra=ADMIN)

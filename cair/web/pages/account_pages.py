@@ -11,14 +11,16 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from cair.domain.access import ALLOWED_ROLES, ROLE_LABELS, AccessLevel, Role
-from cair.operations import account_views
+from cair.operations import account_views, staff_lists
 from cair.operations.audit_values import Line, Names, reworded
 from cair.operations.errors import NotFound
 from cair.operations.sessions import Representative
 from cair.security.tokens import new_token
+from cair.store.audit import AuditFilter
 from cair.web.pages import account_form
 from cair.web.pages.enrollment_form import ROLE_HELP
 from cair.web.pages.form_fields import Section
+from cair.web.pages.paging import PAGE_SIZE, Pager, offset_of, pager
 from cair.web.pages.refusals import SummaryItem, summary
 from cair.web.pages.rendering import context_of, render
 
@@ -82,6 +84,7 @@ class AccountPage:
     region_names: dict[str, str]
     me: Representative
     form_id: str
+    audit_pager: Pager
     errors: dict[str, str] = field(default_factory=dict)
     summary: list[SummaryItem] = field(default_factory=list)
 
@@ -103,11 +106,23 @@ async def account_page(
     errors = errors or {}
     labels = {f"row-{u['user_id']}": u["name"] for u in shown["users"]}
     labels |= {f"rep-{r['email']}": r["name"] or r["email"] for r in shown["representatives"]}
+    offset = offset_of(request) if request.method == "GET" else 0
+    audit, total = await staff_lists.audit_lines(
+        ctx, AuditFilter(provider_id=provider_id), named, limit=PAGE_SIZE, offset=offset
+    )
     page = AccountPage(
         account=shown,
         pending=waiting,
         history=(await account_views.change_lines(ctx, provider_id, named))[:50],
-        audit=(await account_views.audit_lines(ctx, provider_id, named))[:100],
+        audit=audit,
+        audit_pager=pager(
+            f"/account/{provider_id}",
+            {},
+            total=total,
+            offset=offset,
+            shown=len(audit),
+            fragment="#audit-title",
+        ),
         region_names=dict(named.regions),
         me=who,
         form_id=new_token()[:32],

@@ -12,13 +12,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from cair.domain import ids
 from cair.domain.staff_roles import StaffRole
-from cair.operations import account_views, credentials, incidents
+from cair.operations import account_views, credentials, incidents, staff_lists
 from cair.operations.audit_values import Line
 from cair.operations.errors import OperationError
 from cair.operations.sessions import StaffMember
+from cair.store.audit import AuditFilter
 from cair.store.incidents import IncidentView
 from cair.web.pages import staff_changes
 from cair.web.pages.identity import AdminPage, ReviewerPage
+from cair.web.pages.paging import PAGE_SIZE, Pager, here, offset_of, pager
 from cair.web.pages.refusals import SummaryItem, summary
 from cair.web.pages.rendering import context_of, redirect, render
 from cair.web.pages.staff_confirm import confirm_page, confirmed, new_credentials
@@ -41,6 +43,7 @@ class StaffOrganizationPage:
 
     account: dict[str, Any]
     audit: list[Line]
+    pager: Pager
     region_names: dict[str, str]
     workflow_url: str
     is_admin: bool
@@ -60,9 +63,21 @@ async def _organization_page(
     shown = await account_views.show(ctx, provider_id)
     named = await account_views.names(ctx, provider_id)
     errors = errors or {}
+    offset = offset_of(request) if request.method == "GET" else 0
+    audit, total = await staff_lists.audit_lines(
+        ctx, AuditFilter(provider_id=provider_id), named, limit=PAGE_SIZE, offset=offset
+    )
     page = StaffOrganizationPage(
         account=shown,
-        audit=(await account_views.audit_lines(ctx, provider_id, named))[:200],
+        audit=audit,
+        pager=pager(
+            f"/staff/organizations/{provider_id}",
+            {},
+            total=total,
+            offset=offset,
+            shown=len(audit),
+            fragment="#audit",
+        ),
         region_names=dict(named.regions),
         workflow_url=ctx.settings.workflow_ui_url(ids.organization_workflow_id(provider_id)),
         is_admin=StaffRole.ADMIN in staff.roles,
@@ -104,16 +119,23 @@ class StaffIncidentsPage:
 
     incidents: list[IncidentView]
     workflow_url: dict[str, str]
+    pager: Pager
+    every: bool
     section: str = "incidents"
 
 
 @router.get("/incidents", response_class=HTMLResponse)
 async def incident_listing(staff: AdminPage, request: Request) -> Response:
     ctx = context_of(request)
-    found = await incidents.listing(ctx, open_only=request.query_params.get("all") != "1")
+    every, offset = request.query_params.get("all") == "1", offset_of(request)
+    found, total = await staff_lists.held_steps(
+        ctx, open_only=not every, limit=PAGE_SIZE, offset=offset
+    )
     page = StaffIncidentsPage(
         incidents=found,
         workflow_url={i.workflow_id: ctx.settings.workflow_ui_url(i.workflow_id) for i in found},
+        pager=pager(*here(request), total=total, offset=offset, shown=len(found)),
+        every=every,
     )
     return render(request, "staff_incidents.html", page, title="Held steps")
 

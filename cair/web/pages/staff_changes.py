@@ -18,6 +18,7 @@ from cair.operations.audit_values import Names, in_words
 from cair.operations.errors import OperationError
 from cair.web.api.schemas import OptionalReasonBody
 from cair.web.pages.identity import ReviewerPage
+from cair.web.pages.paging import PAGE_SIZE, Pager, pager, whole
 from cair.web.pages.refusals import SummaryItem, field_errors, problems_of, summary
 from cair.web.pages.rendering import context_of, redirect, render
 
@@ -30,6 +31,7 @@ class StaffChangesPage:
     refused decision's problem and reason, by field id (``reason-CH…``)."""
 
     changes: list[AwaitingChange]
+    pager: Pager
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     summary: list[SummaryItem] = field(default_factory=list)
@@ -38,13 +40,14 @@ class StaffChangesPage:
 
 async def _page(
     request: Request,
+    offset: int,
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    waiting = await account_views.awaiting_approval(
-        context_of(request), ChangeStatus.AWAITING_APPROVAL.value
+    waiting, total = await account_views.awaiting_approval(
+        context_of(request), ChangeStatus.AWAITING_APPROVAL.value, limit=PAGE_SIZE, offset=offset
     )
     errors = errors or {}
     labels: dict[str, str] = {}
@@ -54,6 +57,7 @@ async def _page(
         labels[f"reason-{c.change_id}"] = f"{c.change_id}, {who}: reason"
     page = StaffChangesPage(
         changes=waiting,
+        pager=pager("/staff/changes", {}, total=total, offset=offset, shown=len(waiting)),
         values=values or {},
         errors=errors,
         summary=summary(errors, labels, lambda key: key),
@@ -64,7 +68,7 @@ async def _page(
 
 @router.get("/changes", response_class=HTMLResponse)
 async def changes(staff: ReviewerPage, request: Request) -> Response:
-    return await _page(request)
+    return await _page(request, whole(request.query_params.get("offset")))
 
 
 @router.post(
@@ -74,7 +78,8 @@ async def decide_change(
     provider_id: str, change_id: str, decision: str, staff: ReviewerPage, request: Request
 ) -> Response:
     ctx = context_of(request)
-    reason = str((await request.form()).get("reason", ""))
+    form = await request.form()
+    reason, offset = str(form.get("reason", "")), whole(str(form.get("offset", "")))
     try:
         body = OptionalReasonBody.model_validate({"reason": reason})
         result = await account_changes.decide(
@@ -89,10 +94,11 @@ async def decide_change(
         found = field_errors(problems_of(refused), ("reason",))
         errors = {(f"reason-{change_id}" if k else f"row-{change_id}"): v for k, v in found.items()}
         values = {f"reason-{change_id}": reason}
-        return await _page(request, values=values, errors=errors, status=422)
+        return await _page(request, offset, values=values, errors=errors, status=422)
     named = await account_views.names(ctx, provider_id)
     notice = f"{change_id} ({_organization(named, provider_id)}): {in_words(result.message, named)}"
-    return redirect(request, "/staff/changes", notice=notice)
+    back = f"/staff/changes?offset={offset}" if offset else "/staff/changes"
+    return redirect(request, back, notice=notice)
 
 
 def _organization(named: Names, provider_id: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -33,6 +32,7 @@ from cair.web.api.schemas import (
     ReasonBody,
 )
 from cair.web.pages.identity import AnyStaffPage, ReviewerPage
+from cair.web.pages.paging import Pager, pager
 from cair.web.pages.refusals import SummaryItem, field_errors, problems_of, summary
 from cair.web.pages.rendering import context_of, redirect, render
 from cair.web.pages.staff_confirm import approval, confirm_page, confirmed, rejection
@@ -65,8 +65,7 @@ class StaffQueuePage:
     regions: dict[str, str]
     org_types: dict[str, str]
     staff: StaffMember
-    more: str
-    fewer: str
+    pager: Pager
     section: str = "queue"
 
 
@@ -96,8 +95,7 @@ async def queue(staff: ReviewerPage, request: Request) -> Response:
         regions=regions.region_names(context_of(request)),
         org_types=ORG_TYPES,
         staff=staff,
-        more=urlencode({**filters, "offset": offset + PAGE_SIZE}),
-        fewer=urlencode({**filters, "offset": max(offset - PAGE_SIZE, 0)}),
+        pager=pager("/staff/enrollments", filters, total=total, offset=offset, shown=len(items)),
     )
     return render(request, "staff_queue.html", page, title="Review queue")
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cair.operations import staff_accounts
+from cair.operations import staff_accounts, staff_lists
 from cair.operations.errors import OperationError
 from cair.operations.sessions import StaffMember
 from cair.operations.staff_accounts import StaffListing
 from cair.web.pages.identity import AdminPage
+from cair.web.pages.paging import PAGE_SIZE, Pager, here, offset_of, pager
 from cair.web.pages.rendering import context_of, redirect, render
 from cair.web.pages.staff_confirm import StaffConfirmPage, confirm_page, confirmed
 
@@ -24,19 +25,24 @@ LIST = "/staff/members"
 
 @dataclass(frozen=True)
 class StaffMembersPage:
-    """What staff_members.html reads: every staff member, active ones first, and who is
+    """What staff_members.html reads: a page of the staff, active ones first, and who is
     looking (no buttons beside themselves)."""
 
     members: list[StaffListing]
     me: StaffMember
+    pager: Pager
     section: str = "members"
 
 
 @router.get("/members", response_class=HTMLResponse)
 async def members(staff: AdminPage, request: Request) -> Response:
-    found = await staff_accounts.listing(context_of(request))
-    found.sort(key=lambda m: (not m.active, m.email))
-    return render(request, "staff_members.html", StaffMembersPage(found, staff), title="Staff")
+    offset = offset_of(request)
+    found, total = await staff_lists.staff_members(
+        context_of(request), limit=PAGE_SIZE, offset=offset
+    )
+    shown = pager(*here(request), total=total, offset=offset, shown=len(found))
+    page = StaffMembersPage(found, staff, shown)
+    return render(request, "staff_members.html", page, title="Staff")
 
 
 @router.post("/members/{staff_id}/remove", response_class=HTMLResponse)
@@ -70,8 +76,7 @@ async def reset(staff_id: int, staff: AdminPage, request: Request) -> Response:
 
 
 async def _member(request: Request, staff_id: int) -> StaffListing | None:
-    found = await staff_accounts.listing(context_of(request))
-    return next((m for m in found if m.staff_id == staff_id), None)
+    return await staff_lists.staff_member(context_of(request), staff_id)
 
 
 def _removal(member: StaffListing) -> StaffConfirmPage:

@@ -15,11 +15,12 @@ from pydantic import ValidationError
 from cair.domain import ids
 from cair.domain.plain_words import PACIFIC
 from cair.domain.user_states import TRAINING_VALID_DAYS
-from cair.operations import users
+from cair.operations import staff_lists, users
 from cair.operations.errors import OperationError
 from cair.store.users import UserListing
 from cair.web.api.schemas import ExtensionBody, TrainingBody
 from cair.web.pages.identity import TrainerPage
+from cair.web.pages.paging import PAGE_SIZE, Pager, pager, whole
 from cair.web.pages.refusals import SummaryItem, field_errors, problems_of, summary
 from cair.web.pages.rendering import context_of, redirect, render
 from cair.web.pages.staff_console import ROLE_NAMES
@@ -36,6 +37,7 @@ class StaffTrainingPage:
 
     users: list[UserListing]
     provider_id: str
+    pager: Pager
     role_names: dict[str, str]
     workflow_url: dict[str, str]
     today: str
@@ -50,23 +52,29 @@ def _filter_of(text: str | None) -> str:
     return (text or "").strip().upper()[:20]
 
 
-def _back(provider_id: str) -> str:
-    return "/staff/training" + (
-        f"?{urlencode({'provider_id': provider_id})}" if provider_id else ""
-    )
+def _back(provider_id: str, offset: int) -> str:
+    """The list's page the form was on, its filter kept."""
+    query = urlencode({k: v for k, v in (("provider_id", provider_id), ("offset", offset)) if v})
+    return "/staff/training" + (f"?{query}" if query else "")
 
 
 async def _page(
     request: Request,
     provider_id: str,
+    offset: int,
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     ctx = context_of(request)
-    waiting = await users.listing(ctx, state="pending_training", provider_id=provider_id or None)
-    waiting.sort(key=lambda u: u.training_deadline or "")
+    waiting, total = await staff_lists.user_listing(
+        ctx,
+        state="pending_training",
+        provider_id=provider_id or None,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
     today = datetime.now(PACIFIC).date()
     errors = errors or {}
     labels = {
@@ -77,6 +85,13 @@ async def _page(
     page = StaffTrainingPage(
         users=waiting,
         provider_id=provider_id,
+        pager=pager(
+            "/staff/training",
+            {"provider_id": provider_id} if provider_id else {},
+            total=total,
+            offset=offset,
+            shown=len(waiting),
+        ),
         role_names=ROLE_NAMES,
         workflow_url={
             u.user_id: ctx.settings.workflow_ui_url(ids.user_gate_workflow_id(u.user_id))
@@ -94,12 +109,13 @@ async def _page(
 
 @router.get("/training", response_class=HTMLResponse)
 async def training(staff: TrainerPage, request: Request) -> Response:
-    return await _page(request, _filter_of(request.query_params.get("provider_id")))
+    query = request.query_params
+    return await _page(request, _filter_of(query.get("provider_id")), whole(query.get("offset")))
 
 
 async def _name_of(request: Request, user_id: str) -> str:
-    found = await users.listing(context_of(request), state="pending_training")
-    return next((f"{u.name} ({u.user_id})" for u in found if u.user_id == user_id), user_id)
+    name = await staff_lists.user_name(context_of(request), user_id)
+    return f"{name} ({user_id})" if name else user_id
 
 
 def _errors(error: Exception, user_id: str, fields: tuple[str, ...]) -> dict[str, str]:
@@ -112,6 +128,7 @@ def _errors(error: Exception, user_id: str, fields: tuple[str, ...]) -> dict[str
 async def record_training(user_id: str, staff: TrainerPage, request: Request) -> Response:
     form = await request.form()
     provider_id = _filter_of(str(form.get("provider_id", "")))
+    offset = whole(str(form.get("offset", "")))
     kind, on = str(form.get("kind", "")), str(form.get("date", ""))
     values = {f"kind-{user_id}": kind, f"date-{user_id}": on}
     name = await _name_of(request, user_id)
@@ -122,15 +139,16 @@ async def record_training(user_id: str, staff: TrainerPage, request: Request) ->
         )
     except (ValidationError, OperationError) as refused:
         errors = _errors(refused, user_id, ("kind", "date"))
-        return await _page(request, provider_id, values=values, errors=errors, status=422)
+        return await _page(request, provider_id, offset, values=values, errors=errors, status=422)
     notice = f"Training recorded for {name}: their access opens now."
-    return redirect(request, _back(provider_id), notice=notice)
+    return redirect(request, _back(provider_id, offset), notice=notice)
 
 
 @router.post("/users/{user_id}/training-deadline", response_class=HTMLResponse)
 async def extend_deadline(user_id: str, staff: TrainerPage, request: Request) -> Response:
     form = await request.form()
     provider_id = _filter_of(str(form.get("provider_id", "")))
+    offset = whole(str(form.get("offset", "")))
     days = str(form.get("days", ""))
     name = await _name_of(request, user_id)
     try:
@@ -139,6 +157,6 @@ async def extend_deadline(user_id: str, staff: TrainerPage, request: Request) ->
     except (ValidationError, OperationError) as refused:
         errors = _errors(refused, user_id, ("days",))
         values = {f"days-{user_id}": days}
-        return await _page(request, provider_id, values=values, errors=errors, status=422)
+        return await _page(request, provider_id, offset, values=values, errors=errors, status=422)
     notice = f"The training deadline of {name} was extended by {body.days} days."
-    return redirect(request, _back(provider_id), notice=notice)
+    return redirect(request, _back(provider_id, offset), notice=notice)
