@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from cair.activities.accounts import AccountActivities
 from cair.activities.data_exchange import DataExchangeActivities
@@ -23,6 +24,7 @@ from cair.activities.enrollments import EnrollmentActivities
 from cair.activities.incidents import IncidentActivities
 from cair.activities.mail.send import MailActivities
 from cair.activities.provisioning import ProvisioningActivities
+from cair.activities.retention import RetentionActivities
 from cair.activities.users import UserActivities
 from cair.domain.region_source import RegionMapSource
 from cair.domain.vxu_rules import staging_test_plan
@@ -30,11 +32,14 @@ from cair.logs import configure_logging
 from cair.settings import Settings, get_settings
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
+from cair.telemetry.tracing import configure_tracing
+from cair.telemetry.worker_metrics import WorkerMetrics, sdk_runtime, serve_worker_metrics
 from cair.temporal.client import connect
 from cair.workflows.credentials import ReissueCredentialsWorkflow, ReissueSiteCredentialsWorkflow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 from cair.workflows.enrollment import EnrollmentWorkflow
 from cair.workflows.organization import OrganizationWorkflow
+from cair.workflows.retention import RetentionWorkflow
 from cair.workflows.sign_in import RepresentativeSignInWorkflow
 from cair.workflows.user_activation import UserActivationWorkflow
 
@@ -46,6 +51,12 @@ WORKFLOWS: Sequence[type] = (
     ReissueCredentialsWorkflow,
     DataExchangeOnboardingWorkflow,
     ReissueSiteCredentialsWorkflow,
+    RetentionWorkflow,
+)
+
+# The tracing interceptor's OpenTelemetry context is shared with the sandbox, not re-imported.
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("opentelemetry")
 )
 
 log = logging.getLogger("cair.worker")
@@ -78,6 +89,7 @@ def build_activities(db: Database, settings: Settings) -> list[Callable[..., Any
         sites.record_dx_stage,
         sites.issue_dx_credentials,
         sites.dx_progress,
+        RetentionActivities(db).purge_expired,
     ]
 
 
@@ -109,8 +121,10 @@ def build_worker(client: Client, db: Database, settings: Settings) -> Worker:
         client,
         task_queue=settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
+        workflow_runner=WORKFLOW_RUNNER,
         activities=build_activities(db, settings),
         **worker_tuning(settings),
+        interceptors=[WorkerMetrics()],
     )
 
 
@@ -119,13 +133,16 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
     running activities then get ``worker_graceful_shutdown_seconds`` to finish."""
     if settings.migrate_on_start:
         await migrate_database(settings)
-    client = await connect(settings)
+    client = await connect(settings, runtime=sdk_runtime(settings))
     db = Database(settings, queue_sqlite=True)
+    stop_metrics = serve_worker_metrics(settings)
     try:
         async with build_worker(client, db, settings):
             log.info("worker polling task queue %s", settings.temporal_task_queue)
             await stop.wait()
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         await db.dispose()
 
 
@@ -137,6 +154,7 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        configure_tracing(get_settings(), "cair-worker")
         await run_worker(get_settings(), stop=stop)
 
     code = 0

@@ -15,6 +15,14 @@ import uvicorn
 
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.devstack.ports import port_is_open
+from cair.devstack.prometheus_server import (
+    INSTALL_HINT,
+    PrometheusServer,
+    Target,
+    dev_metrics_ports,
+    dev_targets,
+    prometheus_binary,
+)
 from cair.devstack.temporal_server import TemporalDevServer
 from cair.logs import configure_logging
 from cair.operations import staff_accounts
@@ -91,10 +99,23 @@ async def _serve(settings: Settings) -> int:
         print(f"cannot start: {', '.join(busy)} already in use by another program")
         return 1
     stop = _stop_on_signals()
-    stack = _build_stack(settings, grpc_port)
+    ports = dev_metrics_ports(
+        settings.worker_metrics_port,
+        settings.worker_sdk_metrics_port,
+        settings.dev_prometheus_port,
+        is_busy=lambda port: port_is_open("127.0.0.1", port),
+    )
+    settings = settings.model_copy(
+        update={"worker_metrics_port": ports.worker, "worker_sdk_metrics_port": ports.worker_sdk}
+    )
+    stack = _build_stack(settings, grpc_port, ports.temporal)
+    stack.prometheus = _prometheus(
+        settings, ports.prometheus, dev_targets(settings.web_port, ports)
+    )
     try:
         admin = await stack.start(settings, stop)
-        print(_banner(settings, host or "localhost", grpc_port, stack.outbox, admin), flush=True)
+        banner = _banner(settings, host or "localhost", grpc_port, stack.outbox, admin)
+        print(banner.replace(PROMETHEUS_LINE, _prometheus_line(stack.prometheus)), flush=True)
         await stop.wait()
         print("stopping...", flush=True)
         return 0
@@ -121,6 +142,7 @@ class _Stack:
     codec: uvicorn.Server
     web: uvicorn.Server
     outbox: Path
+    prometheus: PrometheusServer | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self, settings: Settings, stop: asyncio.Event) -> str:
@@ -131,6 +153,7 @@ class _Stack:
         self.smtp.start()
         await migrate_database(settings)
         admin = await seed_admin(settings)
+        await schedule_retention(settings)
         self.tasks.append(asyncio.create_task(self.codec.serve()))
         self.tasks.append(asyncio.create_task(run_worker(settings, stop=stop)))
         self.tasks.append(asyncio.create_task(self.web.serve()))
@@ -138,7 +161,19 @@ class _Stack:
         for task in self.tasks:  # a server that could not start says so now, not at Ctrl-C
             if task.done() and task.exception():
                 raise task.exception()  # type: ignore[misc]
+        await self._start_prometheus()
         return admin
+
+    async def _start_prometheus(self) -> None:
+        """Prometheus is a help, not a part: the stack runs on without it."""
+        if self.prometheus is None:
+            return
+        try:
+            await self.prometheus.start()
+        except (OSError, TimeoutError) as error:
+            log.warning("Prometheus did not start (%s); see its log under var/prometheus", error)
+            self.prometheus.stop()
+            self.prometheus = None
 
     async def stop(self) -> None:
         """Stop whatever was started; one server failing to stop does not keep the rest up."""
@@ -149,14 +184,16 @@ class _Stack:
                 await asyncio.wait_for(task, timeout=15)
             except Exception:  # noqa: BLE001 - shutting down; report and go on
                 log.exception("while stopping")
+        if self.prometheus is not None:
+            self.prometheus.stop()
         self.smtp.stop()
         self.temporal.stop()
 
 
-def _build_stack(settings: Settings, grpc_port: int) -> _Stack:
+def _build_stack(settings: Settings, grpc_port: int, temporal_metrics_port: int) -> _Stack:
     outbox = settings.resolved_outbox_dir().resolve()
     return _Stack(
-        temporal=_temporal_server(settings, grpc_port),
+        temporal=_temporal_server(settings, grpc_port, temporal_metrics_port),
         smtp=OutboxSmtpServer(outbox, host="127.0.0.1", port=settings.smtp_port),
         codec=_codec_server(settings),
         web=_web_server(settings),  # last: it imports every workflow
@@ -168,7 +205,7 @@ def _codec_url(settings: Settings) -> str:
     return f"http://localhost:{settings.codec_port}"
 
 
-def _temporal_server(settings: Settings, grpc_port: int) -> TemporalDevServer:
+def _temporal_server(settings: Settings, grpc_port: int, metrics_port: int) -> TemporalDevServer:
     # The dev UI has no sign-in to pass a bearer token with: it is given a capability URL.
     ui_codec_url = f"{_codec_url(settings)}/{settings.codec_token()}"
     return TemporalDevServer(
@@ -177,7 +214,27 @@ def _temporal_server(settings: Settings, grpc_port: int) -> TemporalDevServer:
         ui_port=settings.temporal_ui_port,
         namespace=settings.temporal_namespace,
         codec_endpoint=ui_codec_url,
+        metrics_port=metrics_port,
     )
+
+
+PROMETHEUS_LINE = "  Prometheus       -"
+
+
+def _prometheus(settings: Settings, port: int, targets: list[Target]) -> PrometheusServer | None:
+    """Debian's Prometheus scraping the stack (docs/operations.md), if it is installed."""
+    if prometheus_binary() is None:
+        return None
+    folder = (settings.var_dir / "prometheus").resolve()
+    return PrometheusServer(folder=folder, port=port, targets=targets)
+
+
+def _prometheus_line(prometheus: PrometheusServer | None) -> str:
+    if prometheus is None and prometheus_binary() is None:
+        return f"  Prometheus       not running: {INSTALL_HINT}"
+    if prometheus is None:
+        return "  Prometheus       did not start (its log: var/prometheus/prometheus.log)"
+    return f"  Prometheus       {prometheus.url} (alerts at /alerts; docs/operations.md)"
 
 
 def _codec_server(settings: Settings) -> uvicorn.Server:
@@ -220,6 +277,7 @@ def _banner(settings: Settings, grpc_host: str, grpc_port: int, outbox: Path, ad
             f"  codec endpoint   {_codec_url(settings)} (bearer token in "
             f"{settings.var_dir / 'codec.token'})",
             f"  SMTP             localhost:{settings.smtp_port}",
+            PROMETHEUS_LINE,
             f"  outbox           {outbox}",
             f"  database         {database}",
             "",
@@ -245,3 +303,14 @@ async def seed_admin(settings: Settings) -> str:
     finally:
         await ctx.close()
     return settings.dev_admin_email
+
+
+async def schedule_retention(settings: Settings) -> None:
+    """The daily purge's Schedule, as `cair retention schedule` makes it in a deployment."""
+    from cair.operations.retention import ensure_schedule  # imports the workflow: loaded late
+
+    ctx = Context(settings)
+    try:
+        await ensure_schedule(ctx)
+    finally:
+        await ctx.close()

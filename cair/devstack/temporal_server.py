@@ -35,6 +35,7 @@ class TemporalDevServer:
         namespace: str = "default",
         codec_endpoint: str | None = None,
         ip: str = "127.0.0.1",
+        metrics_port: int | None = None,
     ) -> None:
         self.var_dir = var_dir
         self.port = port
@@ -42,6 +43,7 @@ class TemporalDevServer:
         self.namespace = namespace
         self.codec_endpoint = codec_endpoint
         self.ip = ip
+        self.metrics_port = metrics_port  # the server's own /metrics; a random port if None
         self._process: subprocess.Popen[bytes] | None = None
 
     def command(self) -> list[str]:
@@ -67,6 +69,8 @@ class TemporalDevServer:
             "warn",
             *dev_server_flags(),
         ]
+        if self.metrics_port:
+            command += ["--metrics-port", str(self.metrics_port)]
         if self.codec_endpoint:
             command += ["--ui-codec-endpoint", self.codec_endpoint]
         return command

@@ -86,3 +86,13 @@ def staff_sign_in_workflow_id(nonce: str) -> str:
 
 def credentials_workflow_id(provider_id: str, issue_number: int) -> str:
     return f"credentials-{provider_id}-{issue_number}"
+
+
+def retention_schedule_id() -> str:
+    """The one Temporal Schedule that purges what is past its retention period."""
+    return "retention"
+
+
+def retention_workflow_id() -> str:
+    """Its runs' id; a Schedule appends each run's start time, so no two runs share one."""
+    return "retention"

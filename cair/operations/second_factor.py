@@ -20,6 +20,7 @@ from cair.security.secret_hashing import hash_secret, verify_secret
 from cair.store import audit, sessions, staff
 from cair.store.database import Session
 from cair.store.models import SessionRow, StaffAccountRow, as_utc
+from cair.telemetry.refusals import counts_sign_in_refusals
 
 ENROL = "enrol"
 CODE = "code"
@@ -74,6 +75,7 @@ async def enrolment(ctx: Context, token: str | None) -> Enrolment:
         return Enrolment(member.email, secret, totp.provisioning_uri(secret, member.email))
 
 
+@counts_sign_in_refusals
 async def complete(ctx: Context, token: str | None, code: str) -> Completed:
     """Finish signing in with a code (or a recovery code); refused codes count against the
     staff member, and past the limit every code waits."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from cair.settings import Settings
+from cair.telemetry.tracing import temporal_interceptors
 from cair.temporal.converter import data_converter
 
 
@@ -40,7 +42,8 @@ def _read(path: Path | None, name: str) -> bytes | None:
         raise ValueError(f"{name}: cannot read {path} ({error.strerror})") from None
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+    """``runtime``: the worker's, serving the SDK's metrics (cair/telemetry); else the default."""
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
     return await Client.connect(
         settings.temporal_address,
@@ -48,4 +51,6 @@ async def connect(settings: Settings) -> Client:
         tls=tls_config(settings),
         api_key=api_key,
         data_converter=data_converter(settings.codec_ring()),
+        runtime=runtime,
+        interceptors=temporal_interceptors(),
     )

@@ -16,16 +16,22 @@ from fastapi.staticfiles import StaticFiles
 from cair.domain.limits import MAX_REQUEST_BYTES
 from cair.operations.context import Context
 from cair.settings import Settings
+from cair.telemetry.endpoint import install_metrics
+from cair.telemetry.http import RequestDurations
+from cair.telemetry.tracing import trace_requests
 from cair.web import iis, problems
 from cair.web.api import (
     applicants,
+    audit_export,
     contact_confirmations,
     data_exchange,
+    facility_consents,
     health,
     links,
     representatives,
     sites,
     staff,
+    staff_overview,
 )
 from cair.web.idempotency import Idempotency
 from cair.web.middleware import AccessLog, AllowEveryMethod, BodyLimit, SecurityHeaders
@@ -85,13 +91,21 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
         contact_confirmations.router,
         representatives.router,
         staff.router,
+        audit_export.router,
+        staff_overview.router,
         health.router,
         data_exchange.router,
+        facility_consents.router,
         sites.router,
         iis.router,
         pages_router(),
     ):
         app.include_router(router)
+    install_metrics(
+        app,
+        context.db,
+        token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
+    )
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_ASSETS))
     app.mount("/static", StaticFiles(directory=STATIC))
 
@@ -106,4 +120,6 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, hsts=over_https(settings))
     app.add_middleware(AllowEveryMethod)
     app.add_middleware(AccessLog)
+    app.add_middleware(RequestDurations)  # outermost: times all of the above too
+    trace_requests(app)  # wraps the whole stack, whatever is added above
     return app

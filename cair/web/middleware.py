@@ -93,7 +93,7 @@ class AccessLog:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] == "/metrics":  # scraped every few seconds
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from cair.domain.contracts.failures import BAD_DATA, Incident
     from cair.domain.contracts.mail import MailOrder
     from cair.domain.contracts.organization import ApplyChange, ChangeOutcome, DecideChange
+    from cair.domain.contracts.retention import PurgeCounts, PurgeOrder
     from cair.domain.contracts.user_activation import UserStateChange
     from cair.domain.request import EnrollmentRequest
 
@@ -90,6 +91,7 @@ RETRY_POLICIES: dict[Activity, RetryPolicy] = {
     Activity.DX_PROGRESS: _STORE,
     Activity.SEND_MAIL: _MAIL,
     Activity.RECORD_INCIDENT: _INCIDENT,
+    Activity.PURGE_EXPIRED: _STORE,
 }
 
 OnFailure = Callable[[str, ActivityError], Awaitable[None]]
@@ -162,6 +164,11 @@ class Steps:
     async def record_incident(self, incident: Incident) -> None:
         """Never held: it is what holding a step does."""
         await self._execute(Activity.RECORD_INCIDENT, incident, type(None))
+
+    # ---- retention ------------------------------------------------------------------------
+
+    async def purge_expired(self, order: PurgeOrder) -> PurgeCounts:
+        return await self._run(Activity.PURGE_EXPIRED, order, PurgeCounts)
 
     # ---- running --------------------------------------------------------------------------
 

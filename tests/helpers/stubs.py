@@ -47,7 +47,7 @@ from cair.domain.contracts.organization import (
 )
 from cair.domain.contracts.user_activation import UserStateChange
 from cair.domain.request import EnrollmentRequest
-from cair.worker import WORKFLOWS
+from cair.worker import WORKFLOW_RUNNER, WORKFLOWS
 
 
 def bad_data(what: str) -> ApplicationError:
@@ -177,7 +177,13 @@ async def stub_worker(client: Client, stubs: Stubs) -> AsyncIterator[str]:
     organization workflows it opened are ended with it: the time-skipping server does not move
     its clock while a workflow task waits on a queue nobody polls."""
     queue = f"stubs-{uuid.uuid4().hex[:8]}"
-    async with Worker(client, task_queue=queue, workflows=list(WORKFLOWS), activities=stubs.all()):
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=list(WORKFLOWS),
+        activities=stubs.all(),
+        workflow_runner=WORKFLOW_RUNNER,
+    ):
         try:
             yield queue
         finally:

@@ -27,3 +27,5 @@ class Activity(StrEnum):
     # mail and incidents
     SEND_MAIL = "send_mail"
     RECORD_INCIDENT = "record_incident"
+    # retention
+    PURGE_EXPIRED = "purge_expired"

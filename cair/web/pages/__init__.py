@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from cair.web.pages import (
     account,
     applicant,
+    audit_pages,
     contact_confirmation,
     csrf,
     dx_sites,
@@ -17,6 +18,7 @@ from cair.web.pages import (
     staff_accounts,
     staff_console,
     staff_members,
+    staff_overview,
     staff_second_factor,
     staff_training,
 )
@@ -31,9 +33,11 @@ def router() -> APIRouter:
         contact_confirmation.router,
         account.router,
         staff_console.router,
+        staff_overview.router,
         staff_training.router,
         staff_accounts.router,
         staff_members.router,
+        audit_pages.router,
         staff_second_factor.router,
         dx_sites.router,
         new_site_pages.router,

@@ -1,0 +1,23 @@
+"""With ``CAIR_METRICS_TOKEN`` set, the API's /metrics answers only a scrape that brings it: the
+counts of a registry's queue are not for whoever finds the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from cair.settings import Settings
+from cair.web.app import create_app
+
+
+async def test_metrics_answer_only_the_scrape_token(tmp_path: Path) -> None:
+    app = create_app(Settings(_env_file=None, var_dir=tmp_path, metrics_token="s" * 32))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://cair.test") as client:
+        refused = await client.get("/metrics")
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer " + "t" * 32})
+        given = await client.get("/metrics", headers={"Authorization": "Bearer " + "s" * 32})
+    assert refused.status_code == wrong.status_code == 401
+    assert "cair_" not in refused.text + wrong.text
+    assert given.status_code == 200 and "cair_http_request_duration_seconds" in given.text
