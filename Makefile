@@ -15,7 +15,7 @@ FAST_UNIT_TESTS := tests/test_seams.py tests/test_codec.py tests/test_link_token
 	tests/test_mailer.py tests/test_iis_soap.py tests/test_dx_cli.py tests/test_examples.py \
 	tests/test_activity_idempotency.py
 
-.PHONY: run test test-fast test-faults audit lock fmt clean bench openapi
+.PHONY: run test test-fast test-faults audit lock fmt clean bench openapi bench-api
 
 # Installs the versions of requirements.lock (`make lock` refreshes it from pyproject.toml):
 # the service with its `stack` extra (the Temporal CLI, the SMTP outbox) for `make run`, and
@@ -79,6 +79,11 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.side_by_side
+
+# The API and the pages under load: one `cair serve`, 50 Locust users, no pause then 1-3 s
+# between requests (bench/api_load.py; results in docs/performance.md).
+bench-api: $(STAMP)
+	$(BIN)/python -m bench.api_load
 
 clean:
 	rm -rf var

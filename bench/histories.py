@@ -3,6 +3,7 @@ the histories themselves."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from temporalio.api.enums.v1 import EventType
@@ -69,3 +70,30 @@ async def with_children(client: Client, workflow_id: str) -> tuple[Count, Count]
         total = total + child
         children += more
     return alone, total
+
+
+async def event_types(client: Client, workflow_id: str) -> dict[str, Counter[str]]:
+    """Event-type counts of a workflow and of each child (grandchildren too), keyed by the
+    workflow type, so two histories of one shape can be compared line by line."""
+    found: dict[str, Counter[str]] = {}
+    pending = [workflow_id]
+    while pending:
+        history = await client.get_workflow_handle(pending.pop(0)).fetch_history()
+        kinds: Counter[str] = Counter()
+        name = ""
+        for event in history.events:
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+                name = event.workflow_execution_started_event_attributes.workflow_type.name
+            kinds[_short(event.event_type)] += 1
+            if event.event_type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+                pending.append(
+                    event.start_child_workflow_execution_initiated_event_attributes.workflow_id
+                )
+        found[name] = found.get(name, Counter()) + kinds
+    return found
+
+
+def _short(event_type: EventType.ValueType) -> str:
+    """EVENT_TYPE_WORKFLOW_TASK_COMPLETED → WorkflowTaskCompleted."""
+    words = EventType.Name(event_type).removeprefix("EVENT_TYPE_").split("_")
+    return "".join(word.capitalize() for word in words)

@@ -2,6 +2,7 @@
 
     python -m bench.side_by_side [--count 60] [--concurrency 20] [--alone 10]
                                  [--workers 1,2] [--database postgresql://…] [--waiting N]
+                                 [--soap-seconds 30] [--soap-senders 20]
 
 It starts what it measures itself: the Temporal dev server (SQLite file, WAL), the SMTP outbox,
 the store (SQLite, or the PostgreSQL given), worker processes (`python -m cair.worker`) and a
@@ -15,7 +16,12 @@ baseline worker (`python -m bench.baseline_worker`: eight sequential no-op activ
   workflows per second at the same concurrency, and their ratio; with ``--workers 1,2`` the
   pipeline's throughput with each number of workers;
 - CPU seconds per enrollment of the worker and of the server;
+- the floor (bench/floor.py, its own worker): a school enrollment's history shape with no-op
+  bodies, its event types beside the school's, its throughput and CPU per enrollment driven the
+  same way, and the pipeline's ratio to it;
 - checking one VXU and writing its ACK (bench/vxu_check.py, pure CPU);
+- VXUs per second through /iis/staging (five sites, ``--soap-senders`` at once, for
+  ``--soap-seconds``; 0 skips it) beside connectivityTest per second (bench/soap_throughput.py);
 - with ``--waiting N``: N enrollments left waiting on training, the worker's and server's memory
   then, and the time to drain them once training is recorded.
 
@@ -48,8 +54,8 @@ import temporalio
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import baseline, vxu_check
-from bench.histories import Count, with_children
+from bench import baseline, floor_run, soap_throughput, vxu_check
+from bench.histories import Count, event_types, with_children
 from bench.processes import cpu_seconds, rss_mb
 from bench.requests import clinic_waiting, example
 from cair.activities.mail.mailer import message_id_for
@@ -113,6 +119,12 @@ class Rig:
         assert self.server.pid is not None
         worker = sum(cpu_seconds(w.pid) for w in self.pipeline_workers())
         return worker, cpu_seconds(self.server.pid)
+
+    def cpu_of(self, module: str) -> tuple[float, float]:
+        """CPU seconds so far of ``module``'s worker processes and of the server."""
+        assert self.server.pid is not None
+        mine = [cpu_seconds(w.pid) for w in self.workers if w.args[-1] == module]  # type: ignore[index]
+        return sum(mine), cpu_seconds(self.server.pid)
 
     def stop(self) -> None:
         for process in self.workers:
@@ -222,6 +234,8 @@ async def start_rig(var: Path, database_url: str) -> Rig:
         codec_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         secrets_keys=base64.b64encode(secrets.token_bytes(32)).decode(),
         submit_limit_per_client=1_000_000,
+        # Timed from a request that needs no address confirmation: that wait is a person's click.
+        confirm_applicant_address=False,
     )
     assert settings.codec_key and settings.secrets_keys
     env = {
@@ -234,6 +248,7 @@ async def start_rig(var: Path, database_url: str) -> Rig:
         "CAIR_CODEC_KEY": settings.codec_key.get_secret_value(),
         "CAIR_SECRETS_KEYS": settings.secrets_keys.get_secret_value(),
         "CAIR_MIGRATE_ON_START": "false",  # migrated once below, as a release step does
+        "CAIR_CONFIRM_APPLICANT_ADDRESS": "false",
     }
     server = TemporalDevServer(var_dir=var, port=grpc, ui_port=settings.temporal_ui_port)
     await server.start()
@@ -246,6 +261,7 @@ async def start_rig(var: Path, database_url: str) -> Rig:
         await migrate_database(settings)
         rig.start_worker()
         rig.start_worker("bench.baseline_worker")
+        rig.start_worker("bench.floor_worker")
     except BaseException:
         # A database that does not exist (say) must not leave the server and relay running.
         with contextlib.suppress(Exception):
@@ -286,6 +302,9 @@ async def main(arguments: argparse.Namespace) -> None:
         ) as rig.progress:
             await enroll(rig, example("school", f"warm-{run}"))  # imports, caches, pools
             await run_baseline(rig, -1)
+            client = await rig.ctx.temporal()
+            school = example("school", f"floor-{run}")
+            await floor_run.enroll(client, floor_run.floor_start(school, -1))
 
             shapes: list[tuple[str, Count, Count]] = []
             task = rig.progress.add_task("one of each example", total=3)
@@ -296,7 +315,13 @@ async def main(arguments: argparse.Namespace) -> None:
                     client, ids.enrollment_workflow_id(enrollment_id)
                 )
                 shapes.append((name, alone, total))
+                if name == "school":
+                    school_types = await event_types(
+                        client, ids.enrollment_workflow_id(enrollment_id)
+                    )
                 rig.progress.advance(task)
+            one_floor = await floor_run.enroll(client, floor_run.floor_start(school, -2))
+            floor_types = await event_types(client, one_floor)
 
             alone_timings, _ = await gathered(
                 rig,
@@ -316,6 +341,16 @@ async def main(arguments: argparse.Namespace) -> None:
             )
             after_baseline = rig.cpu()
             assert all(r == sum(range(baseline.STEPS)) for r in baseline_results)
+
+            before_floor = rig.cpu_of("bench.floor_worker")
+            floor_ids, floor_seconds = await gathered(
+                rig,
+                f"{arguments.count} floor enrollments",
+                arguments.count,
+                arguments.concurrency,
+                lambda i: floor_run.enroll(client, floor_run.floor_start(school, i)),
+            )
+            after_floor = rig.cpu_of("bench.floor_worker")
 
             throughput: list[tuple[int, float, list[tuple[Timing, str]], tuple[float, float]]] = []
 
@@ -337,6 +372,26 @@ async def main(arguments: argparse.Namespace) -> None:
                 after = rig.cpu()
                 used = ((after[0] - before[0]), (after[1] - before[1]))
                 throughput.append((workers, arguments.count / seconds, timed, used))
+
+            # The review timer depends on a race (approval before or after the acknowledgement
+            # completes): events per enrollment under load show whether both ran one shape.
+            loaded = [[ids.enrollment_workflow_id(i) for _, i in throughput[0][2]], floor_ids]
+            loaded_events = [
+                statistics.mean([(await with_children(client, w))[1].events for w in ws])
+                for ws in loaded
+            ]
+
+            soap: list[tuple[str, str]] = []
+            if arguments.soap_seconds > 0:
+                _, dx_enrollment = await enroll(rig, example("data-exchange", f"soap-{run}"))
+                soap = await soap_throughput.measure(
+                    rig.ctx,
+                    rig.env,
+                    dx_enrollment,
+                    run,
+                    seconds=arguments.soap_seconds,
+                    senders=arguments.soap_senders,
+                )
 
             waiting = None
             if arguments.waiting:
@@ -370,14 +425,40 @@ async def main(arguments: argparse.Namespace) -> None:
             f"{rate:6.2f} enrollments/s ({rate * 60:4.0f}/min)   {ratio:4.2f}× the baseline",
         )
     used = throughput[0][3]
+    rate_1 = throughput[0][1]
     server_per_baseline = (after_baseline[1] - base_cpu[1]) / arguments.count
     out.print("\n[bold]CPU seconds per enrollment[/bold] (1 worker)")
     row("worker", f"{used[0] / arguments.count:6.3f} s")
     row("server", f"{used[1] / arguments.count:6.3f} s")
     row("server, per baseline workflow", f"{server_per_baseline:6.3f} s")
+    floor_rate = arguments.count / floor_seconds
+    floor_cpu = [(after_floor[n] - before_floor[n]) / arguments.count for n in (0, 1)]
+    out.print("\n[bold]The floor of the same shape[/bold] (bench/floor.py: no-op bodies)")
+    for line in floor_run.shape_lines(school_types, floor_types):
+        out.print(line)
+    row(
+        "events with children, under load",
+        f"floor {loaded_events[1]:5.1f}   pipeline {loaded_events[0]:5.1f}  (mean)",
+    )
+    row(
+        "floor", f"{floor_rate:6.2f} enrollments/s   pipeline {rate_1 / floor_rate:4.2f}× the floor"
+    )
+    for n, who in enumerate(("worker", "server")):
+        row(
+            f"CPU per enrollment, {who}",
+            f"floor {floor_cpu[n]:6.3f} s   pipeline {used[n] / arguments.count:6.3f} s   "
+            f"{used[n] / arguments.count / max(floor_cpu[n], 1e-9):4.1f}× the floor",
+        )
     out.print("\n[bold]Checking a VXU[/bold] (rules and ACK, no store: bench/vxu_check.py)")
     for label, figure in vxu_check.measure():
         row(label, figure)
+    if soap:
+        out.print(
+            f"\n[bold]SOAP at /iis/staging[/bold] ({soap_throughput.SITES} sites, one API "
+            f"process, {arguments.soap_seconds:.0f} s each: bench/soap_throughput.py)"
+        )
+        for label, figure in soap:
+            row(label, figure)
     if waiting is not None:
         out.print(f"\n[bold]{arguments.waiting} enrollments waiting on training[/bold]")
         row("worker RSS (all waiting)", f"{waiting['worker_rss']:.0f} MiB")
@@ -471,5 +552,7 @@ if __name__ == "__main__":
     parser.add_argument("--workers", default="1", help="worker counts to measure, e.g. 1,2")
     parser.add_argument("--database", default="", help="PostgreSQL URL (a scratch database)")
     parser.add_argument("--waiting", type=int, default=0, help="enrollments held on training")
+    parser.add_argument("--soap-seconds", type=float, default=30, help="each SOAP phase; 0 skips")
+    parser.add_argument("--soap-senders", type=int, default=20, help="SOAP callers at once")
     asyncio.run(main(parser.parse_args()))
     os._exit(0)  # the SDK can abort at interpreter exit (DESIGN §5)

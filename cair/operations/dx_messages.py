@@ -24,8 +24,10 @@ from cair.domain.vxu_rules import Sender, SiteRole, Verdict, check, region_code
 from cair.operations.context import Context
 from cair.operations.rate_limits import Limit, count, refuse_if_reached
 from cair.security.secret_hashing import hash_secret, verify_secret
-from cair.store import credentials, dx_sites
+from cair.security.sign_on_cache import Presented, SignOnCache
+from cair.store import credentials, dx_sites, facility_consents
 from cair.store.models import DxMessageRow, DxSiteRow, as_utc
+from cair.telemetry.metrics import count_soap_message
 from cair.workflows.dx_onboarding import WAITING_FOR_THE_SITE, DataExchangeOnboardingWorkflow
 
 log = logging.getLogger("cair.dx")
@@ -44,6 +46,7 @@ _VERIFYING = asyncio.Semaphore(4)
 MAX_WAITING_CHECKS = 32
 _waiting = 0
 _NO_SUCH_SECRET = hash_secret("no credentials have this secret")  # equal work for a wrong name
+_SIGN_ONS = SignOnCache()  # successes against a stored digest, a few minutes (never failures)
 
 
 class SignOnRefused(Exception):
@@ -162,7 +165,12 @@ async def _sign_on(
         credential = await credentials.for_sign_on(
             session, username=username, facility_id=facility_id, environment=environment.value
         )
-    opened = await _verify(credential.secret_hash if credential else _NO_SUCH_SECRET, password)
+    opened = await _SIGN_ONS.opens(
+        Presented(username, password, facility_id, environment.value),
+        credential.secret_hash if credential else _NO_SUCH_SECRET,
+        _verify,
+        ttl=ctx.settings.dx_sign_on_cache_seconds if credential else 0,
+    )
     async with ctx.db.sessions.begin() as session:
         site = (
             await session.get(DxSiteRow, credential.dx_site_id)
@@ -236,6 +244,7 @@ async def _record(
                 received_at=received_at,
             ),
         )
+    count_soap_message(environment.value, verdict.code.value)
 
 
 def _ack(verdict: Verdict, sender: Sender, now: datetime) -> str:
@@ -263,12 +272,18 @@ async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> 
         )
         async with ctx.db.sessions() as session:
             clients = frozenset(await dx_sites.client_sites(session, site.site_id, stages=approved))
+    consented = True
+    if role == SiteRole.THROUGH_SENDING_FACILITY:  # another organization's facility consents
+        async with ctx.db.sessions() as session:
+            state = await facility_consents.state_of(session, site)
+        consented = state in (None, facility_consents.ConsentState.ACCEPTED)
     return Sender(
         role=role,
         site_id=site.site_id or "",
         region_code=region_code(site.region),
         sending_facility_id=site.sending_facility_id,
         client_sites=clients,
+        facility_consented=consented,
     )
 
 

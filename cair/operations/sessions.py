@@ -21,7 +21,8 @@ from cair.security import totp
 from cair.security.sealing import seal
 from cair.store import organizations, representatives, sessions, staff
 from cair.store.links import LinkPurpose
-from cair.store.models import StaffAccountRow
+from cair.store.models import RepresentativeRow, StaffAccountRow
+from cair.telemetry.refusals import counts_sign_in_refusals
 from cair.workflows.sign_in import RepresentativeSignInWorkflow
 
 SecondFactor = Literal["enrol", "code"]
@@ -38,6 +39,7 @@ SECOND_FACTOR_DUE = (
     "not signed in yet: finish signing in with the code from your authenticator app "
     "(`cair staff verify CODE`, or the staff sign-in page)"
 )
+UNKNOWN_STAFF_SESSION = "not signed in as staff: the session is unknown, ended, idle or expired"
 CLOSED = "{provider_id} is closed: the organization's account no longer signs anyone in"
 SIGN_IN_ANSWER = (
     "If {email} is an authorized representative of {provider_id}, a sign-in link is on its way "
@@ -79,6 +81,7 @@ class StaffMember:
     roles: frozenset[StaffRole]
 
 
+@counts_sign_in_refusals
 async def sign_in(ctx: Context, provider_id: str, email: str, *, client: str | None = None) -> str:
     """E-mail a sign-in link to a representative. Anyone else gets the same answer and no
     e-mail, so the command cannot be used to find out who represents an organization; the
@@ -117,6 +120,7 @@ async def sign_in(ctx: Context, provider_id: str, email: str, *, client: str | N
     return answer
 
 
+@counts_sign_in_refusals
 async def staff_sign_in(ctx: Context, email: str, *, client: str | None = None) -> str:
     """E-mail a sign-in link to a staff member; anyone else gets the same answer, no e-mail."""
     answer = STAFF_SIGN_IN_ANSWER.format(email=email, minutes=SIGN_IN_TTL_MINUTES)
@@ -173,6 +177,7 @@ def _per_client(ctx: Context, client: str | None, target: str, refusal: str) -> 
     )
 
 
+@counts_sign_in_refusals
 async def redeem(ctx: Context, token: str) -> SignedIn:
     """Exchange a sign-in link — a representative's or a staff member's — for a session token
     (stored only as a digest)."""
@@ -247,11 +252,13 @@ async def current(ctx: Context, session_token: str | None) -> Representative:
     if not session_token:
         raise NotSignedIn("not signed in: sign in with `cair account sign-in` first")
     async with ctx.db.sessions.begin() as session:
-        row = await sessions.find_live(session, session_token, idle=SESSION_IDLE)
-        if row is None or row.kind != sessions.REPRESENTATIVE or row.provider_id is None:
+        found = await sessions.find_live_with(
+            session, session_token, RepresentativeRow, sessions.REPRESENTATIVE, idle=SESSION_IDLE
+        )
+        row, representative = found or (None, None)
+        if row is None or representative is None or row.provider_id is None:
             raise NotSignedIn("not signed in: the session is unknown, ended, idle or expired")
-        representative = await representatives.get(session, row.subject_id)
-        if representative is None or not representative.active:
+        if not representative.active:
             raise NotSignedIn("not signed in: you are no longer an authorized representative")
         return Representative(
             representative_id=representative.id,
@@ -265,15 +272,15 @@ async def current_staff(ctx: Context, session_token: str | None) -> StaffMember:
     if not session_token:
         raise NotSignedIn("not signed in: sign in with `cair staff sign-in` first")
     async with ctx.db.sessions.begin() as session:
-        row = await sessions.find_live(session, session_token, idle=SESSION_IDLE)
-        if row is None or row.kind != sessions.STAFF:
-            raise NotSignedIn(
-                "not signed in as staff: the session is unknown, ended, idle or expired"
-            )
+        found = await sessions.find_live_with(
+            session, session_token, StaffAccountRow, sessions.STAFF, idle=SESSION_IDLE
+        )
+        if found is None:
+            raise NotSignedIn(UNKNOWN_STAFF_SESSION)
+        row, member = found
         if row.second_factor is not None:
             raise NotSignedIn(SECOND_FACTOR_DUE)
-        member = await staff.get(session, row.subject_id)
-        if member is None or not member.active:
+        if not member.active:
             raise NotSignedIn("not signed in: your staff account is no longer active")
         return StaffMember(
             staff_id=member.id,

@@ -5,17 +5,19 @@ lost the right to it)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.security.tokens import new_token, token_digest
-from cair.store.models import SessionRow, as_utc
+from cair.store.models import RepresentativeRow, SessionRow, StaffAccountRow, as_utc
 
 REPRESENTATIVE = "representative"
 STAFF = "staff"
 # Use is written back at most this often, so reading pages does not write on every request.
 _TOUCH_EVERY = timedelta(seconds=60)
+Holder = TypeVar("Holder", RepresentativeRow, StaffAccountRow)
 
 
 async def open_session(
@@ -53,13 +55,42 @@ async def find_live(
     row = await session.scalar(
         select(SessionRow).where(SessionRow.token_hash == token_digest(token))
     )
-    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
+    return row if row is not None and _still_live(row, idle, now) else None
+
+
+async def find_live_with(
+    session: AsyncSession,
+    token: str,
+    holder: type[Holder],
+    kind: str,
+    *,
+    idle: timedelta,
+    now: datetime | None = None,
+) -> tuple[SessionRow, Holder] | None:
+    """``find_live`` of a session of ``kind`` and the row of whoever holds it, in one query:
+    every signed-in request asks this, so it is one round trip instead of two."""
+    now = now or datetime.now(UTC)
+    found = (
+        await session.execute(
+            select(SessionRow, holder)
+            .join(holder, holder.id == SessionRow.subject_id)
+            .where(SessionRow.token_hash == token_digest(token), SessionRow.kind == kind)
+        )
+    ).first()
+    if found is None or not _still_live(found[0], idle, now):
         return None
+    return found[0], found[1]
+
+
+def _still_live(row: SessionRow, idle: timedelta, now: datetime) -> bool:
+    """Not revoked, expired or idle; its use is noted (at most once a minute)."""
+    if row.revoked_at is not None or as_utc(row.expires_at) <= now:
+        return False
     if now - as_utc(row.last_seen_at) > idle:
-        return None
+        return False
     if now - as_utc(row.last_seen_at) > _TOUCH_EVERY:
         row.last_seen_at = now
-    return row
+    return True
 
 
 async def revoke(session: AsyncSession, token: str) -> bool:
