@@ -28,11 +28,11 @@ KIND = re.compile(r"[a-z_]{1,30}(\.[a-z_]{1,30}){0,3}")
 
 
 async def staff_members(
-    ctx: Context, *, limit: int | None, offset: int = 0
+    ctx: Context, *, limit: int | None, offset: int = 0, find: str = ""
 ) -> tuple[list[StaffListing], int]:
-    """Active members first, then by address."""
+    """Active members first, then by address; ``find``: part of an address or a name."""
     async with ctx.db.sessions() as session:
-        rows, total = await staff.page(session, limit=limit, offset=offset)
+        rows, total = await staff.page(session, limit=limit, offset=offset, find=find[:200])
     return [_member(row) for row in rows], total
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store import paging
@@ -53,11 +53,16 @@ async def listing(session: AsyncSession) -> list[StaffAccountRow]:
 
 
 async def page(
-    session: AsyncSession, *, limit: int | None, offset: int = 0
+    session: AsyncSession, *, limit: int | None, offset: int = 0, find: str = ""
 ) -> tuple[list[StaffAccountRow], int]:
-    """One page of the staff, active members first, then by address (unique: stable), and
-    how many there are."""
+    """One page of the staff whose address or name holds ``find`` (any case), active members
+    first, then by address (unique: stable), and how many there are."""
     query = select(StaffAccountRow)
+    if words := find.strip().lower():
+        query = query.where(
+            func.lower(StaffAccountRow.email).contains(words, autoescape=True)
+            | func.lower(StaffAccountRow.name).contains(words, autoescape=True)
+        )
     total = await paging.count(session, query)
     query = query.order_by(StaffAccountRow.active.desc(), StaffAccountRow.email)
     return list(await session.scalars(paging.window(query, limit=limit, offset=offset))), total

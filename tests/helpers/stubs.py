@@ -45,6 +45,7 @@ from cair.domain.contracts.organization import (
     ChangeResult,
     DecideChange,
 )
+from cair.domain.contracts.retention import PurgeCounts, PurgeOrder
 from cair.domain.contracts.user_activation import UserStateChange
 from cair.domain.request import EnrollmentRequest
 from cair.worker import WORKFLOW_RUNNER, WORKFLOWS
@@ -166,6 +167,11 @@ class Stubs:
     async def dx_progress(self, query: DxProgressQuery) -> DxProgress:
         self._called(Activity.DX_PROGRESS, query)
         return self.progress
+
+    @activity.defn(name=Activity.PURGE_EXPIRED)
+    async def purge_expired(self, order: PurgeOrder) -> PurgeCounts:
+        self._called(Activity.PURGE_EXPIRED, order)
+        return PurgeCounts()
 
     def all(self) -> list[Callable[..., Any]]:
         return [getattr(self, name.value) for name in Activity]

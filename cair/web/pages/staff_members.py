@@ -31,17 +31,19 @@ class StaffMembersPage:
     members: list[StaffListing]
     me: StaffMember
     pager: Pager
+    find: str = ""
     section: str = "members"
 
 
 @router.get("/members", response_class=HTMLResponse)
 async def members(staff: AdminPage, request: Request) -> Response:
     offset = offset_of(request)
+    find = request.query_params.get("find", "")[:200]
     found, total = await staff_lists.staff_members(
-        context_of(request), limit=PAGE_SIZE, offset=offset
+        context_of(request), limit=PAGE_SIZE, offset=offset, find=find
     )
     shown = pager(*here(request), total=total, offset=offset, shown=len(found))
-    page = StaffMembersPage(found, staff, shown)
+    page = StaffMembersPage(found, staff, shown, find)
     return render(request, "staff_members.html", page, title="Staff")
 
 
