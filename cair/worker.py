@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 
 from temporalio.client import Client
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker.workflow_sandbox import SandboxRestrictions
 
 from cair.activities.accounts import AccountActivities
 from cair.activities.data_exchange import DataExchangeActivities
@@ -35,6 +35,7 @@ from cair.store.migrate import migrate_database
 from cair.telemetry.tracing import configure_tracing
 from cair.telemetry.worker_metrics import WorkerMetrics, sdk_runtime, serve_worker_metrics
 from cair.temporal.client import connect
+from cair.temporal.sandbox import CompiledOnceRunner
 from cair.workflows.credentials import ReissueCredentialsWorkflow, ReissueSiteCredentialsWorkflow
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
 from cair.workflows.enrollment import EnrollmentWorkflow
@@ -55,7 +56,8 @@ WORKFLOWS: Sequence[type] = (
 )
 
 # The tracing interceptor's OpenTelemetry context is shared with the sandbox, not re-imported.
-WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+# Each workflow module is compiled once per process, not per run (cair/temporal/sandbox.py).
+WORKFLOW_RUNNER = CompiledOnceRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("opentelemetry")
 )
 

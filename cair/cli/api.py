@@ -5,8 +5,10 @@ them — one line per invalid field."""
 from __future__ import annotations
 
 import os
+import ssl
 import uuid
 from typing import Any, NoReturn
+from urllib.request import getproxies
 
 import httpx
 
@@ -18,6 +20,17 @@ DEFAULT_API_URL = "http://localhost:8000"
 
 def api_url() -> str:
     return os.environ.get("CAIR_API_URL", DEFAULT_API_URL).rstrip("/")
+
+
+def tls(url: str) -> ssl.SSLContext | bool:
+    """How httpx checks certificates: against its CA bundle (its default) wherever TLS may be
+    spoken, to an https API or through a proxy. A plain-http API reached directly never speaks
+    TLS (redirects are not followed), so it gets a context with no CA loaded: loading the bundle
+    is a tenth of a command's start, and were TLS ever tried with it the check would fail, never
+    be skipped."""
+    if url.lower().startswith("http://") and not getproxies():
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return True
 
 
 class Api:
@@ -60,7 +73,7 @@ class Api:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            with httpx.Client(base_url=self.url, timeout=120) as client:
+            with httpx.Client(base_url=self.url, timeout=120, verify=tls(self.url)) as client:
                 answer = client.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as error:
             fail(

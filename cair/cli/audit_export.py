@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from cair.cli.api import Api, refuse
+from cair.cli.api import Api, refuse, tls
 from cair.cli.common import exit_now, fail
 from cair.cli.paging import LimitOption, OffsetOption, note_the_rest
 from cair.cli.root import staff_app
@@ -40,7 +40,7 @@ def download(
     partial = into.with_name(f".{into.name}.part")
     try:
         with (
-            httpx.Client(base_url=api.url, timeout=300) as client,
+            httpx.Client(base_url=api.url, timeout=300, verify=tls(api.url)) as client,
             client.stream(
                 "GET", path, params=params, headers={"Authorization": f"Bearer {token}"}
             ) as answer,

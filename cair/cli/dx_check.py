@@ -12,8 +12,8 @@ import typer
 
 from cair.cli.common import exit_now, fail
 from cair.cli.root import dx_app
-from cair.domain.hl7_ack import ack
-from cair.domain.vxu_rules import MAX_MESSAGE_CHARS, Sender, SiteRole, check, portal_facts
+
+# The VXU rules load in the functions that use them: ``cair``'s other commands start without.
 
 
 @dx_app.command("check")
@@ -35,6 +35,9 @@ def check_file(
     ] = None,
 ) -> None:
     """Check FILE against CAIR's VXU rules and print the ACK; exit 1 if it would be rejected."""
+    from cair.domain.hl7_ack import ack
+    from cair.domain.vxu_rules import Sender, SiteRole, check, portal_facts
+
     codes: dict[str, str] = portal_facts()["region_codes"]
     problems = []
     if region not in codes:
@@ -69,6 +72,8 @@ def printable(text: str) -> str:
 
 def read_message(file: Path, problems: list[str]) -> str:
     """At most a little more than any VXU can be, whatever the file is (a device, a pipe)."""
+    from cair.domain.vxu_rules import MAX_MESSAGE_CHARS
+
     limit = MAX_MESSAGE_CHARS * 4
     try:
         with file.open("rb") as handle:

@@ -15,11 +15,10 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from cair.cli.api import Api, api_url
+from cair.cli.api import Api, api_url, tls
 from cair.cli.common import exit_now, fail, print_json, read_json
 from cair.cli.dx_check import printable, read_message
 from cair.cli.root import dx_app as app
-from cair.web.iis_soap import CONTENT_TYPE, SoapFault, read_answer, request
 
 Env = Annotated[str, typer.Option("--env", help="staging or production.")]
 
@@ -76,6 +75,8 @@ def send(
 ) -> None:
     """Send FILE to CAIR's endpoint with submitSingleMessage and print the ACK; exit 1 if
     CAIR rejected it (MSA-1 AR). The password: CAIR_DX_PASSWORD, or asked for in a terminal."""
+    from cair.web.iis_soap import CONTENT_TYPE, SoapFault, read_answer, request  # lxml: only here
+
     if env not in ("staging", "production"):
         fail("env: must be staging or production")
     problems: list[str] = []
@@ -101,6 +102,7 @@ def send(
             content=envelope,
             headers={"Content-Type": CONTENT_TYPE},
             timeout=30,
+            verify=tls(api_url()),
         )
         acknowledgement = read_answer(answer.content)
     except httpx.HTTPError as error:

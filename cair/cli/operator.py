@@ -4,60 +4,22 @@ operator's settings."""
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
 from cair.cli.common import exit_now, fail
 from cair.cli.root import app, staff_app
-from cair.operations.context import Context
-from cair.operations.errors import OperationError
-from cair.settings import Settings, SettingsError, get_settings
 
-T = TypeVar("T")
-
-
-def settings(*, keys: Callable[[Settings], object] | None = None) -> Settings:
-    """The settings, refused in a sentence if wrong; ``keys`` reads the keys a command needs,
-    so a missing one stops it at start, not at its first request."""
-    try:
-        found = get_settings()
-        if keys is not None:
-            keys(found)
-        return found
-    except (SettingsError, ValueError) as invalid:
-        fail(f"settings: {invalid}", code=2)
-
-
-def _serving_keys(found: Settings) -> None:
-    found.codec_ring(), found.secrets_ring(), found.web_key()
-
-
-def _worker_keys(found: Settings) -> None:
-    found.codec_ring(), found.secrets_ring()
-
-
-def run(operation: Callable[[Context], Awaitable[T]]) -> T:
-    async def _with_context() -> T:
-        ctx = Context(settings())
-        try:
-            return await operation(ctx)
-        finally:
-            await ctx.close()
-
-    try:
-        return asyncio.run(_with_context())
-    except OperationError as refused:
-        fail(f"error: {refused}")
+# Each command imports what it runs on in its body (cair.cli.operator_runtime, the settings, the
+# store, Temporal): registering them stays cheap for the client commands beside them.
 
 
 @app.command()
 def dev() -> None:
     """Run the whole local stack: Temporal + UI, SMTP outbox, codec endpoint, worker, web."""
+    from cair.cli.operator_runtime import settings
+
     try:
         from cair.devstack.stack import run_dev
     except ModuleNotFoundError as missing:  # a production install has no dev stack
@@ -85,7 +47,9 @@ def serve(
     """Run the web application (API and pages) alone, as in production."""
     import uvicorn
 
-    settings(keys=_serving_keys)  # refuse bad settings before starting processes
+    from cair.cli.operator_runtime import serving_keys, settings
+
+    settings(keys=serving_keys)  # refuse bad settings before starting processes
     uvicorn.run(
         "cair.web.serve:application",
         factory=True,
@@ -103,9 +67,10 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run a worker only (against the configured Temporal)."""
+    from cair.cli.operator_runtime import settings, worker_keys
     from cair.worker import main
 
-    settings(keys=_worker_keys)
+    settings(keys=worker_keys)
     main()
 
 
@@ -117,6 +82,7 @@ def codec(
     """Run the payload codec endpoint alone, for a Temporal Web UI (CAIR_CODEC_ALLOWED_ORIGINS)."""
     import uvicorn
 
+    from cair.cli.operator_runtime import settings
     from cair.web.codec_endpoint import create_codec_app
 
     found = settings(keys=lambda s: (s.codec_ring(), s.codec_token()))
@@ -133,6 +99,9 @@ def codec(
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date (once per release)."""
+    import asyncio
+
+    from cair.cli.operator_runtime import settings
     from cair.store.migrate import migrate_database
 
     asyncio.run(migrate_database(settings()))
@@ -144,6 +113,7 @@ def migrate() -> None:
 def start_onboarding() -> None:
     """Start the data-exchange onboarding of sites registered but not yet onboarding (after
     `cair migrate` to release 0006: each gets staging credentials by e-mail)."""
+    from cair.cli.operator_runtime import run
     from cair.operations import data_exchange
 
     started = run(data_exchange.start_waiting)
@@ -162,6 +132,7 @@ def staff_add(
     name: Annotated[str, typer.Option(help="The staff member's name.")] = "",
 ) -> None:
     """OPERATOR: add a staff member (or change their roles)."""
+    from cair.cli.operator_runtime import run
     from cair.operations import staff_accounts
 
     print(run(lambda ctx: staff_accounts.add(ctx, email_address, roles=role, name=name)))
@@ -172,6 +143,7 @@ def staff_add(
 def staff_remove(email_address: Annotated[str, typer.Argument(metavar="EMAIL")]) -> None:
     """OPERATOR: remove a staff member: their sessions and sign-in links end at once
     (`cair staff add` brings them back, to enrol a second factor again)."""
+    from cair.cli.operator_runtime import run
     from cair.operations import staff_accounts
 
     print(run(lambda ctx: staff_accounts.remove(ctx, email_address)))
@@ -184,6 +156,7 @@ def staff_reset_second_factor(
 ) -> None:
     """OPERATOR: forget a staff member's authenticator and recovery codes (a lost phone):
     their sessions end; they enrol anew at their next sign-in."""
+    from cair.cli.operator_runtime import run
     from cair.operations import staff_accounts
 
     print(run(lambda ctx: staff_accounts.reset_second_factor(ctx, email_address)))
@@ -196,6 +169,11 @@ def outbox(
     to: Annotated[str | None, typer.Option(help="Only e-mails to this address.")] = None,
 ) -> None:
     """DEV: print the newest e-mails the dev stack's SMTP server kept (var/outbox)."""
+    import email
+    import email.policy
+
+    from cair.cli.operator_runtime import settings
+
     folder = settings().resolved_outbox_dir()
     messages = []
     for path in sorted(folder.glob("*.eml")):

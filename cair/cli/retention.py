@@ -6,7 +6,6 @@ from __future__ import annotations
 import typer
 
 from cair.cli.common import exit_now
-from cair.cli.operator import run
 from cair.cli.root import app
 
 retention_app = typer.Typer(
@@ -20,6 +19,7 @@ app.add_typer(retention_app, name="retention")
 def schedule() -> None:
     """Create the daily purge's Schedule (03:00 Pacific), or update it to the retention
     settings (CAIR_RETENTION_*_DAYS): once per release, after the workers roll out."""
+    from cair.cli.operator_runtime import run
     from cair.operations.retention import ensure_schedule
 
     outcome = run(ensure_schedule)
@@ -36,6 +36,7 @@ def schedule() -> None:
 @retention_app.command("run-now")
 def run_now() -> None:
     """Start one purge now through the Schedule (skipped if one is running)."""
+    from cair.cli.operator_runtime import run
     from cair.operations.retention import run_now as trigger
 
     schedule_id = run(trigger)
