@@ -20,6 +20,7 @@ baseline worker (`python -m bench.baseline_worker`: eight sequential no-op activ
   bodies, its event types beside the school's, its throughput and CPU per enrollment driven the
   same way, and the pipeline's ratio to it;
 - checking one VXU and writing its ACK (bench/vxu_check.py, pure CPU);
+- the wall time of ``cair status ID``, a fresh process to its answer (bench/cli_start.py);
 - VXUs per second through /iis/staging (five sites, ``--soap-senders`` at once, for
   ``--soap-seconds``; 0 skips it) beside connectivityTest per second (bench/soap_throughput.py);
 - with ``--waiting N``: N enrollments left waiting on training, the worker's and server's memory
@@ -54,7 +55,7 @@ import temporalio
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import baseline, floor_run, soap_throughput, vxu_check
+from bench import baseline, cli_start, floor_run, soap_throughput, vxu_check
 from bench.histories import Count, event_types, with_children
 from bench.processes import cpu_seconds, rss_mb
 from bench.requests import clinic_waiting, example
@@ -393,6 +394,8 @@ async def main(arguments: argparse.Namespace) -> None:
                     senders=arguments.soap_senders,
                 )
 
+            cli = await cli_start.measure(rig.ctx, rig.env, throughput[0][2][0][1])
+
             waiting = None
             if arguments.waiting:
                 waiting = await hold_and_drain(rig, arguments.waiting, arguments.concurrency, run)
@@ -459,6 +462,9 @@ async def main(arguments: argparse.Namespace) -> None:
         )
         for label, figure in soap:
             row(label, figure)
+    out.print("\n[bold]The CLI's start[/bold] (a fresh process, to its answer: bench/cli_start.py)")
+    for label, figure in cli:
+        row(label, figure)
     if waiting is not None:
         out.print(f"\n[bold]{arguments.waiting} enrollments waiting on training[/bold]")
         row("worker RSS (all waiting)", f"{waiting['worker_rss']:.0f} MiB")
