@@ -98,6 +98,8 @@ async def test_staff_set_up_and_give_their_second_factor_and_can_be_removed(
     await admin.check("staff-remove-confirm")
     await admin.page.get_by_role("button", name="Yes, remove them").click()
     await expect(admin.page.locator(".notice")).to_contain_text("is removed")
+    await admin.page.get_by_label("Name or e-mail address").fill("Bea Factor")
+    await admin.page.get_by_role("button", name="Find", exact=True).click()
     await expect(row).to_contain_text("Removed")
     await member.open("/staff/enrollments")
     await expect(heading).to_have_text("Staff console sign-in")

@@ -181,7 +181,7 @@ async def test_a_step_that_fails_for_good_holds_the_enrollment_for_staff(
         await eventually(lambda: stage_is(handle, Stage.NEEDS_ATTENTION))
         held = await handle.query(EnrollmentWorkflow.status)
         assert "provision_account" in (held.note or "")
-        [incident] = stubs.args(Activity.RECORD_INCIDENT)
+        [incident] = await eventually(lambda: stubs.args(Activity.RECORD_INCIDENT))
         assert incident.step == Activity.PROVISION_ACCOUNT.value
         assert incident.enrollment_id == held.id and "stub" in incident.reason
         assert Mail.STAFF_INCIDENT in mails(stubs)
@@ -216,7 +216,8 @@ async def test_a_user_gate_holds_a_failed_step_and_retries_it(
             return (await handle.query(UserActivationWorkflow.status)).held is not None
 
         await eventually(held)
-        assert stubs.args(Activity.RECORD_INCIDENT)[0].user_id == user_id
+        [incident] = await eventually(lambda: stubs.args(Activity.RECORD_INCIDENT))
+        assert incident.user_id == user_id
         await handle.execute_update(UserActivationWorkflow.retry, StaffRetry(by="Dana Staff"))
         assert await handle.result() == UserState.ACTIVE
     assert mails(stubs)[-1] == Mail.ACCESS_READY

@@ -131,7 +131,8 @@ async def test_a_step_that_fails_for_good_is_held_for_staff(
             return (await handle.query(DataExchangeOnboardingWorkflow.status)).held is not None
 
         await eventually(held)
-        [incident] = stubs.args(Activity.RECORD_INCIDENT)
+        # Held first, then staff are told: wait for the incident itself.
+        [incident] = await eventually(lambda: stubs.args(Activity.RECORD_INCIDENT))
         assert incident.workflow_id == ids.dx_onboarding_workflow_id(site_id)
         await handle.execute_update(DataExchangeOnboardingWorkflow.retry, StaffRetry(by="ada"))
 
