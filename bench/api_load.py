@@ -46,7 +46,7 @@ import pyotp
 from bench.processes import cpu_seconds
 from bench.requests import example
 from bench.side_by_side import Rig
-from bench.soap_throughput import _listening, serve
+from bench.soap_throughput import listening, serve
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.devstack.ports import free_port
 from cair.devstack.temporal_server import TemporalDevServer
@@ -274,7 +274,7 @@ async def main(args: argparse.Namespace) -> None:
     try:
         api, url = serve(rig.ctx, rig.env)
         async with httpx.AsyncClient(timeout=60) as client:
-            await _listening(client, url)
+            await listening(client, url)
         started = time.perf_counter()
         seeded = await seed(rig, mail, secrets.token_hex(3))
         print(f"seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)

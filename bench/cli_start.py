@@ -5,7 +5,6 @@ process start to exit) against one ``cair serve`` of the benchmark's stack; the 
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.soap_throughput import serve
+from bench.soap_throughput import listening, serve
 from cair.cli.credentials_store import CredentialsStore
 from cair.operations import applicant_links
 from cair.operations.context import Context
@@ -28,7 +27,8 @@ async def measure(ctx: Context, env: dict[str, str], enrollment_id: str) -> list
     """The wall times of ``cair status`` and, beside them, of a bare ``python -c pass``."""
     process, url = serve(ctx, env)
     try:
-        await _answering(url)
+        async with httpx.AsyncClient(timeout=5) as client:
+            await listening(client, url)
         token = await applicant_links.issue_status_token(ctx, enrollment_id)
         with tempfile.TemporaryDirectory() as folder:
             CredentialsStore(url, Path(folder)).keep_status_token(enrollment_id, token)
@@ -55,17 +55,3 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
 
 def _figures(times: list[float]) -> str:
     return f"median {statistics.median(times):5.3f} s   fastest {min(times):5.3f} s"
-
-
-async def _answering(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(timeout=5) as client:
-        while True:
-            try:
-                if (await client.get(f"{url}/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the API at {url} did not start")
-            await asyncio.sleep(0.2)

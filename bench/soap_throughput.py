@@ -162,7 +162,7 @@ def serve(ctx: Context, env: dict[str, str], **extra: str) -> tuple[subprocess.P
     return process, f"http://127.0.0.1:{port}"
 
 
-async def _listening(api: httpx.AsyncClient, url: str, timeout: float = 60.0) -> None:
+async def listening(api: httpx.AsyncClient, url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -216,8 +216,8 @@ async def measure(
     limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
     try:
         async with httpx.AsyncClient(timeout=120, limits=limits) as api:
-            await _listening(api, cached_url)
-            await _listening(api, uncached_url)
+            await listening(api, cached_url)
+            await listening(api, uncached_url)
             phases = []
             for label, url, cache in (
                 ("connectivityTest", cached_url, None),

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cair.devstack.ports import free_port, wait_for_port
+from cair.devstack.processes import end
 
 BINARY = Path("/usr/bin/prometheus")
 ALERTS = Path(__file__).parent / "prometheus" / "alerts.yml"
@@ -115,15 +115,8 @@ class PrometheusServer:
         return self._process is not None and self._process.poll() is None
 
     def stop(self, *, timeout: float = 10.0) -> None:
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            end(self._process, timeout=timeout)
         self._process = None
 
 

@@ -4,12 +4,12 @@ bin): file-backed SQLite in WAL mode, the Web UI, our search attributes, the cod
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from cair.devstack.ports import wait_for_port
+from cair.devstack.processes import end
 from cair.temporal.search_attributes import dev_server_flags
 
 
@@ -99,13 +99,6 @@ class TemporalDevServer:
         return self._process is not None and self._process.poll() is None
 
     def stop(self, *, timeout: float = 10.0) -> None:
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            end(self._process, timeout=timeout)
         self._process = None

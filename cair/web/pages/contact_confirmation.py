@@ -16,18 +16,24 @@ router = APIRouter()
 TITLE = "Confirm your e-mail address"
 
 
-@router.get("/account/confirm-contact/{token}", response_class=HTMLResponse)
-async def confirm_page(token: str, request: Request) -> Response:
-    problem = await links.inspect(context_of(request), token, purpose=LinkPurpose.CONFIRM_CONTACT)
+async def _button(request: Request, token: str, purpose: LinkPurpose, why: str) -> Response:
+    """The page behind the link: what it confirms, and the button (or why it cannot)."""
+    problem = await links.inspect(context_of(request), token, purpose=purpose)
     if problem is not None:
         return link_page(request, problem)
     return render(
+        request, "use_link.html", title=TITLE, button="Yes, this address is mine", explanation=why
+    )
+
+
+@router.get("/account/confirm-contact/{token}", response_class=HTMLResponse)
+async def confirm_page(token: str, request: Request) -> Response:
+    return await _button(
         request,
-        "use_link.html",
-        title=TITLE,
-        button="Yes, this address is mine",
-        explanation="You were named the primary contact of an organization enrolled in CAIR. "
-        "Confirm that this e-mail address is yours; registry staff then review the change.",
+        token,
+        LinkPurpose.CONFIRM_CONTACT,
+        "You were named the primary contact of an organization enrolled in CAIR. Confirm that "
+        "this e-mail address is yours; registry staff then review the change.",
     )
 
 
@@ -39,19 +45,12 @@ async def confirm(token: str, request: Request) -> Response:
 
 @router.get("/enroll/confirm/{token}", response_class=HTMLResponse)
 async def confirm_enrollment_page(token: str, request: Request) -> Response:
-    problem = await links.inspect(
-        context_of(request), token, purpose=LinkPurpose.CONFIRM_ENROLLMENT
-    )
-    if problem is not None:
-        return link_page(request, problem)
-    return render(
+    return await _button(
         request,
-        "use_link.html",
-        title=TITLE,
-        button="Yes, this address is mine",
-        explanation="A request to enroll an organization in CAIR names you as its primary "
-        "contact. Confirm that this e-mail address is yours; registry staff then review the "
-        "request.",
+        token,
+        LinkPurpose.CONFIRM_ENROLLMENT,
+        "A request to enroll an organization in CAIR names you as its primary contact. Confirm "
+        "that this e-mail address is yours; registry staff then review the request.",
     )
 
 
