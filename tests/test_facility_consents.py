@@ -215,7 +215,10 @@ async def test_a_refusal_stops_the_site_and_a_facility_of_its_own_needs_no_conse
         "facility_consent.refused",
     ]
     asked = (await facility_consents.of_organization(registry.ctx, "CA100002")).asked
-    assert [(c.state, c.decided_by) for c in asked] == [("refused", "rep@facility.example")]
+    # The asking organization reads who decided as an organization, not a stranger's address.
+    assert [(c.state, c.decided_by) for c in asked] == [
+        ("refused", "the Sending Facility's organization, CA100001")
+    ]
     async with registry.ctx.db.sessions() as session:
         decisions = (await session.scalars(select(DxFacilityConsentRow))).all()
         own = await dx_sites.by_site_id(session, OWN_CLIENT)

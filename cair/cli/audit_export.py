@@ -48,7 +48,12 @@ def download(
             if answer.status_code >= 400:
                 answer.read()
                 refuse(answer)
-            with partial.open("wb") as out:
+            # An audit trail is for its owner alone: 0600 from the start, never through a link
+            # someone left at the partial file's name.
+            partial.unlink(missing_ok=True)
+            with os.fdopen(
+                os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+            ) as out:
                 for piece in answer.iter_bytes():
                     out.write(piece)
             rows = answer.headers.get("X-Rows", "?")

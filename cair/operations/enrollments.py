@@ -33,7 +33,7 @@ from cair.domain.contracts.enrollment import (
 )
 from cair.domain.new_site import as_first_sent, new_site_refused
 from cair.domain.problems import InvalidRequest
-from cair.domain.stages import Stage, cannot
+from cair.domain.stages import ENROLLED_STAGES, Stage, cannot
 from cair.domain.validation import validate_enrollment
 from cair.operations.context import Context
 from cair.operations.errors import Forbidden, Invalid, NotFound, OperationError
@@ -218,6 +218,19 @@ async def detail(ctx: Context, enrollment_id: str) -> StaffEnrollment:
 
 
 async def approve(ctx: Context, enrollment_id: str, *, by: str) -> EnrollmentStatus:
+    """Staff approve; not a request that looks like an organization enrolled meanwhile (two
+    look-alikes both waited for staff, and the other was approved first)."""
+    async with ctx.db.sessions() as session:
+        enrolled = await enrollments.enrolled_look_alike(
+            session, enrollment_id, [s.value for s in ENROLLED_STAGES]
+        )
+    if enrolled is not None:
+        raise OperationError(
+            f"cannot approve enrollment {enrollment_id}: it looks like enrollment "
+            f"{enrolled.enrollment_id} ({enrolled.org_name}), enrolled already"
+            + (f" as {enrolled.provider_id}" if enrolled.provider_id else "")
+            + "; reject it, or change that organization's account instead"
+        )
     return await send_update(
         _handle(await ctx.temporal(), enrollment_id),
         EnrollmentWorkflow.approve,

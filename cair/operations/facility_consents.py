@@ -6,7 +6,7 @@ refused (``dx_messages``, ``vxu_header``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from cair.operations.context import Context
@@ -75,7 +75,20 @@ async def of_organization(ctx: Context, provider_id: str) -> Consents:
         to_decide = await facility_consents.requests(session, to_provider=provider_id)
         asked = await facility_consents.requests(session, from_provider=provider_id)
     pending_first = sorted(to_decide, key=lambda r: r.state != ConsentState.PENDING)
-    return Consents([view(r) for r in pending_first], [view(r) for r in asked])
+    return Consents([view(r) for r in pending_first], [_as_asker_sees(r) for r in asked])
+
+
+def _as_asker_sees(request: ConsentRequest) -> ConsentView:
+    """The asking organization learns who decided as an organization, not a person's address
+    in another organization."""
+    shown = view(request)
+    if shown.decided_by is None:
+        return shown
+    return replace(shown, decided_by=_facility_words(request))
+
+
+def _facility_words(request: ConsentRequest) -> str:
+    return f"the Sending Facility's organization, {request.facility_provider_id}"
 
 
 async def decide(
@@ -100,11 +113,12 @@ async def decide(
         )
         assert decided_at is not None  # the request was just read in this transaction
         for provider_id in (request.facility_provider_id, request.client_provider_id):
+            own = provider_id == request.facility_provider_id
             await audit.append(
                 session,
                 key=f"facility-consent/{client_site_id}/{request.facility_site_id}/"
                 f"{decided_at.isoformat()}/{provider_id}",
-                actor=who.email,
+                actor=who.email if own else _facility_words(request),
                 action=f"facility_consent.{wanted.value}",
                 subject_type="dx_site",
                 subject_id=client_site_id,

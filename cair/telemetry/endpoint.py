@@ -19,6 +19,7 @@ from cair.domain.account_changes import ChangeStatus
 from cair.store.database import Database
 from cair.store.metrics_queries import read_gauges
 from cair.telemetry.metrics import API_REGISTRY, STORE_READ_ERRORS, show
+from cair.web.identity import client_address
 
 log = logging.getLogger("cair.metrics")
 
@@ -61,6 +62,11 @@ class StoreReading:
             self._read_at = time.monotonic()
 
 
+# Without a token, a scrape from this machine only (the client as the rate limits see it, so a
+# proxy named in CAIR_TRUSTED_PROXY_HEADER does not make every caller local).
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
 def install_metrics(app: FastAPI, db: Database, *, token: str | None = None) -> None:
     """Add ``GET /metrics`` to the app, reading ``db``; with ``token``, only for its bearer."""
     reading = StoreReading(db)
@@ -74,6 +80,11 @@ def install_metrics(app: FastAPI, db: Database, *, token: str | None = None) -> 
                 "metrics: bring the scrape token",
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
+            )
+        if expected is None and client_address(request) not in LOOPBACK:
+            return PlainTextResponse(
+                "metrics: only from this machine, unless CAIR_METRICS_TOKEN is set",
+                status_code=403,
             )
         await reading.refresh()
         return Response(generate_latest(API_REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -450,6 +450,10 @@ class EnrollmentWorkflow:
         """The primary contact's link was opened: the request goes on to staff review."""
         self._address_confirmed = True
         await workflow.wait_condition(lambda: self._stage != Stage.AWAITING_CONFIRMATION)
+        if self._stage == Stage.EXPIRED:  # the window closed as the link was opened
+            raise ApplicationError(
+                f"enrollment {self._id} expired unconfirmed; enroll again", type="Expired"
+            )
         return self.status()
 
     @confirm_address.validator

@@ -3,10 +3,12 @@ sent twice finds the first (running or finished), and one answer comes without p
 
 from __future__ import annotations
 
+import pytest
 from temporalio.api.enums.v1 import EventType
 
 from cair.domain import ids
 from cair.operations import enrollments
+from cair.operations.errors import OperationError
 from cair.workflows.enrollment import EnrollmentWorkflow
 from tests.helpers.examples import variant
 from tests.helpers.skipping import Skipping
@@ -71,3 +73,13 @@ async def test_a_look_alike_of_a_pending_request_goes_to_staff_not_to_refusal(
     assert first.stage == second.stage == "awaiting_review"
     detail = await enrollments.detail(skipping.ctx, second.id)
     assert [h.enrollment_id for h in detail.duplicate_hints] == [first.id]
+    # Staff approve the real one; the other can no longer be approved, only rejected.
+    await enrollments.approve(skipping.ctx, second.id, by="Dana Staff")
+
+    async def enrolled() -> bool:
+        return (await enrollments.status(skipping.ctx, second.id)).provider_id is not None
+
+    await eventually(enrolled)
+    with pytest.raises(OperationError, match=f"looks like enrollment {second.id}"):
+        await enrollments.approve(skipping.ctx, first.id, by="Dana Staff")
+    assert (await enrollments.status(skipping.ctx, first.id)).stage == "awaiting_review"
