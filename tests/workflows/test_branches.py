@@ -184,7 +184,7 @@ async def test_a_step_that_fails_for_good_holds_the_enrollment_for_staff(
         [incident] = await eventually(lambda: stubs.args(Activity.RECORD_INCIDENT))
         assert incident.step == Activity.PROVISION_ACCOUNT.value
         assert incident.enrollment_id == held.id and "stub" in incident.reason
-        assert Mail.STAFF_INCIDENT in mails(stubs)
+        await eventually(lambda: Mail.STAFF_INCIDENT in mails(stubs))  # told after it is held
         with pytest.raises(WorkflowUpdateFailedError):
             await handle.execute_update(EnrollmentWorkflow.approve, StaffDecision(by="Dana"))
 
