@@ -6,37 +6,14 @@ python -m bench.floor_worker   (CAIR_* settings as for `cair worker`)
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-
-from temporalio.worker import Worker
-
+from bench.baseline_worker import serve
 from bench.floor import TASK_QUEUE, FloorAccount, FloorEnrollment, FloorGate, step
-from cair.settings import get_settings
-from cair.temporal.client import connect
-from cair.worker import WORKFLOW_RUNNER, worker_tuning
-
-
-async def _serve() -> None:
-    settings = get_settings()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    client = await connect(settings)
-    async with Worker(
-        client,
-        task_queue=TASK_QUEUE,
-        workflows=[FloorEnrollment, FloorAccount, FloorGate],
-        activities=[step],
-        workflow_runner=WORKFLOW_RUNNER,
-        **worker_tuning(settings),
-    ):
-        print("worker polling", flush=True)
-        await stop.wait()
-
+from cair.worker import WORKFLOW_RUNNER
 
 if __name__ == "__main__":
-    asyncio.run(_serve())
-    os._exit(0)  # the SDK can abort at interpreter exit (DESIGN §5)
+    serve(
+        TASK_QUEUE,
+        [FloorEnrollment, FloorAccount, FloorGate],
+        [step],
+        workflow_runner=WORKFLOW_RUNNER,
+    )

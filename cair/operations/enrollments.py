@@ -221,9 +221,8 @@ async def approve(ctx: Context, enrollment_id: str, *, by: str) -> EnrollmentSta
     """Staff approve; not a request that looks like an organization enrolled meanwhile (two
     look-alikes both waited for staff, and the other was approved first)."""
     async with ctx.db.sessions() as session:
-        enrolled = await enrollments.enrolled_look_alike(
-            session, enrollment_id, [s.value for s in ENROLLED_STAGES]
-        )
+        alike = await enrollments.sharing_keys(session, enrollment_id)
+    enrolled = next((h for h in alike if h.stage in ENROLLED_STAGES), None)
     if enrolled is not None:
         raise OperationError(
             f"cannot approve enrollment {enrollment_id}: it looks like enrollment "

@@ -178,26 +178,6 @@ async def sharing_keys(session: AsyncSession, enrollment_id: str) -> list[Duplic
     return [DuplicateHint(r.id, r.stage, r.org_name, r.provider_id) for r in rows]
 
 
-async def enrolled_look_alike(
-    session: AsyncSession, enrollment_id: str, enrolled: Collection[str]
-) -> DuplicateHint | None:
-    """Another enrollment, in one of the ``enrolled`` stages, sharing an identity key with this
-    one: whatever their order, approving this one would enroll the organization twice."""
-    mine = select(EnrollmentKeyRow.key).where(EnrollmentKeyRow.enrollment_id == enrollment_id)
-    alike = select(EnrollmentKeyRow.enrollment_id).where(EnrollmentKeyRow.key.in_(mine))
-    row = await session.scalar(
-        select(EnrollmentRequestRow)
-        .where(
-            EnrollmentRequestRow.id.in_(alike),
-            EnrollmentRequestRow.id != enrollment_id,
-            EnrollmentRequestRow.stage.in_(list(enrolled)),
-        )
-        .order_by(EnrollmentRequestRow.submitted_at)
-        .limit(1)
-    )
-    return DuplicateHint(row.id, row.stage, row.org_name, row.provider_id) if row else None
-
-
 def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
     return EnrollmentView(
         id=row.id,
