@@ -58,6 +58,8 @@ from cair.store.migrate import migrate_database
 ROOT = Path(__file__).resolve().parents[1]
 LOCUST = Path(sys.executable).parent / "locust"
 SUBMITTED, APPROVED, REVIEWERS = 25, 5, 3
+# Users arrive over a few seconds, as people do; the figures start once all are in.
+SPAWN_RATE = 10
 
 
 class Mail:
@@ -181,9 +183,16 @@ async def _provisioned(ctx: Context, enrollment_id: str) -> str:
 
 
 def run_locust(
-    env: dict[str, str], url: str, seed_file: Path, mode: str, args: argparse.Namespace, out: Path
-) -> Path:
-    """One headless Locust run; the prefix of its CSV files."""
+    env: dict[str, str],
+    url: str,
+    seed_file: Path,
+    mode: str,
+    args: argparse.Namespace,
+    out: Path,
+    api_pid: int,
+) -> tuple[Path, float]:
+    """One headless Locust run: the prefix of its CSV files, and the API process's CPU seconds
+    over the measured part (after the users have arrived, as Locust's figures are)."""
     prefix = out / mode
     command = [
         str(LOCUST),
@@ -195,9 +204,10 @@ def run_locust(
         "--users",
         str(args.users),
         "--spawn-rate",
-        str(args.users),
+        str(SPAWN_RATE),
+        "--reset-stats",  # figures of the steady state, once all users are in
         "--run-time",
-        f"{args.seconds}s",
+        f"{args.seconds + ramp_seconds(args.users)}s",
         "--csv",
         str(prefix),
         "--only-summary",
@@ -209,8 +219,15 @@ def run_locust(
     think = "0" if mode == "nopause" else "1-3"
     extra = {"CAIR_LOAD_SEED": str(seed_file), "CAIR_LOAD_THINK": think}
     log = (out / f"{mode}.log").open("wb")
-    subprocess.run(command, env={**env, **extra}, stdout=log, stderr=log, cwd=ROOT, check=False)
-    return prefix
+    locust = subprocess.Popen(command, env={**env, **extra}, stdout=log, stderr=log, cwd=ROOT)
+    time.sleep(ramp_seconds(args.users))
+    cpu = cpu_seconds(api_pid)
+    locust.wait()
+    return prefix, cpu_seconds(api_pid) - cpu
+
+
+def ramp_seconds(users: int) -> int:
+    return -(-users // SPAWN_RATE)
 
 
 def report(prefix: Path, mode: str, seconds: float, api_cpu: float) -> None:
@@ -285,9 +302,8 @@ async def main(args: argparse.Namespace) -> None:
             spy = None
             if args.profile and mode == "nopause":
                 spy = profile(api.pid, max(5, args.seconds - 10), Path(args.profile))
-            cpu = cpu_seconds(api.pid)
-            prefix = run_locust(rig.env, url, seed_file, mode, args, var)
-            report(prefix, mode, args.seconds, cpu_seconds(api.pid) - cpu)
+            prefix, cpu = run_locust(rig.env, url, seed_file, mode, args, var, api.pid)
+            report(prefix, mode, args.seconds, cpu)
             if spy is not None:
                 spy.wait(timeout=120)
                 hottest(Path(args.profile))

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import SettingsConfigDict
 
 from cair.operations_settings import OperationsSettings
@@ -28,6 +35,7 @@ class Settings(OperationsSettings):
     """Where Temporal, the database, SMTP and the codec key live."""
 
     model_config = SettingsConfigDict(env_prefix="CAIR_", env_file=".env", extra="ignore")
+    _web_key: str | None = PrivateAttr(default=None)
 
     var_dir: Path = Field(default=Path("var"), description="Local state of the dev stack.")
     database_url: str = Field(default="", description="SQLAlchemy URL; SQLite under var/ if empty.")
@@ -237,7 +245,9 @@ class Settings(OperationsSettings):
         """The key signing CSRF tokens; in dev written to var/web.key."""
         if self.web_secret_key is not None:
             return self.web_secret_key.get_secret_value().encode()
-        return self._dev_secret("web.key", "CAIR_WEB_SECRET_KEY", _new_key).strip().encode()
+        if self._web_key is None:  # every page signs with it: read the file once
+            self._web_key = self._dev_secret("web.key", "CAIR_WEB_SECRET_KEY", _new_key)
+        return self._web_key.strip().encode()
 
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:

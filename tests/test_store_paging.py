@@ -11,7 +11,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from cair.settings import Settings
-from cair.store import audit, changes, incidents, staff, users
+from cair.store import audit, changes, enrollments, incidents, staff, users
 from cair.store.audit import AuditFilter
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
@@ -174,3 +174,37 @@ async def test_pages_of_changes_incidents_staff_and_users(db: Database) -> None:
     assert every_total == 5 and [i.key for i in every] == ["i0"]
     assert member_total == 3 and [m.email for m in members] == ["zed@x.test", "amy@x.test"]
     assert trainee_total == 4 and [u.user_id for u in trainees] == ["U0", "U3", "U1"]
+
+
+async def test_the_queue_shows_an_amendments_contact_changes_without_the_request(
+    db: Database,
+) -> None:
+    """The queue leaves each request in the database and reads only its contacts."""
+    before = {"primary": {"first_name": "Sam", "last_name": "Okafor", "email": "sam@a.test"}}
+    after = {"primary": {"first_name": "Ana", "last_name": "Diaz", "email": "ana@a.test"}}
+    async with db.sessions() as session:
+        for n, previous in enumerate((None, before)):
+            session.add(
+                EnrollmentRequestRow(
+                    id=f"ENQ{n}",
+                    stage="awaiting_review",
+                    org_name=f"Clinic {n}",
+                    org_type="healthcare_provider",
+                    county="Fresno",
+                    region="central_valley",
+                    access_level="clinical",
+                    request={"contacts": after, "organization": {"name": f"Clinic {n}"}},
+                    previous_contacts=previous,
+                    submitted_at=DAY0 + timedelta(hours=n),
+                )
+            )
+        await session.commit()
+    async with db.sessions() as session:
+        listed, total = await enrollments.listing(session, stage="awaiting_review", limit=10)
+        detail = await enrollments.view(session, "ENQ1")
+    assert total == 2
+    assert [v.contact_changes for v in listed] == [
+        [],
+        ["primary: Sam Okafor <sam@a.test> → Ana Diaz <ana@a.test>"],
+    ]
+    assert detail is not None and detail.contact_changes == listed[1].contact_changes

@@ -27,8 +27,8 @@ async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
         org = await organizations.by_provider_id(session, provider_id)
         if org is None:
             raise NotFound(f"no organization {provider_id}")
-        site = await organizations.main_site(session, org.id)
         sites = await organizations.sites_of(session, org.id)
+        site = sites[0] if sites else None  # the first: the one enrolled with it
         stages = {
             dx.site_row_id: dx.stage
             for dx in await dx_sites.of_organization(session, org.id)

@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from cair.domain.ids import user_gate_workflow_id
 from cair.store import emails, organizations
@@ -120,6 +121,42 @@ async def replace_keys(
     session.add_all(EnrollmentKeyRow(enrollment_id=row.id, key=k) for k in keys)
 
 
+@dataclass(frozen=True)
+class ApplicantFacts:
+    """What the applicant's status shows, without the request, its users or its mail."""
+
+    id: str
+    stage: str
+    org_name: str
+    region: str
+    access_level: str
+    provider_id: str | None
+    note: str | None
+    submitted_at: str
+
+
+# Built once: an applicant's status is the most frequent read, and building a statement costs
+# more than running it.
+_APPLICANT_FACTS = select(
+    EnrollmentRequestRow.id,
+    EnrollmentRequestRow.stage,
+    EnrollmentRequestRow.org_name,
+    EnrollmentRequestRow.region,
+    EnrollmentRequestRow.access_level,
+    EnrollmentRequestRow.provider_id,
+    EnrollmentRequestRow.decision_note,
+    EnrollmentRequestRow.submitted_at,
+).where(EnrollmentRequestRow.id == bindparam("enrollment_id"))
+
+
+async def applicant_facts(session: AsyncSession, enrollment_id: str) -> ApplicantFacts | None:
+    """One enrollment's status for its applicant, in one narrow query."""
+    found = (await session.execute(_APPLICANT_FACTS, {"enrollment_id": enrollment_id})).first()
+    if found is None:
+        return None
+    return ApplicantFacts(*found[:7], submitted_at=as_utc(found[7]).isoformat())
+
+
 async def view(session: AsyncSession, enrollment_id: str) -> EnrollmentView | None:
     row = await get(session, enrollment_id)
     if row is None:
@@ -140,7 +177,9 @@ async def listing(
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[list[EnrollmentView], int]:
-    """Enrollments oldest first, filtered; returns one page and the total."""
+    """Enrollments oldest first, filtered; returns one page and the total. The requests
+    themselves stay in the database: only their contacts are read, for what an amendment
+    changed."""
     query = select(EnrollmentRequestRow)
     if stage:
         query = query.where(EnrollmentRequestRow.stage == stage)
@@ -151,10 +190,18 @@ async def listing(
     if submitted_before:
         query = query.where(EnrollmentRequestRow.submitted_at <= submitted_before)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    query = query.order_by(EnrollmentRequestRow.submitted_at).offset(offset)
+    contacts = EnrollmentRequestRow.request["contacts"]
+    rows = (
+        query.add_columns(contacts)
+        .options(defer(EnrollmentRequestRow.request))
+        .order_by(EnrollmentRequestRow.submitted_at)
+        .offset(offset)
+    )
     if limit is not None:
-        query = query.limit(limit)
-    return [_view(row, []) for row in await session.scalars(query)], int(total or 0)
+        rows = rows.limit(limit)
+    found = await session.execute(rows)
+    views = [_view(row, [], contacts or {}) for row, contacts in found.tuples()]
+    return views, int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -170,15 +217,23 @@ async def sharing_keys(session: AsyncSession, enrollment_id: str) -> list[Duplic
     organization enrolling again, or one that looks like it."""
     mine = select(EnrollmentKeyRow.key).where(EnrollmentKeyRow.enrollment_id == enrollment_id)
     alike = select(EnrollmentKeyRow.enrollment_id).where(EnrollmentKeyRow.key.in_(mine))
-    rows = await session.scalars(
-        select(EnrollmentRequestRow)
+    rows = await session.execute(
+        select(
+            EnrollmentRequestRow.id,
+            EnrollmentRequestRow.stage,
+            EnrollmentRequestRow.org_name,
+            EnrollmentRequestRow.provider_id,
+        )
         .where(EnrollmentRequestRow.id.in_(alike), EnrollmentRequestRow.id != enrollment_id)
         .order_by(EnrollmentRequestRow.submitted_at)
     )
-    return [DuplicateHint(r.id, r.stage, r.org_name, r.provider_id) for r in rows]
+    return [DuplicateHint(*r) for r in rows]
 
 
-def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
+def _view(
+    row: EnrollmentRequestRow, users: list[UserView], contacts: dict[str, Any] | None = None
+) -> EnrollmentView:
+    """``contacts``: the request's, where the request itself was not loaded."""
     return EnrollmentView(
         id=row.id,
         stage=row.stage,
@@ -194,7 +249,9 @@ def _view(row: EnrollmentRequestRow, users: list[UserView]) -> EnrollmentView:
         submitted_at=as_utc(row.submitted_at).isoformat(),
         updated_at=as_utc(row.updated_at).isoformat(),
         users=users,
-        contact_changes=contact_changes(row.previous_contacts, row.request.get("contacts")),
+        contact_changes=contact_changes(
+            row.previous_contacts, contacts if contacts is not None else row.request.get("contacts")
+        ),
     )
 
 

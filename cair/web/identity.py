@@ -30,7 +30,12 @@ def context(request: Request) -> Context:
     return ctx
 
 
-Ctx = Annotated[Context, Depends(context)]
+async def _context(request: Request) -> Context:
+    """As a dependency, async: FastAPI runs a plain function in a thread, per request."""
+    return context(request)
+
+
+Ctx = Annotated[Context, Depends(_context)]
 
 
 def client_address(request: Request) -> str | None:
@@ -45,7 +50,11 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-ClientAddress = Annotated[str | None, Depends(client_address)]
+async def _client_address(request: Request) -> str | None:
+    return client_address(request)
+
+
+ClientAddress = Annotated[str | None, Depends(_client_address)]
 
 
 async def bearer_token(

@@ -83,7 +83,7 @@ def test_a_new_map_applies_from_its_effective_date_without_a_restart(tmp_path: P
     """Staff drop a new version beside the old one; the running service reads it and applies
     it from its date. A half-saved file changes nothing."""
     (tmp_path / "2026-11-01.json").write_text(DEFAULT_MAP.read_text())
-    source = RegionMapSource(tmp_path)
+    source = RegionMapSource(tmp_path, recheck_every=0)
     assert not source.in_effect(date(2027, 2, 1)).region_for("San Diego").enrolls_online
 
     data = json.loads(DEFAULT_MAP.read_text())

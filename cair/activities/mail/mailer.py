@@ -13,9 +13,9 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from cair.activities.mail.smtp_connections import SmtpConnections
 from cair.domain.plain_words import TEMPLATE_FILTERS
 from cair.settings import Settings
 
@@ -44,6 +44,7 @@ class Mailer:
             lstrip_blocks=True,
         )
         self.env.filters.update(TEMPLATE_FILTERS)
+        self.connections = SmtpConnections(settings)
 
     def render(self, name: str, context: dict[str, Any]) -> RenderedMail:
         text = self.env.get_template(f"{name}.txt").render(context)
@@ -65,7 +66,7 @@ class Mailer:
         accepted: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """Send; ``accepted`` runs the moment the relay has taken the message, before the
-        session is closed, so what records the sending follows the relay's "250" as closely as
+        session is given back, so what records the sending follows the relay's "250" as closely as
         it can (a crash between the two is the one window SMTP cannot close)."""
         message = EmailMessage()
         message["From"] = self.settings.sender
@@ -78,16 +79,4 @@ class Mailer:
         # 8bit keeps the text part readable as it is in an outbox file (links unbroken).
         message.set_content(rendered.text, cte="8bit")
         message.add_alternative(rendered.html, subtype="html")
-        password = self.settings.smtp_password
-        client = aiosmtplib.SMTP(
-            hostname=self.settings.smtp_host,
-            port=self.settings.smtp_port,
-            username=self.settings.smtp_user,
-            password=password.get_secret_value() if password else None,
-            start_tls=self.settings.smtp_starttls,
-            timeout=30,
-        )
-        async with client:
-            await client.send_message(message)
-            if accepted is not None:
-                await accepted()
+        await self.connections.send(message, accepted)

@@ -147,8 +147,7 @@ async def submit(request: Request) -> Response:
 async def status_page(token: str, request: Request) -> Response:
     ctx = context_of(request)
     enrollment_id = await applicant_links.enrollment_of_status_token(ctx, token)
-    view = await applicant_views.applicant_view(ctx, enrollment_id)
-    level = (await enrollments.status(ctx, enrollment_id)).access_level
+    view, level = await applicant_views.applicant_view_and_level(ctx, enrollment_id)
     return render(
         request,
         "status.html",
