@@ -45,7 +45,7 @@ import pyotp
 
 from bench.processes import cpu_seconds
 from bench.requests import example
-from bench.side_by_side import Rig
+from bench.rig import Rig
 from bench.soap_throughput import listening, serve
 from cair.devstack.outbox_smtp import OutboxSmtpServer
 from cair.devstack.ports import free_port

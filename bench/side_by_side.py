@@ -33,253 +33,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import contextlib
 import os
 import platform
 import secrets
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from email.message import EmailMessage
+from collections.abc import Awaitable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 
 import temporalio
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bench import baseline, cli_start, floor_run, soap_throughput, vxu_check
+from bench.enrolling import Timing, enroll, hold_and_drain, run_baseline
 from bench.histories import Count, event_types, with_children
-from bench.processes import cpu_seconds, rss_mb
-from bench.requests import clinic_waiting, example
-from cair.activities.mail.mailer import message_id_for
-from cair.devstack.outbox_smtp import OutboxSmtpServer
-from cair.devstack.ports import free_port
-from cair.devstack.temporal_server import TemporalDevServer, temporal_binary
+from bench.requests import example
+from bench.rig import ROOT, gathered, quantiles, start_rig
+from cair.devstack.temporal_server import temporal_binary
 from cair.domain import ids
-from cair.domain.contracts.enrollment import EnrollmentStatus
-from cair.domain.stages import Stage
-from cair.domain.user_states import UserState
-from cair.operations import enrollments, users
-from cair.operations.context import Context
-from cair.settings import Settings
-from cair.store.migrate import migrate_database
-from cair.workflows.enrollment import EnrollmentWorkflow
 
-ROOT = Path(__file__).resolve().parents[1]
-T = TypeVar("T")
 out = Console(stderr=False, highlight=False, width=110)
-
-
-@dataclass
-class Rig:
-    """The running stack and what the outbox has seen (Message-ID → arrival time)."""
-
-    settings: Settings
-    env: dict[str, str]
-    server: TemporalDevServer
-    smtp: OutboxSmtpServer
-    ctx: Context
-    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    arrivals: dict[str, float] = field(default_factory=dict)
-    progress: Progress | None = None
-
-    def arrived(self, message: EmailMessage) -> None:
-        self.arrivals[str(message["Message-ID"])] = time.perf_counter()
-
-    async def mail_of(self, key: str, *, timeout: float = 120.0) -> float:
-        """When the e-mail of this idempotency key reached the outbox."""
-        wanted = message_id_for(key, self.settings.sender)
-        deadline = time.perf_counter() + timeout
-        while wanted not in self.arrivals:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"no e-mail {key} in the outbox")
-            await asyncio.sleep(0.005)
-        return self.arrivals[wanted]
-
-    def start_worker(self, module: str = "cair.worker") -> subprocess.Popen[bytes]:
-        log = (self.settings.var_dir / f"{module}-{len(self.workers)}.log").open("ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", module], env=self.env, stdout=log, stderr=log, cwd=ROOT
-        )
-        self.workers.append(process)
-        return process
-
-    def pipeline_workers(self) -> list[subprocess.Popen[bytes]]:
-        return [w for w in self.workers if w.args[-1] == "cair.worker"]  # type: ignore[index]
-
-    def cpu(self) -> tuple[float, float]:
-        """CPU seconds so far of the pipeline workers and of the server."""
-        assert self.server.pid is not None
-        worker = sum(cpu_seconds(w.pid) for w in self.pipeline_workers())
-        return worker, cpu_seconds(self.server.pid)
-
-    def cpu_of(self, module: str) -> tuple[float, float]:
-        """CPU seconds so far of ``module``'s worker processes and of the server."""
-        assert self.server.pid is not None
-        mine = [cpu_seconds(w.pid) for w in self.workers if w.args[-1] == module]  # type: ignore[index]
-        return sum(mine), cpu_seconds(self.server.pid)
-
-    def stop(self) -> None:
-        for process in self.workers:
-            process.terminate()
-        for process in self.workers:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if self.smtp is not None:
-            self.smtp.stop()
-        self.server.stop()
-
-
-@dataclass
-class Timing:
-    acknowledged: float  # submit → acknowledgement e-mail in the outbox
-    welcomed: float  # approve → welcome e-mail in the outbox
-    whole: float  # submit → completed
-
-
-async def enroll(rig: Rig, data: dict[str, Any]) -> tuple[Timing, str]:
-    """One enrollment as people make it: submitted, approved by staff, each user's training
-    recorded, until the workflow completes."""
-    ctx = rig.ctx
-    started = time.perf_counter()
-    submitted = await enrollments.submit(ctx, data)
-    acknowledged = await rig.mail_of(f"{submitted.id}/acknowledgement")
-    approving = time.perf_counter()
-    await enrollments.approve(ctx, submitted.id, by="Benchmark Staff")
-    welcomed = await rig.mail_of(f"{submitted.id}/welcome")
-    status = await _settled(ctx, submitted.id)
-    for user in status.users:
-        if user.state == UserState.PENDING_TRAINING:
-            await _retrying(partial(trained, ctx, user.user_id))
-    result = await enrollments.wait_for_result(ctx, submitted.id)
-    assert result.stage == Stage.COMPLETED, result
-    timing = Timing(acknowledged - started, welcomed - approving, time.perf_counter() - started)
-    return timing, submitted.id
-
-
-async def trained(ctx: Context, user_id: str) -> object:
-    return await users.training_complete(ctx, user_id, kind="webinar", by="Benchmark Staff")
-
-
-async def _settled(ctx: Context, enrollment_id: str) -> EnrollmentStatus:
-    """The workflow's status once the account exists and its users are known."""
-    client = await ctx.temporal()
-    handle = client.get_workflow_handle_for(
-        EnrollmentWorkflow.run, ids.enrollment_workflow_id(enrollment_id)
-    )
-    while True:
-        status = await handle.query(EnrollmentWorkflow.status)
-        if status.stage in (Stage.AWAITING_TRAINING, Stage.COMPLETED):
-            return status
-        await asyncio.sleep(0.02)
-
-
-async def _retrying(call: Callable[[], Awaitable[T]], attempts: int = 50) -> T:
-    """A user gate may still be starting when its training is recorded: try again shortly."""
-    for _ in range(attempts - 1):
-        try:
-            return await call()
-        except Exception:  # noqa: BLE001 - the last attempt raises
-            await asyncio.sleep(0.05)
-    return await call()
-
-
-async def gathered(
-    rig: Rig, label: str, total: int, concurrency: int, make: Callable[[int], Awaitable[T]]
-) -> tuple[list[T], float]:
-    """``total`` calls, ``concurrency`` at a time, with a progress bar; results and seconds."""
-    gate = asyncio.Semaphore(concurrency)
-    assert rig.progress is not None
-    task = rig.progress.add_task(label, total=total)
-
-    async def limited(index: int) -> T:
-        async with gate:
-            result = await make(index)
-            rig.progress.advance(task)  # type: ignore[union-attr]
-            return result
-
-    started = time.perf_counter()
-    results = await asyncio.gather(*(limited(i) for i in range(total)))
-    return list(results), time.perf_counter() - started
-
-
-def quantiles(values: Iterable[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
-    return (
-        f"p50 {statistics.median(ordered) * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms  "
-        f"max {ordered[-1] * 1000:6.0f} ms"
-    )
-
-
-async def start_rig(var: Path, database_url: str) -> Rig:
-    grpc = free_port()
-    settings = Settings(
-        _env_file=None,
-        var_dir=var,
-        database_url=database_url,
-        temporal_address=f"127.0.0.1:{grpc}",
-        smtp_host="127.0.0.1",
-        smtp_port=free_port(),
-        temporal_ui_port=free_port(),
-        codec_key=base64.b64encode(secrets.token_bytes(32)).decode(),
-        secrets_keys=base64.b64encode(secrets.token_bytes(32)).decode(),
-        submit_limit_per_client=1_000_000,
-        # Timed from a request that needs no address confirmation: that wait is a person's click.
-        confirm_applicant_address=False,
-    )
-    assert settings.codec_key and settings.secrets_keys
-    env = {
-        **os.environ,
-        "CAIR_VAR_DIR": str(var),
-        "CAIR_DATABASE_URL": settings.resolved_database_url(),
-        "CAIR_TEMPORAL_ADDRESS": settings.temporal_address,
-        "CAIR_SMTP_HOST": "127.0.0.1",
-        "CAIR_SMTP_PORT": str(settings.smtp_port),
-        "CAIR_CODEC_KEY": settings.codec_key.get_secret_value(),
-        "CAIR_SECRETS_KEYS": settings.secrets_keys.get_secret_value(),
-        "CAIR_MIGRATE_ON_START": "false",  # migrated once below, as a release step does
-        "CAIR_CONFIRM_APPLICANT_ADDRESS": "false",
-    }
-    server = TemporalDevServer(var_dir=var, port=grpc, ui_port=settings.temporal_ui_port)
-    await server.start()
-    rig = Rig(settings=settings, env=env, server=server, smtp=None, ctx=Context(settings))  # type: ignore[arg-type]
-    rig.smtp = OutboxSmtpServer(
-        settings.resolved_outbox_dir(), port=settings.smtp_port, on_message=rig.arrived
-    )
-    try:
-        rig.smtp.start()
-        await migrate_database(settings)
-        rig.start_worker()
-        rig.start_worker("bench.baseline_worker")
-        rig.start_worker("bench.floor_worker")
-    except BaseException:
-        # A database that does not exist (say) must not leave the server and relay running.
-        with contextlib.suppress(Exception):
-            rig.stop()
-        raise
-    await asyncio.sleep(2)  # both workers polling
-    return rig
-
-
-async def run_baseline(rig: Rig, index: int) -> int:
-    client = await rig.ctx.temporal()
-    return await client.execute_workflow(
-        baseline.BaselineWorkflow.run,
-        f"b{index}",
-        id=f"bench-baseline-{index}-{secrets.token_hex(4)}",
-        task_queue=baseline.TASK_QUEUE,
-    )
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -488,41 +266,6 @@ def report_shapes(shapes: list[tuple[str, Count, Count]]) -> None:
             f"  {name:<14} {alone.events:>7} {total.events:>10} {alone.actions:>8} "
             f"{total.actions:>10} {alone.activities:>11} {alone.tasks:>9}"
         )
-
-
-async def hold_and_drain(rig: Rig, count: int, concurrency: int, run: str) -> dict[str, float]:
-    """``count`` enrollments each with one user waiting on training; memory at the peak; then
-    every training recorded and the time until every enrollment completed."""
-    ctx = rig.ctx
-
-    async def hold(index: int) -> tuple[str, str]:
-        submitted = await enrollments.submit(ctx, clinic_waiting(f"wait-{run}-{index}"))
-        await enrollments.approve(ctx, submitted.id, by="Benchmark Staff")
-        status = await _settled(ctx, submitted.id)
-        (user,) = status.users
-        return submitted.id, user.user_id
-
-    held, fill = await gathered(rig, f"{count} enrollments to hold", count, concurrency, hold)
-    await asyncio.sleep(5)  # let the worker settle before reading memory
-    assert rig.server.pid is not None
-    memory = {
-        "worker_rss": sum(rss_mb(w.pid) for w in rig.pipeline_workers()),
-        "server_rss": rss_mb(rig.server.pid),
-    }
-    print(
-        f"held {count} in {fill:.0f} s: worker RSS {memory['worker_rss']:.0f} MiB, server RSS "
-        f"{memory['server_rss']:.0f} MiB",
-        file=sys.stderr,
-        flush=True,
-    )  # a long run's first half
-
-    async def drain(index: int) -> None:
-        enrollment_id, user_id = held[index]
-        await _retrying(partial(trained, ctx, user_id))
-        assert (await enrollments.wait_for_result(ctx, enrollment_id)).stage == Stage.COMPLETED
-
-    _, drained = await gathered(rig, f"{count} trainings recorded", count, concurrency, drain)
-    return {**memory, "fill": fill, "drain": drained}
 
 
 def _commit() -> str:

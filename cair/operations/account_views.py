@@ -17,7 +17,7 @@ from cair.operations.errors import NotFound
 from cair.store import audit as audit_log
 from cair.store import changes as change_log
 from cair.store import dx_sites, organizations, representatives, users
-from cair.store.changes import AwaitingApproval
+from cair.store.changes import AwaitingApproval, ChangeEntry
 from cair.store.models import as_utc
 from cair.workflows.organization import OrganizationWorkflow
 
@@ -104,18 +104,26 @@ async def names(ctx: Context, provider_id: str) -> Names:
     )
 
 
+def names_in(ctx: Context, shown: dict[str, Any]) -> Names:
+    """``names`` from an account ``show`` read already, without reading the store again."""
+    return Names(
+        users={str(u["user_id"]): u["name"] for u in shown["users"]},
+        organization=shown["name"],
+        regions=regions.region_names(ctx),
+    )
+
+
+def lines_of(history: list[dict[str, Any]], named: Names) -> list[Line]:
+    """The changes asked for and what became of each, as sentences, newest first, from the
+    history ``changes`` read already."""
+    return [change_line(ChangeEntry(**entry), named) for entry in reversed(history)]
+
+
 async def audit_lines(ctx: Context, provider_id: str, named: Names) -> list[Line]:
     """The audit trail as sentences, newest first."""
     async with ctx.db.sessions() as session:
         entries = await audit_log.of_organization(session, provider_id)
     return [audit_line(entry, named) for entry in reversed(entries)]
-
-
-async def change_lines(ctx: Context, provider_id: str, named: Names) -> list[Line]:
-    """The changes asked for and what became of each, as sentences, newest first."""
-    async with ctx.db.sessions() as session:
-        history = await change_log.history(session, provider_id)
-    return [change_line(entry, named) for entry in reversed(history)]
 
 
 @dataclass(frozen=True)

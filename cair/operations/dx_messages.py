@@ -16,19 +16,19 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from cair.domain import ids, qbp_answers, qbp_rules
+from cair.domain import qbp_answers, qbp_rules
 from cair.domain.contracts.data_exchange import DxEnvironment, DxStage
 from cair.domain.hl7_ack import ack
 from cair.domain.vxu_findings import AckCode, Finding, answered_as
 from cair.domain.vxu_rules import Sender, SiteRole, Verdict, check, region_code
 from cair.operations.context import Context
+from cair.operations.dx_nudges import nudge
 from cair.operations.rate_limits import Limit, count, refuse_if_reached
 from cair.security.secret_hashing import hash_secret, verify_secret
 from cair.security.sign_on_cache import Presented, SignOnCache
 from cair.store import credentials, dx_sites, facility_consents
 from cair.store.models import DxMessageRow, DxSiteRow, as_utc
 from cair.telemetry.metrics import count_soap_message
-from cair.workflows.dx_onboarding import WAITING_FOR_THE_SITE, DataExchangeOnboardingWorkflow
 
 log = logging.getLogger("cair.dx")
 
@@ -95,7 +95,7 @@ async def receive(
             answered = as_answered(first)
             return Answer(ack=_ack(answered, sender, as_utc(first.received_at)), verdict=answered)
     await _record(ctx, site, environment, verdict, received_at=now)
-    await _nudge(ctx, site)
+    await nudge(ctx, site)
     return Answer(ack=_ack(verdict, sender, now), verdict=verdict)
 
 
@@ -128,7 +128,7 @@ async def _query(
         if first is not None:
             return Answer(ack=answered.rsp, verdict=verdict)
     await _record(ctx, site, environment, verdict, received_at=now)
-    await _nudge(ctx, site)
+    await nudge(ctx, site)
     return Answer(ack=answered.rsp, verdict=verdict)
 
 
@@ -285,18 +285,3 @@ async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> 
         client_sites=clients,
         facility_consented=consented,
     )
-
-
-async def _nudge(ctx: Context, site: DxSiteRow) -> None:
-    """Tell the site's onboarding that a message came, while it waits for one. The outcome is
-    recorded already: a nudge that does not arrive is made up by the workflow's next reading."""
-    if DxStage(site.stage) not in WAITING_FOR_THE_SITE:
-        return
-    try:
-        client = await ctx.temporal()
-        handle = client.get_workflow_handle_for(
-            DataExchangeOnboardingWorkflow.run, ids.dx_onboarding_workflow_id(site.site_id or "")
-        )
-        await handle.signal(DataExchangeOnboardingWorkflow.message_received)
-    except Exception as error:  # noqa: BLE001 - the message is answered either way
-        log.warning("dx site %s not nudged: %s", site.site_id, type(error).__name__)

@@ -7,13 +7,16 @@ query is answered as docs/domain.md says (AE: this service keeps no immunization
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
+from temporalio.api.enums.v1 import EventType
 
+from cair.domain import ids
 from tests.helpers.iz_portal import Portal, opened
 from tests.helpers.mailbox import body_text
 from tests.helpers.paths import EXAMPLES
@@ -159,3 +162,38 @@ async def test_a_bidirectional_site_passes_its_query_cases_and_goes_live(portal:
         return bool((await site(portal, site_id))["stage"] == "live")
 
     await eventually(live, timeout=60)
+
+
+async def test_messages_back_to_back_nudge_the_onboarding_a_few_times(portal: Portal) -> None:
+    """Twelve VXUs at once are all counted, with a few signals in the onboarding's history,
+    not one per message (cair/operations/dx_nudges.py)."""
+    site_id = await register(portal, "Plan Burst")
+    username, password = await credentials(portal, site_id, "staging")
+    staging = soap(portal.stack.api_url, "staging")
+    ours: dict[str, Any] = {"facility": site_id, "responsible": site_id, "dose_site": site_id}
+    answers = await asyncio.gather(
+        *(
+            submit(staging, username, password, site_id, vxu(**ours, control=f"BURST-{n}"))
+            for n in range(12)
+        )
+    )
+    assert [msa(a) for a in answers] == ["AA"] * 12
+
+    async def all_read() -> bool:  # the plan asks for ten: read with no message after them
+        return not any(
+            "more accepted VXUs" in n for n in (await site(portal, site_id))["still_needed"]
+        )
+
+    await eventually(all_read, timeout=60)
+    ctx = portal.stack.context()
+    try:
+        handle = (await ctx.temporal()).get_workflow_handle(ids.dx_onboarding_workflow_id(site_id))
+        history = await handle.fetch_history()
+    finally:
+        await ctx.close()
+    signals = [
+        e
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+    ]
+    assert 1 <= len(signals) < 12

@@ -99,7 +99,7 @@ async def account_page(
     ctx = context_of(request)
     provider_id = who.provider_id
     shown = await account_views.show(ctx, provider_id)
-    named = await account_views.names(ctx, provider_id)
+    named = account_views.names_in(ctx, shown)
     pending = await account_views.changes(ctx, provider_id)
     waiting = [reworded(c["message"], named) + "." for c in pending["awaiting_approval"]]
     waiting += [f"{reworded(c['message'], named)} (queued)." for c in pending["queued"]]
@@ -113,7 +113,7 @@ async def account_page(
     page = AccountPage(
         account=shown,
         pending=waiting,
-        history=(await account_views.change_lines(ctx, provider_id, named))[:50],
+        history=account_views.lines_of(pending["history"], named)[:50],
         audit=audit,
         audit_pager=pager(
             f"/account/{provider_id}",
