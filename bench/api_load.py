@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import contextlib
 import csv
 import json
 import os
@@ -45,15 +43,10 @@ import pyotp
 
 from bench.processes import cpu_seconds
 from bench.requests import example
-from bench.rig import Rig
+from bench.rig import Rig, start_rig
 from bench.soap_throughput import listening, serve
-from cair.devstack.outbox_smtp import OutboxSmtpServer
-from cair.devstack.ports import free_port
-from cair.devstack.temporal_server import TemporalDevServer
 from cair.operations import applicant_links, enrollments, second_factor, sessions, staff_accounts
 from cair.operations.context import Context
-from cair.settings import Settings
-from cair.store.migrate import migrate_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCUST = Path(sys.executable).parent / "locust"
@@ -82,51 +75,6 @@ class Mail:
                         return found.group(1)
             await asyncio.sleep(0.05)
         raise TimeoutError(f"no e-mail '{subject}' in the outbox")
-
-
-async def start(var: Path, database_url: str, mail: Mail) -> Rig:
-    grpc, smtp = free_port(), free_port()
-    keys = {
-        "CAIR_CODEC_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "CAIR_SECRETS_KEYS": base64.b64encode(secrets.token_bytes(32)).decode(),
-    }
-    env = {
-        **os.environ,
-        **keys,
-        "CAIR_VAR_DIR": str(var),
-        "CAIR_DATABASE_URL": database_url,
-        "CAIR_TEMPORAL_ADDRESS": f"127.0.0.1:{grpc}",
-        "CAIR_SMTP_HOST": "127.0.0.1",
-        "CAIR_SMTP_PORT": str(smtp),
-        "CAIR_MIGRATE_ON_START": "false",
-        "CAIR_CONFIRM_APPLICANT_ADDRESS": "false",
-        "CAIR_SUBMIT_LIMIT_PER_CLIENT": "1000000",  # every simulated applicant is 127.0.0.1
-    }
-    settings = Settings(
-        _env_file=None,
-        var_dir=var,
-        database_url=database_url,
-        temporal_address=f"127.0.0.1:{grpc}",
-        smtp_host="127.0.0.1",
-        smtp_port=smtp,
-        temporal_ui_port=free_port(),
-        codec_key=keys["CAIR_CODEC_KEY"],
-        secrets_keys=keys["CAIR_SECRETS_KEYS"],
-        confirm_applicant_address=False,
-    )
-    server = TemporalDevServer(var_dir=var, port=grpc, ui_port=settings.temporal_ui_port)
-    await server.start()
-    outbox = OutboxSmtpServer(settings.resolved_outbox_dir(), port=smtp, on_message=mail.arrived)
-    rig = Rig(settings=settings, env=env, server=server, smtp=outbox, ctx=Context(settings))
-    try:
-        outbox.start()
-        await migrate_database(settings)
-        rig.start_worker()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            rig.stop()
-        raise
-    return rig
 
 
 async def seed(rig: Rig, mail: Mail, run: str) -> dict[str, Any]:
@@ -286,7 +234,7 @@ async def main(args: argparse.Namespace) -> None:
     var = Path(tempfile.mkdtemp(prefix="cair-api-load-"))
     database_url = args.database or f"sqlite:///{var / 'cair.db'}"
     mail = Mail()
-    rig = await start(var, database_url, mail)
+    rig = await start_rig(var, database_url, on_message=mail.arrived, baselines=False)
     api: subprocess.Popen[bytes] | None = None
     try:
         api, url = serve(rig.ctx, rig.env)

@@ -124,7 +124,15 @@ def quantiles(values: Iterable[float]) -> str:
     )
 
 
-async def start_rig(var: Path, database_url: str) -> Rig:
+async def start_rig(
+    var: Path,
+    database_url: str,
+    *,
+    on_message: Callable[[EmailMessage], None] | None = None,
+    baselines: bool = True,
+) -> Rig:
+    """The stack, migrated, with one pipeline worker and (``baselines``) the baseline's and
+    the floor's workers; ``on_message`` sees each e-mail as the outbox keeps it."""
     grpc = free_port()
     settings = Settings(
         _env_file=None,
@@ -152,23 +160,31 @@ async def start_rig(var: Path, database_url: str) -> Rig:
         "CAIR_SECRETS_KEYS": settings.secrets_keys.get_secret_value(),
         "CAIR_MIGRATE_ON_START": "false",  # migrated once below, as a release step does
         "CAIR_CONFIRM_APPLICANT_ADDRESS": "false",
+        "CAIR_SUBMIT_LIMIT_PER_CLIENT": "1000000",  # every simulated applicant is 127.0.0.1
     }
     server = TemporalDevServer(var_dir=var, port=grpc, ui_port=settings.temporal_ui_port)
     await server.start()
     rig = Rig(settings=settings, env=env, server=server, smtp=None, ctx=Context(settings))  # type: ignore[arg-type]
+
+    def arrived(message: EmailMessage) -> None:
+        rig.arrived(message)
+        if on_message is not None:
+            on_message(message)
+
     rig.smtp = OutboxSmtpServer(
-        settings.resolved_outbox_dir(), port=settings.smtp_port, on_message=rig.arrived
+        settings.resolved_outbox_dir(), port=settings.smtp_port, on_message=arrived
     )
     try:
         rig.smtp.start()
         await migrate_database(settings)
         rig.start_worker()
-        rig.start_worker("bench.baseline_worker")
-        rig.start_worker("bench.floor_worker")
+        if baselines:
+            rig.start_worker("bench.baseline_worker")
+            rig.start_worker("bench.floor_worker")
     except BaseException:
         # A database that does not exist (say) must not leave the server and relay running.
         with contextlib.suppress(Exception):
             rig.stop()
         raise
-    await asyncio.sleep(2)  # both workers polling
+    await asyncio.sleep(2)  # the workers polling
     return rig

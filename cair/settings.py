@@ -40,7 +40,7 @@ class Settings(OperationsSettings):
     var_dir: Path = Field(default=Path("var"), description="Local state of the dev stack.")
     database_url: str = Field(default="", description="SQLAlchemy URL; SQLite under var/ if empty.")
     database_pool_size: int = Field(
-        default=10, ge=1, description="PostgreSQL connections per process (and as many overflow)."
+        default=20, ge=1, description="Store connections per process, at most (kept open)."
     )
 
     temporal_address: str = "localhost:7233"

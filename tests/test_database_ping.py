@@ -55,6 +55,37 @@ def test_a_connection_dropped_while_idle_is_replaced(
     assert third == second
 
 
+def test_a_connection_the_server_closed_is_replaced_without_a_ping(tmp_path: Path) -> None:
+    """A restart closes the pooled connections while they wait; the driver has seen it."""
+    server = _server()
+    engine = database.create_engine(Settings(_env_file=None, var_dir=tmp_path, database_url=server))
+
+    async def run() -> tuple[int, int]:
+        first = await _backend(engine)
+        await _terminate(server, first)
+        await _gone(server, first)
+        second = await _backend(engine)  # used a moment ago, so not pinged; still replaced
+        await engine.dispose()
+        return first, second
+
+    first, second = asyncio.run(run())
+    assert second != first
+
+
+async def _gone(server: str, pid: int) -> None:
+    """Wait for the backend to have exited (its socket closed), the event meant."""
+    admin = create_async_engine(server)
+    async with admin.connect() as connection:
+        for _ in range(500):
+            still = await connection.scalar(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            )
+            if not still:
+                break
+            await connection.rollback()
+    await admin.dispose()
+
+
 def test_a_connection_in_steady_use_is_not_pinged(tmp_path: Path) -> None:
     server = _server()
     engine = database.create_engine(Settings(_env_file=None, var_dir=tmp_path, database_url=server))

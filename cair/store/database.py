@@ -29,17 +29,21 @@ def create_engine(settings: Settings, *, queue_sqlite: bool = False) -> AsyncEng
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        queued = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120} if queue_sqlite else {}
+        size = 1 if queue_sqlite else settings.database_pool_size
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, hide_parameters=True, **queued
+            url,
+            connect_args={"timeout": 30},
+            hide_parameters=True,
+            pool_size=size,
+            max_overflow=0,
+            pool_timeout=120 if queue_sqlite else 30,
         )
         _sqlite_pragmas(engine.sync_engine)
         return engine
+    # Every connection opened stays open: an overflow connection is opened and closed again for
+    # one session, which under load is most of a simple read's cost.
     engine = create_async_engine(
-        url,
-        hide_parameters=True,
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
+        url, hide_parameters=True, pool_size=settings.database_pool_size, max_overflow=0
     )
     _ping_when_idle(engine.sync_engine)
     return engine
@@ -51,8 +55,10 @@ IDLE_BEFORE_PING = 10.0
 
 def _ping_when_idle(engine: Engine) -> None:
     """``pool_pre_ping`` costs a round trip on every checkout, a third of a simple read's time.
-    A connection that waited in the pool is what a database restart or an idle timeout kills,
-    so only those are pinged; a dead one is replaced before the request uses it."""
+    A connection the server closed (a restart) is known closed without one: the driver saw the
+    socket close while the connection waited. One that waited long may have been dropped
+    silently on the way (a firewall, an idle timeout), so only those are pinged. Either is
+    replaced before the request uses it."""
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection, record):  # type: ignore[no-untyped-def]
@@ -60,12 +66,21 @@ def _ping_when_idle(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        if _closed(dbapi_connection):
+            raise exc.DisconnectionError("the server closed this connection")
         since = record.info.get("checked_in_at")
         if since is not None and time.monotonic() - since > IDLE_BEFORE_PING:
             try:
                 engine.dialect.do_ping(dbapi_connection)
             except Exception as error:
                 raise exc.DisconnectionError("an idle connection failed its ping") from error
+
+
+def _closed(dbapi_connection: object) -> bool:
+    """asyncpg's own view of its socket (no round trip)."""
+    driver = getattr(dbapi_connection, "_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    return bool(is_closed()) if callable(is_closed) else False
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
