@@ -86,15 +86,10 @@ async def receive(
     if qbp_rules.is_query(hl7_message):
         return await _query(ctx, site, environment, sender, hl7_message, now)
     verdict = check(hl7_message, sender, now=now)
-    if verdict.control_id:
-        async with ctx.db.sessions() as session:
-            first = await dx_sites.first_answer(
-                session, site.id, environment.value, verdict.control_id
-            )
-        if first is not None:
-            answered = as_answered(first)
-            return Answer(ack=_ack(answered, sender, as_utc(first.received_at)), verdict=answered)
-    await _record(ctx, site, environment, verdict, received_at=now)
+    first = await _first_or_record(ctx, site, environment, verdict, received_at=now)
+    if first is not None:
+        answered = as_answered(first)
+        return Answer(ack=_ack(answered, sender, as_utc(first.received_at)), verdict=answered)
     await nudge(ctx, site)
     return Answer(ack=_ack(verdict, sender, now), verdict=verdict)
 
@@ -120,14 +115,8 @@ async def _query(
         now=now,
     )
     verdict = answered.verdict
-    if verdict.control_id:
-        async with ctx.db.sessions() as session:
-            first = await dx_sites.first_answer(
-                session, site.id, environment.value, verdict.control_id
-            )
-        if first is not None:
-            return Answer(ack=answered.rsp, verdict=verdict)
-    await _record(ctx, site, environment, verdict, received_at=now)
+    if await _first_or_record(ctx, site, environment, verdict, received_at=now) is not None:
+        return Answer(ack=answered.rsp, verdict=verdict)
     await nudge(ctx, site)
     return Answer(ack=answered.rsp, verdict=verdict)
 
@@ -221,17 +210,25 @@ async def _verify(digest: str, password: str) -> bool:
         _waiting -= 1
 
 
-async def _record(
+async def _first_or_record(
     ctx: Context,
     site: DxSiteRow,
     environment: DxEnvironment,
     verdict: Verdict,
     *,
     received_at: datetime,
-) -> None:
-    """The outcome for the site's counts and test plan: CAIR's findings, never the message."""
+) -> DxMessageRow | None:
+    """The first outcome of a control id the site sent before (answered again, not counted
+    again); else this outcome recorded, for the site's counts and test plan: CAIR's findings,
+    never the message. Both in one transaction."""
     findings = [f.stored() for f in verdict.findings]
     async with ctx.db.sessions.begin() as session:
+        if verdict.control_id:
+            first = await dx_sites.first_answer(
+                session, site.id, environment.value, verdict.control_id
+            )
+            if first is not None:
+                return first
         await dx_sites.record_message(
             session,
             DxMessageRow(
@@ -245,6 +242,7 @@ async def _record(
             ),
         )
     count_soap_message(environment.value, verdict.code.value)
+    return None
 
 
 def _ack(verdict: Verdict, sender: Sender, now: datetime) -> str:
