@@ -110,3 +110,12 @@ def test_a_relay_that_is_down_fails_the_send_and_keeps_nothing(relay: OutboxSmtp
     assert accepted == []
     assert connections.opened == 0
     relay.start()  # for the fixture's stop
+
+
+def test_sessions_of_a_finished_event_loop_are_dropped(relay: OutboxSmtpServer) -> None:
+    """A session belongs to the loop that opened it: a new loop opens its own."""
+    connections = _connections(relay)
+    asyncio.run(connections.send(_message(1)))
+    asyncio.run(connections.send(_message(2)))
+    assert connections.opened == 2
+    assert _subjects(relay) == ["Message 1", "Message 2"]

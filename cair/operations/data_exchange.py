@@ -37,6 +37,7 @@ from cair.operations.errors import NotFound, Refused, Unavailable
 from cair.operations.regions import region_map
 from cair.operations.sessions import Representative
 from cair.store import dx_sites, representatives
+from cair.store.database import Session
 from cair.store.models import DxSiteRow, as_utc
 from cair.temporal import search_attributes as sa
 from cair.workflows.dx_onboarding import DataExchangeOnboardingWorkflow
@@ -71,48 +72,57 @@ async def register(
     the same registration — registers it once; sent again, it also starts an onboarding that
     could not start the first time (Temporal away), so nothing stays half-made."""
     async with ctx.db.sessions.begin() as session:
-        org = await data_exchange_organization(session, who.provider_id)
-        if key:
-            registration_key = key_of_registration(who.provider_id, f"key/{key}")
-            existing = await dx_sites.by_key(session, registration_key)
-            if existing is not None:
-                return await _started(ctx, existing, who.provider_id)
-        own, registration = await checked(ctx, session, org, data)
-        same = next((s for s in own if same_site(s, registration)), None)
-        if same is not None:
-            if not key and _same_body(same, registration):
-                return await _started(ctx, same, who.provider_id)  # sent again: the same site
-            raise InvalidRequest(
-                [Problem("site_name", f"this site is registered already, as {same.site_id}")]
-            )
-        if not key:  # the same body sent again was answered above, as the same site
-            body = json.dumps(registration.model_dump(mode="json"), sort_keys=True)
-            registration_key = key_of_registration(who.provider_id, f"body/{body}")
-        county = canonical_county(registration.county) or registration.county
-        region = region_map(ctx).region_for(county)
-        site = await site_for(session, org, registration)
-        site.region = site.region or region.key
-        row = DxSiteRow(
-            organization_id=org.id,
-            site_row_id=site.id,
-            site_id=site.facility_id,
-            registration_key=registration_key,
-            role=registration.role,
-            sending_facility_id=registration.sending_facility_id,
-            main_site_id=registration.main_site_id,
-            site_name=registration.site_name,
-            county=county,
-            region=region.key,
-            registration=registration.model_dump(mode="json"),
-            stage=DxStage.REGISTERED.value,
-            registered_by=who.email,
-            representative_id=who.representative_id,
-        )
-        session.add(row)
-        await session.flush()
-        if registration.role == 3:
-            row.sending_facility_id = row.site_id
+        row = await _registered(ctx, session, who, data, key)
+    # Started once its transaction is over: starting opens sessions of its own.
     return await _started(ctx, row, who.provider_id)
+
+
+async def _registered(
+    ctx: Context, session: Session, who: Representative, data: object, key: str | None
+) -> DxSiteRow:
+    """The site this registration names: registered before (sent again), or registered now."""
+    org = await data_exchange_organization(session, who.provider_id)
+    if key:
+        registration_key = key_of_registration(who.provider_id, f"key/{key}")
+        existing = await dx_sites.by_key(session, registration_key)
+        if existing is not None:
+            return existing
+    own, registration = await checked(ctx, session, org, data)
+    same = next((s for s in own if same_site(s, registration)), None)
+    if same is not None:
+        if not key and _same_body(same, registration):
+            return same  # sent again: the same site
+        raise InvalidRequest(
+            [Problem("site_name", f"this site is registered already, as {same.site_id}")]
+        )
+    if not key:  # the same body sent again was answered above, as the same site
+        body = json.dumps(registration.model_dump(mode="json"), sort_keys=True)
+        registration_key = key_of_registration(who.provider_id, f"body/{body}")
+    county = canonical_county(registration.county) or registration.county
+    region = region_map(ctx).region_for(county)
+    site = await site_for(session, org, registration)
+    site.region = site.region or region.key
+    row = DxSiteRow(
+        organization_id=org.id,
+        site_row_id=site.id,
+        site_id=site.facility_id,
+        registration_key=registration_key,
+        role=registration.role,
+        sending_facility_id=registration.sending_facility_id,
+        main_site_id=registration.main_site_id,
+        site_name=registration.site_name,
+        county=county,
+        region=region.key,
+        registration=registration.model_dump(mode="json"),
+        stage=DxStage.REGISTERED.value,
+        registered_by=who.email,
+        representative_id=who.representative_id,
+    )
+    session.add(row)
+    await session.flush()
+    if registration.role == 3:
+        row.sending_facility_id = row.site_id
+    return row
 
 
 def _same_body(row: DxSiteRow, registration: SiteRegistration) -> bool:

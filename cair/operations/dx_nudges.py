@@ -36,15 +36,21 @@ async def nudge(ctx: Context, site: DxSiteRow) -> None:
         _last[site_id] = time.monotonic()
         await _signal(ctx, site_id)
     elif site_id not in _trailing:
-        _trailing[site_id] = asyncio.create_task(_later(ctx, site_id, NUDGE_EVERY - waited))
+        task = asyncio.create_task(_later(ctx, site_id, NUDGE_EVERY - waited))
+        _trailing[site_id] = task
+        task.add_done_callback(lambda done: _forget(site_id, done))
+
+
+def _forget(site_id: str, task: asyncio.Task[None]) -> None:
+    """However the trailing signal ended (sent, failed, cancelled with its loop), the next
+    window may have one again."""
+    if _trailing.get(site_id) is task:
+        del _trailing[site_id]
 
 
 async def _later(ctx: Context, site_id: str, delay: float) -> None:
-    try:
-        await asyncio.sleep(delay)
-        _last[site_id] = time.monotonic()
-    finally:
-        del _trailing[site_id]
+    await asyncio.sleep(delay)
+    _last[site_id] = time.monotonic()
     await _signal(ctx, site_id)
 
 

@@ -4,8 +4,9 @@ Opening a session (TCP, greeting, EHLO, STARTTLS, AUTH) and closing it (QUIT) co
 sending one message, and the worker sends a few per enrollment. A session that has just sent
 goes back to a small pool and carries the next message if it is used again within
 ``idle_seconds``: well inside the minutes a relay waits before it drops an idle client. A pooled
-session the relay closed anyway is noticed at the first command, before any message data, and
-the message goes over a new session instead.
+session is asked for a NOOP first; one the relay closed or refuses is replaced before the
+message starts. Once the message has started, a failure is raised as from a new session: the
+activity's retry and its records (cair/activities/mail/send.py) decide, never a silent resend.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ from email.message import EmailMessage
 import aiosmtplib
 
 from cair.settings import Settings
-
-# What a session the relay dropped while it waited in the pool raises at its next command.
-_GONE = (aiosmtplib.SMTPServerDisconnected, ConnectionError)
 
 
 class SmtpConnections:
@@ -40,23 +38,14 @@ class SmtpConnections:
     ) -> None:
         """``accepted`` runs once the relay has taken the message, before the session is given
         back or closed."""
-        client = self._take()
-        if client is not None:
-            try:
-                await client.send_message(message)
-            except _GONE:
-                client.close()
-                client = None
-            except BaseException:
-                client.close()
-                raise
+        client = await self._pooled()
         if client is None:
             client = await self._open()
-            try:
-                await client.send_message(message)
-            except BaseException:
-                client.close()
-                raise
+        try:
+            await client.send_message(message)
+        except BaseException:
+            client.close()
+            raise
         try:
             if accepted is not None:
                 await accepted()
@@ -70,18 +59,25 @@ class SmtpConnections:
             with contextlib.suppress(Exception):
                 await client.quit()
 
-    def _take(self) -> aiosmtplib.SMTP | None:
+    async def _pooled(self) -> aiosmtplib.SMTP | None:
+        """A pooled session that answers a NOOP, or None."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # sessions belong to the loop that opened them
-            for client, _ in self._idle:
-                client.close()
-            self._idle, self._loop = [], loop
+            stale, self._idle, self._loop = self._idle, [], loop
+            for client, _ in stale:
+                with contextlib.suppress(Exception):
+                    client.close()
         now = time.monotonic()
         while self._idle:
             client, since = self._idle.pop()
             if now - since <= self.idle_seconds and client.is_connected:
-                return client
-            client.close()
+                try:
+                    await client.noop()
+                    return client
+                except (aiosmtplib.SMTPException, ConnectionError):
+                    pass
+            with contextlib.suppress(Exception):
+                client.close()
         return None
 
     async def _open(self) -> aiosmtplib.SMTP:
