@@ -59,7 +59,6 @@ def test_messages_in_a_row_share_one_session(relay: OutboxSmtpServer) -> None:
                 accepted.append(n)
 
             await connections.send(_message(n), noted)
-        await connections.close()
 
     asyncio.run(run())
     assert connections.opened == 1
@@ -75,7 +74,6 @@ def test_a_session_the_relay_dropped_is_replaced(relay: OutboxSmtpServer) -> Non
         relay.stop()  # the relay restarts: the pooled session is gone
         relay.start()
         await connections.send(_message(2))
-        await connections.close()
 
     asyncio.run(run())
     assert connections.opened == 2

@@ -31,7 +31,7 @@ class SmtpConnections:
         self.idle_seconds = idle_seconds
         self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.opened = 0  # sessions opened, for tests and the benchmark
+        self.opened = 0  # sessions opened (tests read it)
 
     async def send(
         self, message: EmailMessage, accepted: Callable[[], Awaitable[None]] | None = None
@@ -51,13 +51,6 @@ class SmtpConnections:
                 await accepted()
         finally:
             await self._give_back(client)
-
-    async def close(self) -> None:
-        """QUIT every pooled session (a worker shutting down)."""
-        idle, self._idle = self._idle, []
-        for client, _ in idle:
-            with contextlib.suppress(Exception):
-                await client.quit()
 
     async def _pooled(self) -> aiosmtplib.SMTP | None:
         """A pooled session that answers a NOOP, or None."""
