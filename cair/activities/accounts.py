@@ -16,7 +16,7 @@ from cair.activities.change_plans import account_facts, carry_out
 from cair.activities.failures import MissingRecord, classify_failures
 from cair.domain import ids
 from cair.domain.access import Role
-from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.account_changes import ChangeKind, ChangeStatus
 from cair.domain.change_plans import NEW_USER_ID, ChangePlan
 from cair.domain.change_rules import plan_change, plan_decision
 from cair.domain.contracts.activities import Activity
@@ -27,7 +27,6 @@ from cair.domain.contracts.organization import (
     ChangeResult,
     DecideChange,
 )
-from cair.domain.request import ProviderOfRecord, RequestedUser
 from cair.store import audit, changes, links, organizations
 from cair.store.database import Database, Session
 from cair.store.models import AccountChangeRow, OrganizationRow
@@ -109,7 +108,7 @@ class AccountActivities:
             if row.status != ChangeStatus.AWAITING_APPROVAL:
                 return _stored_outcome(row)
             org = await _organization(session, order.provider_id)
-            change = _awaiting_change(row)
+            change = changes.awaiting_change(row)
             facts = await account_facts(
                 session, org, user_id=change.user_id, now=datetime.fromisoformat(order.now)
             )
@@ -194,26 +193,6 @@ def _subject(outcome: ChangeOutcome, plan: ChangePlan, provider_id: str) -> tupl
     if plan.site_id:
         return "site", plan.site_id
     return "organization", provider_id
-
-
-def _awaiting_change(row: AccountChangeRow) -> AccountChange:
-    """The change that waits, as its row recorded what it asked for."""
-    details = row.details
-    kind = ChangeKind(row.kind)
-    provider = details.get("provider_of_record")
-    return AccountChange(
-        change_id=row.change_id,
-        kind=kind,
-        requested_by=row.requested_by,
-        user_id=row.target_user_id,
-        role=Role(details["role"]) if details.get("role") else None,
-        provider_of_record=ProviderOfRecord.model_validate(provider) if provider else None,
-        reason=details.get("reason"),
-        new_user=RequestedUser.model_validate(details["new_user"])
-        if details.get("new_user")
-        else None,
-        info=InfoUpdate.model_validate(details["info"]) if details.get("info") else None,
-    )
 
 
 async def _organization(session: Session, provider_id: str) -> OrganizationRow:

@@ -219,7 +219,7 @@ def remove_rep(
 
 @app.command()
 def changes() -> None:
-    """The change queue, the changes awaiting staff approval, and the history (JSON)."""
+    """The changes awaiting staff approval, and the history (JSON)."""
     api = Api()
     print_json(api.get(_org(api, "/changes"), token=_rep(api)))
     exit_now(0)

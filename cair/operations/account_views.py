@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cair.domain import ids
-from cair.domain.contracts.organization import PendingChanges
+from cair.domain.awaiting_changes import awaiting_result
 from cair.operations import regions
 from cair.operations.audit_lines import audit_line, change_line
 from cair.operations.audit_values import Line, Names
@@ -19,7 +18,6 @@ from cair.store import changes as change_log
 from cair.store import dx_sites, organizations, representatives, users
 from cair.store.changes import AwaitingApproval, ChangeEntry
 from cair.store.models import as_utc
-from cair.workflows.organization import OrganizationWorkflow
 
 
 async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
@@ -70,16 +68,13 @@ async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
 
 
 async def changes(ctx: Context, provider_id: str) -> dict[str, Any]:
-    """The queue (from the workflow) and the history (from the store)."""
-    client = await ctx.temporal()
-    pending: PendingChanges = await client.get_workflow_handle_for(
-        OrganizationWorkflow.run, ids.organization_workflow_id(provider_id)
-    ).query(OrganizationWorkflow.pending_changes)
+    """The changes that wait for staff and the history, as the store recorded them. The
+    account's workflow is not asked: a change it is applying now is answered to whoever sent it,
+    and the page reads fast and whole while the worker is busy or down."""
     async with ctx.db.sessions() as session:
-        history = await change_log.history(session, provider_id)
+        history, waiting = await change_log.of_organization(session, provider_id)
     return {
-        "queued": [asdict(r) for r in pending.queued],
-        "awaiting_approval": [asdict(r) for r in pending.awaiting_approval],
+        "awaiting_approval": [asdict(awaiting_result(c)) for c in waiting],
         "history": [asdict(entry) for entry in history],
     }
 

@@ -8,6 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cair.domain.access import Role
+from cair.domain.account_changes import ChangeKind, ChangeStatus, InfoUpdate
+from cair.domain.contracts.organization import AccountChange
+from cair.domain.request import ProviderOfRecord, RequestedUser
 from cair.store import paging
 from cair.store.models import AccountChangeRow, as_utc
 
@@ -63,25 +67,52 @@ async def create(session: AsyncSession, row: AccountChangeRow) -> AccountChangeR
     return row
 
 
-async def history(session: AsyncSession, provider_id: str) -> list[ChangeEntry]:
-    rows = await session.scalars(
-        select(AccountChangeRow)
-        .where(AccountChangeRow.provider_id == provider_id)
-        .order_by(AccountChangeRow.id)
-    )
-    return [
-        ChangeEntry(
-            change_id=r.change_id,
-            kind=r.kind,
-            user_id=r.target_user_id,
-            status=r.status,
-            outcome=r.outcome,
-            requested_by=r.requested_by,
-            decided_by=r.decided_by,
-            at=as_utc(r.updated_at).isoformat(),
+async def of_organization(
+    session: AsyncSession, provider_id: str
+) -> tuple[list[ChangeEntry], list[AccountChange]]:
+    """The organization's changes in the order asked (its history), and of them the ones that
+    wait for staff, as they were asked: one read, no question to the account's workflow."""
+    rows = list(
+        await session.scalars(
+            select(AccountChangeRow)
+            .where(AccountChangeRow.provider_id == provider_id)
+            .order_by(AccountChangeRow.id)
         )
-        for r in rows
-    ]
+    )
+    waiting = [awaiting_change(r) for r in rows if r.status == ChangeStatus.AWAITING_APPROVAL]
+    return [_entry(r) for r in rows], waiting
+
+
+def _entry(r: AccountChangeRow) -> ChangeEntry:
+    return ChangeEntry(
+        change_id=r.change_id,
+        kind=r.kind,
+        user_id=r.target_user_id,
+        status=r.status,
+        outcome=r.outcome,
+        requested_by=r.requested_by,
+        decided_by=r.decided_by,
+        at=as_utc(r.updated_at).isoformat(),
+    )
+
+
+def awaiting_change(row: AccountChangeRow) -> AccountChange:
+    """The change that waits, as its row recorded what it asked for."""
+    details = row.details
+    provider = details.get("provider_of_record")
+    return AccountChange(
+        change_id=row.change_id,
+        kind=ChangeKind(row.kind),
+        requested_by=row.requested_by,
+        user_id=row.target_user_id,
+        role=Role(details["role"]) if details.get("role") else None,
+        provider_of_record=ProviderOfRecord.model_validate(provider) if provider else None,
+        reason=details.get("reason"),
+        new_user=RequestedUser.model_validate(details["new_user"])
+        if details.get("new_user")
+        else None,
+        info=InfoUpdate.model_validate(details["info"]) if details.get("info") else None,
+    )
 
 
 async def awaiting_approval(session: AsyncSession, status: str) -> list[AwaitingApproval]:

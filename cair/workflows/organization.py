@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         OrganizationClosure,
         OrganizationRename,
     )
+    from cair.domain.awaiting_changes import awaiting_result
     from cair.domain.contracts.mail import Mail, MailOrder
     from cair.domain.contracts.organization import (
         AccountChange,
@@ -99,7 +100,7 @@ class OrganizationWorkflow:
         await workflow.wait_condition(
             lambda: change.change_id in self._results or change.change_id in self._awaiting
         )
-        return self._results.get(change.change_id) or _awaiting_result(
+        return self._results.get(change.change_id) or awaiting_result(
             self._awaiting[change.change_id]
         )
 
@@ -193,7 +194,7 @@ class OrganizationWorkflow:
         return PendingChanges(
             provider_id=self._input.provider_id,
             queued=[_queued_result(c) for c in self._queue],
-            awaiting_approval=[_awaiting_result(c) for c in self._awaiting.values()],
+            awaiting_approval=[awaiting_result(c) for c in self._awaiting.values()],
             run=self._input.runs,
         )
 
@@ -356,32 +357,6 @@ def _queued_result(change: AccountChange) -> ChangeResult:
         message="waiting its turn",
         user_id=change.user_id,
     )
-
-
-def _awaiting_result(change: AccountChange) -> ChangeResult:
-    asked = _WAITING.get(change.kind, f"raising the role to {change.role}")
-    new = change.new_user
-    if change.kind == ChangeKind.ADD_USER and new is not None:
-        asked = f"adding {new.first_name} {new.last_name} as {new.role}"
-    if change.kind == ChangeKind.UPDATE_INFO and change.info and change.info.contacts:
-        asked = (
-            f"the new primary contact {change.info.contacts.primary.email} must confirm their "
-            "address (a link was e-mailed to them); the change"
-        )
-    return ChangeResult(
-        change_id=change.change_id,
-        kind=change.kind,
-        status=ChangeStatus.AWAITING_APPROVAL,
-        message=f"{asked} waits for registry staff approval",
-        user_id=change.user_id,
-    )
-
-
-_WAITING = {
-    ChangeKind.ADD_USER: "adding a user above Read-Only",
-    ChangeKind.CHANGE_PROVIDER_OF_RECORD: "changing the provider of record",
-    ChangeKind.CLOSE_ORGANIZATION: "closing the organization",
-}
 
 
 def _shape(model: type[OrganizationRename | OrganizationClosure], value: dict[str, str]) -> None:

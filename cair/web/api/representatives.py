@@ -60,7 +60,8 @@ async def account(who: RepresentativeOf, ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/changes", openapi_extra=REPRESENTATIVE)
 async def changes(who: RepresentativeOf, ctx: Ctx) -> dict[str, Any]:
-    """Changes queued, awaiting staff approval, and done."""
+    """The changes awaiting staff approval, and every change asked for with what became of it,
+    as the store recorded them (a change being applied now is answered to its sender)."""
     return await account_views.changes(ctx, who.provider_id)
 
 

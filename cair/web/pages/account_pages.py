@@ -102,7 +102,6 @@ async def account_page(
     named = account_views.names_in(ctx, shown)
     pending = await account_views.changes(ctx, provider_id)
     waiting = [reworded(c["message"], named) + "." for c in pending["awaiting_approval"]]
-    waiting += [f"{reworded(c['message'], named)} (queued)." for c in pending["queued"]]
     errors = errors or {}
     labels = {f"row-{u['user_id']}": u["name"] for u in shown["users"]}
     labels |= {f"rep-{r['email']}": r["name"] or r["email"] for r in shown["representatives"]}
