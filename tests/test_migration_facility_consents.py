@@ -5,7 +5,6 @@ row; it runs again harmlessly and goes down and up again."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +13,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cair.settings import normalize_database_url
 from cair.store.migrate import alembic_config
-from tests.helpers.stack import postgres_url
+from tests.helpers.migration_db import empty_database, run_on
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 MIGRATION_DB = "cair_migration_0009"
@@ -64,25 +62,7 @@ SITES = (  # id, organization, Site ID, role, stage
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'previous.db'}"
-        return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
-    server = normalize_database_url(url)
-
-    async def recreate(drop_only: bool = False) -> None:
-        engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as connection:
-            await connection.execute(sa.text(f"DROP DATABASE IF EXISTS {MIGRATION_DB}"))
-            if not drop_only:
-                await connection.execute(sa.text(f"CREATE DATABASE {MIGRATION_DB}"))
-        await engine.dispose()
-
-    asyncio.run(recreate())
-    yield server.rsplit("/", 1)[0] + f"/{MIGRATION_DB}"
-    asyncio.run(recreate(drop_only=True))
+    yield from empty_database(request.param, tmp_path, MIGRATION_DB)
 
 
 async def _previous_rows(db: AsyncConnection) -> None:
@@ -145,30 +125,18 @@ async def _consents(db: AsyncConnection) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows.all()]
 
 
-def _with(url: str, work: Any) -> Any:
-    async def run() -> Any:
-        engine = create_async_engine(url)
-        try:
-            async with engine.begin() as connection:
-                return await work(connection)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
 def test_migration_0009_keeps_the_links_staff_approved_and_holds_the_others(
     database: str,
 ) -> None:
     command.upgrade(alembic_config(database), "0008")
-    _with(database, _previous_rows)
+    run_on(database, _previous_rows)
     command.upgrade(alembic_config(database), "head")
     approved = [
         (3, "CA100001-01", "accepted", "migration 0009 (approved for production before consent)")
     ]
-    assert _with(database, _consents) == approved
+    assert run_on(database, _consents) == approved
     command.upgrade(alembic_config(database), "head")  # every process migrates on start
-    assert _with(database, _consents) == approved
+    assert run_on(database, _consents) == approved
     command.downgrade(alembic_config(database), "0008")
     command.upgrade(alembic_config(database), "head")
-    assert _with(database, _consents) == approved
+    assert run_on(database, _consents) == approved

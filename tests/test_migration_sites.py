@@ -7,22 +7,19 @@ credentials."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cair.settings import normalize_database_url
 from cair.store.migrate import alembic_config
-from tests.helpers.stack import postgres_url
+from tests.helpers.migration_db import empty_database, run_on
 
-T = TypeVar("T")
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 ADDRESS = {"line1": "3300 E Tulare St", "city": "Fresno", "state": "CA", "zip": "93702"}
 REGISTRATION = {
@@ -112,41 +109,9 @@ DX_SITES = _table(
 )
 
 
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    return asyncio.run(work())  # type: ignore[arg-type]
-
-
-async def _with(url: str, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            return await work(connection)
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of its own (on PostgreSQL, beside the suite's)."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'previous.db'}"
-        return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("CAIR_TEST_POSTGRES_URL is not set; .ci/run sets it")
-    server = normalize_database_url(url)
-
-    async def recreate(drop_only: bool = False) -> None:
-        engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as connection:
-            await connection.execute(sa.text(f"DROP DATABASE IF EXISTS {MIGRATION_DB}"))
-            if not drop_only:
-                await connection.execute(sa.text(f"CREATE DATABASE {MIGRATION_DB}"))
-        await engine.dispose()
-
-    _run(recreate)
-    yield server.rsplit("/", 1)[0] + f"/{MIGRATION_DB}"
-    _run(lambda: recreate(drop_only=True))
+    yield from empty_database(request.param, tmp_path, MIGRATION_DB)
 
 
 async def _previous_rows(db: AsyncConnection) -> None:
@@ -267,9 +232,9 @@ def test_migration_0006_makes_sites_first_class_and_retires_old_credentials(
     database: str,
 ) -> None:
     command.upgrade(alembic_config(database), "0005")
-    _run(lambda: _with(database, _previous_rows))
+    run_on(database, _previous_rows)
     command.upgrade(alembic_config(database), "head")
-    found = _run(lambda: _with(database, _after))
+    found = run_on(database, _after)
     assert found["sites"] == [
         ("CA100001-01", "Clinic 1", "Fresno", "central_valley", "CA100001"),
         ("CA100002-01", "Clinic 2", "Fresno", "central_valley", "CA100002"),
@@ -285,4 +250,4 @@ def test_migration_0006_makes_sites_first_class_and_retires_old_credentials(
     assert found["audit"] == [("credentials.migrated", "CA100001")]
     # Every process migrates on start: run again, nothing changes.
     command.upgrade(alembic_config(database), "head")
-    assert _run(lambda: _with(database, _after)) == found
+    assert run_on(database, _after) == found

@@ -11,17 +11,19 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from cair.settings import Settings
-from cair.store import audit, changes, enrollments, incidents, staff, users
+from cair.store import attempts, audit, changes, enrollments, incidents, staff, users
 from cair.store.audit import AuditFilter
 from cair.store.database import Database
 from cair.store.migrate import migrate_database
 from cair.store.models import (
     AccountChangeRow,
+    AttemptRow,
     AuditRow,
     EnrollmentRequestRow,
     IncidentRow,
     OrganizationRow,
     UserRow,
+    as_utc,
 )
 
 DAY0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -208,3 +210,35 @@ async def test_the_queue_shows_an_amendments_contact_changes_without_the_request
         ["primary: Sam Okafor <sam@a.test> → Ana Diaz <ana@a.test>"],
     ]
     assert detail is not None and detail.contact_changes == listed[1].contact_changes
+
+
+async def test_every_limit_is_tallied_in_one_read(db: Database) -> None:
+    """Each key counts its own attempts within its own window; a key with none is zero."""
+    now = datetime.now(UTC)
+    async with db.sessions.begin() as session:
+        for kind, subject, ago in [
+            ("sign-on", "10.0.0.1|site", 1),
+            ("sign-on", "10.0.0.1|site", 20),  # outside a 15-minute window
+            ("sign-on", "10.0.0.1|other", 2),
+            ("sign-on-address", "10.0.0.1", 1),
+            ("sign-on-address", "10.0.0.1", 3),
+        ]:
+            session.add(
+                AttemptRow(
+                    kind=kind,
+                    subject_digest=attempts._digest(subject),
+                    at=now - timedelta(minutes=ago),
+                )
+            )
+    async with db.sessions() as session:
+        found = await attempts.tallies(
+            session,
+            [
+                ("sign-on", "10.0.0.1|SITE", now - timedelta(minutes=15)),  # subjects fold case
+                ("sign-on-address", "10.0.0.1", now - timedelta(minutes=15)),
+                ("sign-on", "10.0.0.2|site", now - timedelta(minutes=15)),
+            ],
+        )
+    assert [t.made for t in found] == [1, 2, 0]
+    assert found[1].oldest is not None and found[2].oldest is None
+    assert abs(as_utc(found[1].oldest) - (now - timedelta(minutes=3))) < timedelta(seconds=1)

@@ -27,6 +27,7 @@ from cair.operations.rate_limits import Limit, count, refuse_if_reached
 from cair.security.secret_hashing import hash_secret, verify_secret
 from cair.security.sign_on_cache import Presented, SignOnCache
 from cair.store import credentials, dx_sites, facility_consents
+from cair.store.database import Session
 from cair.store.models import DxMessageRow, DxSiteRow, as_utc
 from cair.telemetry.metrics import count_soap_message
 
@@ -73,7 +74,7 @@ async def receive(
     hl7_message: str,
     client: str | None = None,
 ) -> Answer:
-    site = await _sign_on(
+    site, sender = await _sign_on(
         ctx,
         environment,
         username=username,
@@ -81,7 +82,6 @@ async def receive(
         facility_id=facility_id,
         client=client,
     )
-    sender = await _sender(ctx, site, environment)
     now = datetime.now(UTC)
     if qbp_rules.is_query(hl7_message):
         return await _query(ctx, site, environment, sender, hl7_message, now)
@@ -145,36 +145,33 @@ async def _sign_on(
     password: str,
     facility_id: str,
     client: str | None,
-) -> DxSiteRow:
-    """The site these credentials open in ``environment``. A client past its limit of failures
-    is refused before its password is checked; every refusal counts against it."""
+) -> tuple[DxSiteRow, Sender]:
+    """The site these credentials open in ``environment``, and who it sends as. A client past
+    its limit of failures is refused before its password is checked; every refusal counts
+    against it. What the store knows is read in one session, before the password is checked:
+    no connection is held while Argon2 runs, and nothing read is used unless it opens."""
     limits = _failed_sign_ons(client, username)
     async with ctx.db.sessions() as session:
         await refuse_if_reached(session, limits)
-        credential = await credentials.for_sign_on(
+        found = await credentials.for_sign_on(
             session, username=username, facility_id=facility_id, environment=environment.value
         )
+        sender = await _sender(session, found[1], environment) if found else None
     opened = await _SIGN_ONS.opens(
         Presented(username, password, facility_id, environment.value),
-        credential.secret_hash if credential else _NO_SUCH_SECRET,
+        found[0].secret_hash if found else _NO_SUCH_SECRET,
         _verify,
-        ttl=ctx.settings.dx_sign_on_cache_seconds if credential else 0,
+        ttl=ctx.settings.dx_sign_on_cache_seconds if found else 0,
     )
-    async with ctx.db.sessions.begin() as session:
-        site = (
-            await session.get(DxSiteRow, credential.dx_site_id)
-            if credential is not None and credential.dx_site_id is not None and opened
-            else None
-        )
-        if site is None:
+    if found is None or sender is None or not opened:
+        async with ctx.db.sessions.begin() as session:
             await count(session, limits)
-    if site is None:
         log.info("dx sign-on refused on %s", environment.value)
         raise SignOnRefused(
             f"the username, password and facility ID are not credentials of the "
             f"{environment.value} environment"
         )
-    return site
+    return found[1], sender
 
 
 def _failed_sign_ons(client: str | None, username: str) -> list[Limit]:
@@ -220,16 +217,10 @@ async def _first_or_record(
 ) -> DxMessageRow | None:
     """The first outcome of a control id the site sent before (answered again, not counted
     again); else this outcome recorded, for the site's counts and test plan: CAIR's findings,
-    never the message. Both in one transaction."""
+    never the message."""
     findings = [f.stored() for f in verdict.findings]
     async with ctx.db.sessions.begin() as session:
-        if verdict.control_id:
-            first = await dx_sites.first_answer(
-                session, site.id, environment.value, verdict.control_id
-            )
-            if first is not None:
-                return first
-        await dx_sites.record_message(
+        first = await dx_sites.record_message(
             session,
             DxMessageRow(
                 dx_site_id=site.id,
@@ -241,6 +232,8 @@ async def _first_or_record(
                 received_at=received_at,
             ),
         )
+    if first is not None:
+        return first
     count_soap_message(environment.value, verdict.code.value)
     return None
 
@@ -258,7 +251,7 @@ def _own_control_id(now: datetime) -> str:
     return "RSP" + now.strftime("%Y%m%d%H%M%S%f")
 
 
-async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> Sender:
+async def _sender(session: Session, site: DxSiteRow, environment: DxEnvironment) -> Sender:
     role = SiteRole(site.role)
     clients: frozenset[str] = frozenset()
     if role == SiteRole.SENDING_FACILITY and site.site_id:
@@ -268,12 +261,10 @@ async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> 
             if environment == DxEnvironment.PRODUCTION
             else None
         )
-        async with ctx.db.sessions() as session:
-            clients = frozenset(await dx_sites.client_sites(session, site.site_id, stages=approved))
+        clients = frozenset(await dx_sites.client_sites(session, site.site_id, stages=approved))
     consented = True
     if role == SiteRole.THROUGH_SENDING_FACILITY:  # another organization's facility consents
-        async with ctx.db.sessions() as session:
-            state = await facility_consents.state_of(session, site)
+        state = await facility_consents.state_of(session, site)
         consented = state in (None, facility_consents.ConsentState.ACCEPTED)
     return Sender(
         role=role,

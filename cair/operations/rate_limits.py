@@ -31,10 +31,10 @@ async def check_and_count(session: Session, limits: list[Limit]) -> None:
 async def refuse_if_reached(session: Session, limits: list[Limit]) -> None:
     """Refuse when any limit is reached, counting nothing (for limits on failures only)."""
     now = datetime.now(UTC)
-    for limit in limits:
-        since = now - limit.window
-        if await attempts.count(session, limit.kind, limit.subject, since=since) >= limit.most:
-            first = await attempts.oldest(session, limit.kind, limit.subject, since=since) or now
+    asked = [(limit.kind, limit.subject, now - limit.window) for limit in limits]
+    for limit, tally in zip(limits, await attempts.tallies(session, asked), strict=True):
+        if tally.made >= limit.most:
+            first = tally.oldest or now
             wait = max(limit.window - (now - as_utc(first)), timedelta(seconds=1))
             minutes = int(wait.total_seconds() // 60) + 1
             raise TooManyRequests(

@@ -5,9 +5,10 @@ as a digest, and old attempts are pruned."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store.models import AttemptRow
@@ -26,28 +27,36 @@ async def record(session: AsyncSession, keys: list[tuple[str, str]]) -> None:
     session.add_all(AttemptRow(kind=k, subject_digest=_digest(s), at=now) for k, s in keys)
 
 
-async def count(session: AsyncSession, kind: str, subject: str, *, since: datetime) -> int:
-    found = await session.scalar(
-        select(func.count())
-        .select_from(AttemptRow)
+@dataclass(frozen=True)
+class Tally:
+    """How many attempts one key made in its window, and when the oldest of them was made (to
+    say when to come back)."""
+
+    made: int
+    oldest: datetime | None
+
+
+async def tallies(session: AsyncSession, asked: list[tuple[str, str, datetime]]) -> list[Tally]:
+    """For each (kind, subject, since), its attempts since then: one query for every limit a
+    request is held to (each key once)."""
+    if not asked:
+        return []
+    digests = [(kind, _digest(subject), since) for kind, subject, since in asked]
+    rows = await session.execute(
+        select(AttemptRow.kind, AttemptRow.subject_digest, func.count(), func.min(AttemptRow.at))
         .where(
-            AttemptRow.kind == kind,
-            AttemptRow.subject_digest == _digest(subject),
-            AttemptRow.at >= since,
+            or_(
+                *(
+                    and_(
+                        AttemptRow.kind == kind,
+                        AttemptRow.subject_digest == digest,
+                        AttemptRow.at >= since,
+                    )
+                    for kind, digest, since in digests
+                )
+            )
         )
+        .group_by(AttemptRow.kind, AttemptRow.subject_digest)
     )
-    return int(found or 0)
-
-
-async def oldest(
-    session: AsyncSession, kind: str, subject: str, *, since: datetime
-) -> datetime | None:
-    """When the oldest attempt still counted was made (to say when to come back)."""
-    found: datetime | None = await session.scalar(
-        select(func.min(AttemptRow.at)).where(
-            AttemptRow.kind == kind,
-            AttemptRow.subject_digest == _digest(subject),
-            AttemptRow.at >= since,
-        )
-    )
-    return found
+    found = {(kind, digest): Tally(int(made), oldest) for kind, digest, made, oldest in rows}
+    return [found.get((kind, digest), Tally(0, None)) for kind, digest, _ in digests]

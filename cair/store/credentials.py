@@ -105,18 +105,22 @@ async def count_for(
 
 async def for_sign_on(
     session: AsyncSession, *, username: str, facility_id: str, environment: str
-) -> CredentialRow | None:
-    """A site's working credentials in ``environment`` by what a SOAP caller gives."""
-    found: CredentialRow | None = await session.scalar(
-        select(CredentialRow).where(
-            CredentialRow.username == username,
-            CredentialRow.facility_id == facility_id,
-            CredentialRow.environment == environment,
-            CredentialRow.dx_site_id.is_not(None),
-            CredentialRow.active.is_(True),
+) -> tuple[CredentialRow, DxSiteRow] | None:
+    """A site's working credentials in ``environment`` by what a SOAP caller gives, with the
+    site they open (one read: it is made with every message)."""
+    found = (
+        await session.execute(
+            select(CredentialRow, DxSiteRow)
+            .join(DxSiteRow, DxSiteRow.id == CredentialRow.dx_site_id)
+            .where(
+                CredentialRow.username == username,
+                CredentialRow.facility_id == facility_id,
+                CredentialRow.environment == environment,
+                CredentialRow.active.is_(True),
+            )
         )
-    )
-    return found
+    ).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 async def issue(session: AsyncSession, row: CredentialRow) -> bool:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.domain.vxu_findings import ANSWERED
@@ -114,9 +116,32 @@ async def listing(
     return [(site, provider or "") for site, provider in rows.all()]
 
 
-async def record_message(session: AsyncSession, row: DxMessageRow) -> None:
-    session.add(row)
-    await session.flush()
+async def record_message(session: AsyncSession, row: DxMessageRow) -> DxMessageRow | None:
+    """Record ``row``, unless the site sent its control id to this environment before: then
+    nothing is recorded and that first message is returned, to be answered again. One statement
+    for a new message; two copies at the same instant are recorded once (a unique index)."""
+    if not row.control_id:  # nothing to know it again by: each is recorded
+        session.add(row)
+        await session.flush()
+        return None
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    recorded = await session.scalar(
+        insert(DxMessageRow)
+        .values(
+            dx_site_id=row.dx_site_id,
+            environment=row.environment,
+            control_id=row.control_id,
+            ack_code=row.ack_code,
+            findings=row.findings,
+            test_patient=row.test_patient,
+            received_at=row.received_at,
+        )
+        .on_conflict_do_nothing()
+        .returning(DxMessageRow.id)
+    )
+    if recorded is not None:
+        return None
+    return await first_answer(session, row.dx_site_id, row.environment, row.control_id)
 
 
 async def recent_messages(

@@ -14,9 +14,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
+from sqlalchemy import select
 from temporalio.api.enums.v1 import EventType
 
 from cair.domain import ids
+from cair.store.models import DxMessageRow, DxSiteRow
 from tests.helpers.iz_portal import Portal, opened
 from tests.helpers.mailbox import body_text
 from tests.helpers.paths import EXAMPLES
@@ -197,3 +199,30 @@ async def test_messages_back_to_back_nudge_the_onboarding_a_few_times(portal: Po
         if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
     ]
     assert 1 <= len(signals) < 12
+
+
+async def test_copies_of_one_message_at_once_are_recorded_once(portal: Portal) -> None:
+    """An EHR that resends a VXU before the first answer came (a timeout, two interface
+    engines) sends the same control id at the same instant: every copy gets the first ACK, and
+    the message is recorded, and counted, once (a unique index, migration 0010)."""
+    site_id = await register(portal, "Plan Copies")
+    username, password = await credentials(portal, site_id, "staging")
+    staging = soap(portal.stack.api_url, "staging")
+    ours: dict[str, Any] = {"facility": site_id, "responsible": site_id, "dose_site": site_id}
+    message = vxu(**ours, control="COPY-1")
+    answers = await asyncio.gather(
+        *(submit(staging, username, password, site_id, message) for _ in range(8))
+    )
+    assert [msa(a) for a in answers] == ["AA"] * 8
+    assert len({segment(a, "MSH")[9] for a in answers}) == 1  # the first ACK, every time
+    ctx = portal.stack.context()
+    try:
+        async with ctx.db.sessions() as session:
+            recorded = await session.scalars(
+                select(DxMessageRow.control_id)
+                .join(DxSiteRow, DxSiteRow.id == DxMessageRow.dx_site_id)
+                .where(DxSiteRow.site_id == site_id)
+            )
+            assert list(recorded) == ["COPY-1"]
+    finally:
+        await ctx.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cair.store.models.base import Base, utcnow
@@ -58,6 +58,15 @@ class DxMessageRow(Base):
 
     __table_args__ = (
         Index("ix_dx_messages_site_at", "dx_site_id", "environment", "id"),
-        # A message sent again is found by its control id (migration 0007); not unique.
-        Index("ix_dx_messages_control_id", "dx_site_id", "environment", "control_id"),
+        # A control id is recorded once per site and environment (migration 0010): a message
+        # sent again is answered from the first. Messages without one are each recorded.
+        Index(
+            "ux_dx_messages_control_id",
+            "dx_site_id",
+            "environment",
+            "control_id",
+            unique=True,
+            sqlite_where=text("control_id <> ''"),
+            postgresql_where=text("control_id <> ''"),
+        ),
     )
