@@ -69,6 +69,21 @@ WAITING = [
 ]
 
 
+def _row(
+    change: AccountChange, *, status: str = "awaiting_approval", provider_id: str = "P1"
+) -> AccountChangeRow:
+    """The change as the apply activity records it."""
+    return AccountChangeRow(
+        change_id=change.change_id,
+        provider_id=provider_id,
+        kind=change.kind.value,
+        details=_details(change),
+        status=status,
+        target_user_id=change.user_id,
+        requested_by=change.requested_by,
+    )
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # Nothing listens on port 9: a question to Temporal would fail, not wait.
@@ -82,41 +97,22 @@ async def test_waiting_changes_read_from_the_store_as_the_workflow_words_them(
     ctx = Context(settings)
     try:
         async with ctx.db.sessions.begin() as session:
-            session.add(
-                AccountChangeRow(
-                    change_id="C-rename",
-                    provider_id="P1",
-                    kind=ChangeKind.RENAME_ORGANIZATION.value,
-                    details={"name": "Lakeshore"},
-                    status="applied",
-                    outcome="renamed",
-                    requested_by=REP,
-                )
+            rename = AccountChange(
+                change_id="C-rename",
+                kind=ChangeKind.RENAME_ORGANIZATION,
+                requested_by=REP,
+                name="Lakeshore",
             )
-            for change in WAITING:
-                session.add(
-                    AccountChangeRow(
-                        change_id=change.change_id,
-                        provider_id="P1",
-                        kind=change.kind.value,
-                        details=_details(change),
-                        status="awaiting_approval",
-                        target_user_id=change.user_id,
-                        requested_by=REP,
-                    )
-                )
-            # Another organization's change is not this one's.
-            session.add(
-                AccountChangeRow(
-                    change_id="C-other",
-                    provider_id="P2",
-                    kind=ChangeKind.CHANGE_ROLE.value,
-                    details={"role": "power"},
-                    status="awaiting_approval",
-                    target_user_id="U9",
-                    requested_by="other@x.test",
-                )
+            session.add(_row(rename, status="applied"))
+            session.add_all(_row(change) for change in WAITING)
+            other = AccountChange(  # another organization's change is not this one's
+                change_id="C-other",
+                kind=ChangeKind.CHANGE_ROLE,
+                requested_by="other@x.test",
+                user_id="U9",
+                role=Role.POWER,
             )
+            session.add(_row(other, provider_id="P2"))
         shown = await account_views.changes(ctx, "P1")
     finally:
         await ctx.close()
@@ -137,13 +133,5 @@ async def test_waiting_changes_read_from_the_store_as_the_workflow_words_them(
 def test_a_stored_change_comes_back_as_it_was_asked() -> None:
     """What the decision activity rebuilds from the row is the change that was sent."""
     for change in WAITING:
-        row = AccountChangeRow(
-            change_id=change.change_id,
-            provider_id="P1",
-            kind=change.kind.value,
-            details=_details(change),
-            status="awaiting_approval",
-            target_user_id=change.user_id,
-            requested_by=REP,
-        )
+        row = _row(change)
         assert changes.awaiting_change(row) == change

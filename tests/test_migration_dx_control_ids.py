@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cair.store.migrate import alembic_config
 from tests.helpers.migration_db import empty_database, run_on
-from tests.test_migration_facility_consents import _previous_rows
+from tests.helpers.sites_before_0009 import sites_before_0009
 
 MIGRATION_DB = "cair_migration_0010"
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
@@ -85,7 +85,7 @@ def _insert(database: str, row_id: int, control_id: str) -> None:
 
 def test_migration_0010_keeps_each_first_message_and_refuses_copies(database: str) -> None:
     command.upgrade(alembic_config(database), "0009")
-    run_on(database, _previous_rows)
+    run_on(database, sites_before_0009)
     run_on(database, _messages)
     command.upgrade(alembic_config(database), "head")
     assert run_on(database, _kept) == KEPT

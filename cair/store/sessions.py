@@ -68,7 +68,9 @@ async def find_live_with(
     now: datetime | None = None,
 ) -> tuple[SessionRow, Holder] | None:
     """``find_live`` of a session of ``kind`` and the row of whoever holds it, in one query:
-    every signed-in request asks this, so it is one round trip instead of two."""
+    every signed-in request asks this, so it is one round trip instead of two. Its use, when
+    noted (at most once a minute), is committed here: the caller's session only reads, with no
+    transaction of its own, so a check takes no writer's turn."""
     now = now or datetime.now(UTC)
     found = (
         await session.execute(
@@ -79,6 +81,8 @@ async def find_live_with(
     ).first()
     if found is None or not _still_live(found[0], idle, now):
         return None
+    if session.dirty:
+        await session.commit()
     return found[0], found[1]
 
 

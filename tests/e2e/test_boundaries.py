@@ -18,7 +18,7 @@ from cair.operations.context import Context
 from cair.operations.errors import NotSignedIn, OperationError, TooManyRequests
 from cair.store import links
 from cair.store.links import LinkPurpose
-from cair.store.models import CredentialRow, OrganizationRow, SessionRow, UserRow
+from cair.store.models import CredentialRow, OrganizationRow, SessionRow, UserRow, as_utc
 from cair.workflows.organization import OrganizationWorkflow
 from tests.helpers.accounts import approve_and_wait, enrolled, sign_in
 from tests.helpers.examples import variant
@@ -134,6 +134,18 @@ async def test_sessions_end_at_sign_out_and_after_idling(stack: Stack, ctx: Cont
         await sessions.sign_out(ctx, account.session)
 
     fresh = await sign_in(stack, ctx, account.provider_id, "msingh@redwood-elem.example")
+    # A session in use is kept alive: its use is written (at most once a minute).
+    mine = (SessionRow.revoked_at.is_(None), SessionRow.provider_id == account.provider_id)
+    async with ctx.db.sessions.begin() as db:
+        await db.execute(
+            update(SessionRow)
+            .where(*mine)
+            .values(last_seen_at=datetime.now(UTC) - timedelta(minutes=20))
+        )
+    await sessions.current(ctx, fresh)
+    async with ctx.db.sessions() as db:
+        seen = await db.scalar(select(SessionRow.last_seen_at).where(*mine))
+    assert seen is not None and datetime.now(UTC) - as_utc(seen) < timedelta(minutes=1)
     async with ctx.db.sessions.begin() as db:
         await db.execute(
             update(SessionRow)
