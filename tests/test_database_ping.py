@@ -106,3 +106,27 @@ def test_a_connection_in_steady_use_is_not_pinged(tmp_path: Path) -> None:
     pids = asyncio.run(run())
     assert len(set(pids)) == 1
     assert pings == []
+
+
+def test_statements_hold_no_transaction_open_and_sessions_do(tmp_path: Path) -> None:
+    """``statements`` (reads, one-statement writes) leave the connection idle between
+    statements, so no BEGIN or ROLLBACK is sent; ``sessions`` hold a transaction."""
+    server = _server()
+    db = database.Database(Settings(_env_file=None, var_dir=tmp_path, database_url=server))
+    state = sa.text("SELECT state FROM pg_stat_activity WHERE pid = :pid")
+
+    async def run() -> tuple[str, str]:
+        try:
+            async with db.statements() as reading:
+                pid = await reading.scalar(sa.text("SELECT pg_backend_pid()"))
+                async with db.statements() as looking:
+                    between_statements = await looking.scalar(state, {"pid": pid})
+            async with db.sessions() as holding:
+                pid = await holding.scalar(sa.text("SELECT pg_backend_pid()"))
+                async with db.statements() as looking:
+                    in_a_session = await looking.scalar(state, {"pid": pid})
+            return str(between_statements), str(in_a_session)
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(run()) == ("idle", "idle in transaction")

@@ -21,7 +21,7 @@ from cair.store.models import as_utc
 
 
 async def show(ctx: Context, provider_id: str) -> dict[str, Any]:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         org = await organizations.by_provider_id(session, provider_id)
         if org is None:
             raise NotFound(f"no organization {provider_id}")
@@ -71,7 +71,7 @@ async def changes(ctx: Context, provider_id: str) -> dict[str, Any]:
     """The changes that wait for staff and the history, as the store recorded them. The
     account's workflow is not asked: a change it is applying now is answered to whoever sent it,
     and the page reads fast and whole while the worker is busy or down."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         history, waiting = await change_log.of_organization(session, provider_id)
     return {
         "awaiting_approval": [asdict(awaiting_result(c)) for c in waiting],
@@ -80,14 +80,14 @@ async def changes(ctx: Context, provider_id: str) -> dict[str, Any]:
 
 
 async def audit(ctx: Context, provider_id: str) -> list[dict[str, Any]]:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         entries = await audit_log.of_organization(session, provider_id)
     return [asdict(entry) for entry in entries]
 
 
 async def names(ctx: Context, provider_id: str) -> Names:
     """What the pages name beside ids: the organization's users, its name, the regions."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         org = await organizations.by_provider_id(session, provider_id)
         if org is None:
             return Names(regions=regions.region_names(ctx))
@@ -116,7 +116,7 @@ def lines_of(history: list[dict[str, Any]], named: Names) -> list[Line]:
 
 async def audit_lines(ctx: Context, provider_id: str, named: Names) -> list[Line]:
     """The audit trail as sentences, newest first."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         entries = await audit_log.of_organization(session, provider_id)
     return [audit_line(entry, named) for entry in reversed(entries)]
 
@@ -144,7 +144,7 @@ async def awaiting_approval(
 ) -> tuple[list[AwaitingChange], int]:
     """A page of the changes in ``status`` across organizations, oldest first, names beside
     ids, and how many there are."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         waiting, total = await change_log.awaiting_page(session, status, limit=limit, offset=offset)
         found: list[AwaitingChange] = []
         for change in waiting:

@@ -32,14 +32,14 @@ async def issue_status_token(ctx: Context, enrollment_id: str) -> str:
 async def holds_status_token(ctx: Context, enrollment_id: str, token: str) -> bool:
     """Whether ``token`` opens this enrollment's status (the acknowledgement's link, or the
     token given when it was submitted)."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         link = await links.find_usable(session, token, purpose=LinkPurpose.STATUS)
     return link is not None and link.subject == enrollments.link_subject(enrollment_id)
 
 
 async def enrollment_of_status_token(ctx: Context, token: str) -> str:
     """The enrollment a status link opens (the page at /status/{token})."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         link = await links.find_usable(session, token, purpose=LinkPurpose.STATUS)
     if link is None:
         raise NotFound("this status link is not valid or has expired")
@@ -57,7 +57,7 @@ class AmendmentForm:
 
 async def amendment_form(ctx: Context, token: str) -> AmendmentForm:
     """The request behind a changes-requested link, to correct it; the link stays unused."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         link = await peek_link(session, token, purpose=LinkPurpose.AMEND)
         enrollment_id = enrollments.enrollment_of_subject(link.subject)
         row = await enrollments.get(session, enrollment_id)

@@ -32,7 +32,7 @@ async def applicant_view(ctx: Context, enrollment_id: str) -> ApplicantView:
 async def applicant_view_and_level(ctx: Context, enrollment_id: str) -> tuple[ApplicantView, str]:
     """The view, and the access level asked for (the status page tells a Data Exchange
     applicant the steps ahead): one narrow query."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         facts = await enrollments.applicant_facts(session, enrollment_id)
     if facts is None:
         raise NotFound(f"no enrollment {enrollment_id}")

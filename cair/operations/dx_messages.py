@@ -151,7 +151,7 @@ async def _sign_on(
     against it. What the store knows is read in one session, before the password is checked:
     no connection is held while Argon2 runs, and nothing read is used unless it opens."""
     limits = _failed_sign_ons(client, username)
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         await refuse_if_reached(session, limits)
         found = await credentials.for_sign_on(
             session, username=username, facility_id=facility_id, environment=environment.value
@@ -219,7 +219,7 @@ async def _first_or_record(
     again); else this outcome recorded, for the site's counts and test plan: CAIR's findings,
     never the message."""
     findings = [f.stored() for f in verdict.findings]
-    async with ctx.db.sessions.begin() as session:
+    async with ctx.db.statements.begin() as session:  # one statement, or a read after it
         first = await dx_sites.record_message(
             session,
             DxMessageRow(

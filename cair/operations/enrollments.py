@@ -148,7 +148,7 @@ async def _status_once_started(
 
 
 async def status(ctx: Context, enrollment_id: str) -> EnrollmentView:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         view = await enrollments.view(session, enrollment_id)
     if view is None:
         raise NotFound(f"no enrollment {enrollment_id}")
@@ -178,7 +178,7 @@ async def queue(
         raise Invalid(f"min_business_days: from 0 to {MAX_WAITING_FILTER}")
     now = datetime.now(UTC)
     before = waited_since(now, min_business_days) if min_business_days else None
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         views, total = await enrollments.listing(
             session,
             stage=stage,
@@ -207,7 +207,7 @@ class StaffEnrollment:
 
 
 async def detail(ctx: Context, enrollment_id: str) -> StaffEnrollment:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         view = await enrollments.view(session, enrollment_id)
         row = await enrollments.get(session, enrollment_id)
         if view is None or row is None:
@@ -220,7 +220,7 @@ async def detail(ctx: Context, enrollment_id: str) -> StaffEnrollment:
 async def approve(ctx: Context, enrollment_id: str, *, by: str) -> EnrollmentStatus:
     """Staff approve; not a request that looks like an organization enrolled meanwhile (two
     look-alikes both waited for staff, and the other was approved first)."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         alike = await enrollments.sharing_keys(session, enrollment_id)
     enrolled = next((h for h in alike if h.stage in ENROLLED_STAGES), None)
     if enrolled is not None:
@@ -263,11 +263,11 @@ async def amend(ctx: Context, enrollment_id: str, data: Any, *, token: str) -> E
     tracking id alone (read out on the phone, printed in subjects) is not enough. The link is
     used up only once the amendment is accepted."""
     refusal = "this amendment link is not valid for this enrollment; use the latest e-mail"
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         link = await links.find_usable(session, token, purpose=LinkPurpose.AMEND)
     if link is None or link.subject != enrollments.link_subject(enrollment_id):
         raise Forbidden(refusal)
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         stored = await enrollments.get(session, enrollment_id)
     valid = validate_enrollment(as_first_sent(data, stored.request if stored else {}))
     status = await send_update(
@@ -301,7 +301,7 @@ def _handle(
 
 async def _closed_reason(ctx: Context, enrollment_id: str, action: str) -> str:
     """Why an action on a finished (or unknown) enrollment cannot be taken, from the store."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         view = await enrollments.view(session, enrollment_id)
     if view is None:
         return f"no enrollment {enrollment_id}"

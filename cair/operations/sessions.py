@@ -251,7 +251,7 @@ async def current(ctx: Context, session_token: str | None) -> Representative:
     """The representative whose live session this is, or a refusal to sign in (again)."""
     if not session_token:
         raise NotSignedIn("not signed in: sign in with `cair account sign-in` first")
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         found = await sessions.find_live_with(
             session, session_token, RepresentativeRow, sessions.REPRESENTATIVE, idle=SESSION_IDLE
         )
@@ -271,7 +271,7 @@ async def current_staff(ctx: Context, session_token: str | None) -> StaffMember:
     """The staff member whose live session this is, or a refusal to sign in (again)."""
     if not session_token:
         raise NotSignedIn("not signed in: sign in with `cair staff sign-in` first")
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         found = await sessions.find_live_with(
             session, session_token, StaffAccountRow, sessions.STAFF, idle=SESSION_IDLE
         )

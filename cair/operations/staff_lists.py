@@ -31,13 +31,13 @@ async def staff_members(
     ctx: Context, *, limit: int | None, offset: int = 0, find: str = ""
 ) -> tuple[list[StaffListing], int]:
     """Active members first, then by address; ``find``: part of an address or a name."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         rows, total = await staff.page(session, limit=limit, offset=offset, find=find[:200])
     return [_member(row) for row in rows], total
 
 
 async def staff_member(ctx: Context, staff_id: int) -> StaffListing | None:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         row = await staff.get(session, staff_id)
     return _member(row) if row is not None else None
 
@@ -64,7 +64,7 @@ async def user_listing(
     """Users across organizations, soonest training deadline first."""
     if state is not None and state not in tuple(UserState):
         raise Invalid(f"state: unknown state {state!r}; one of: {', '.join(UserState)}")
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         return await users.listing_page(
             session, state=state, provider_id=provider_id, limit=limit, offset=offset
         )
@@ -72,7 +72,7 @@ async def user_listing(
 
 async def user_name(ctx: Context, user_id: str) -> str | None:
     """A user's name, for a notice about them."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         user = await users.by_user_id(session, user_id)
     return f"{user.first_name} {user.last_name}" if user else None
 
@@ -81,7 +81,7 @@ async def pending_changes(
     ctx: Context, *, limit: int | None, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
     """The changes that wait for a reviewer, oldest first, with their kind and what they ask."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         found, total = await changes.awaiting_page(
             session, ChangeStatus.AWAITING_APPROVAL.value, limit=limit, offset=offset
         )
@@ -92,7 +92,7 @@ async def held_steps(
     ctx: Context, *, open_only: bool = True, limit: int | None, offset: int = 0
 ) -> tuple[list[IncidentView], int]:
     """Steps that failed for good, oldest first."""
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         return await incidents.page(session, open_only=open_only, limit=limit, offset=offset)
 
 
@@ -124,7 +124,7 @@ async def audit_lines(
 async def _audit_page(
     ctx: Context, chosen: AuditFilter, limit: int | None, offset: int
 ) -> tuple[list[AuditEntry], int]:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.statements() as session:
         if chosen.provider_id is not None and not await organizations.by_provider_id(
             session, chosen.provider_id
         ):

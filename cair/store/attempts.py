@@ -4,11 +4,12 @@ as a digest, and old attempts are pruned."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store.models import AttemptRow
@@ -42,21 +43,30 @@ async def tallies(session: AsyncSession, asked: list[tuple[str, str, datetime]])
     if not asked:
         return []
     digests = [(kind, _digest(subject), since) for kind, subject, since in asked]
-    rows = await session.execute(
+    values: dict[str, object] = {}
+    for n, (kind, digest, since) in enumerate(digests):
+        values |= {f"kind{n}": kind, f"digest{n}": digest, f"since{n}": since}
+    rows = await session.execute(_tallies_of(len(asked)), values)
+    found = {(kind, digest): Tally(int(made), oldest) for kind, digest, made, oldest in rows}
+    return [found.get((kind, digest), Tally(0, None)) for kind, digest, _ in digests]
+
+
+@functools.cache
+def _tallies_of(keys: int) -> Select[str, str, int, datetime]:
+    """The query for ``keys`` keys, built once: a data-exchange message asks it every time."""
+    return (
         select(AttemptRow.kind, AttemptRow.subject_digest, func.count(), func.min(AttemptRow.at))
         .where(
             or_(
                 *(
                     and_(
-                        AttemptRow.kind == kind,
-                        AttemptRow.subject_digest == digest,
-                        AttemptRow.at >= since,
+                        AttemptRow.kind == bindparam(f"kind{n}"),
+                        AttemptRow.subject_digest == bindparam(f"digest{n}"),
+                        AttemptRow.at >= bindparam(f"since{n}"),
                     )
-                    for kind, digest, since in digests
+                    for n in range(keys)
                 )
             )
         )
         .group_by(AttemptRow.kind, AttemptRow.subject_digest)
     )
-    found = {(kind, digest): Tally(int(made), oldest) for kind, digest, made, oldest in rows}
-    return [found.get((kind, digest), Tally(0, None)) for kind, digest, _ in digests]

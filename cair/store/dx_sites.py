@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from cair.domain.vxu_findings import ANSWERED
 from cair.store import facility_consents
@@ -124,24 +126,38 @@ async def record_message(session: AsyncSession, row: DxMessageRow) -> DxMessageR
         session.add(row)
         await session.flush()
         return None
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    dialect = session.get_bind().dialect.name
     recorded = await session.scalar(
-        insert(DxMessageRow)
-        .values(
-            dx_site_id=row.dx_site_id,
-            environment=row.environment,
-            control_id=row.control_id,
-            ack_code=row.ack_code,
-            findings=row.findings,
-            test_patient=row.test_patient,
-            received_at=row.received_at,
-        )
-        .on_conflict_do_nothing()
-        .returning(DxMessageRow.id)
+        _record_once(dialect),
+        {c: getattr(row, c) for c in _RECORDED},
     )
     if recorded is not None:
         return None
     return await first_answer(session, row.dx_site_id, row.environment, row.control_id)
+
+
+_RECORDED = (
+    "dx_site_id",
+    "environment",
+    "control_id",
+    "ack_code",
+    "findings",
+    "test_patient",
+    "received_at",
+)
+
+
+@functools.cache
+def _record_once(dialect: str) -> ReturningInsert[tuple[int]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    columns = DxMessageRow.__table__.c
+    return (
+        insert(DxMessageRow)
+        .values({c: bindparam(c, type_=columns[c].type) for c in _RECORDED})
+        .on_conflict_do_nothing()
+        .returning(DxMessageRow.id)
+    )
 
 
 async def recent_messages(
