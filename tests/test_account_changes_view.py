@@ -7,11 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from temporalio.testing import ActivityEnvironment
 
 from cair.activities.accounts import _details
+from cair.activities.incidents import IncidentActivities
 from cair.domain.access import Role
-from cair.domain.account_changes import ChangeKind, InfoUpdate
+from cair.domain.account_changes import DECISION_STEP, ChangeKind, InfoUpdate
 from cair.domain.awaiting_changes import awaiting_result
+from cair.domain.contracts.failures import Incident
 from cair.domain.contracts.organization import AccountChange
 from cair.domain.request import ProviderOfRecord, RequestedUser
 from cair.operations import account_views
@@ -135,3 +138,40 @@ def test_a_stored_change_comes_back_as_it_was_asked() -> None:
     for change in WAITING:
         row = _row(change)
         assert changes.awaiting_change(row) == change
+
+
+async def test_a_decision_that_failed_no_longer_waits(settings: Settings) -> None:
+    """Staff's decision failed for good (its transaction kept nothing) and the account's
+    workflow dropped the change: the incident ends it as failed in the change log, so neither
+    the account nor staff's list shows it waiting for ever. Another step's incident (the
+    confirmation of an applied change) leaves its change alone."""
+    await migrate_database(settings)
+    ctx = Context(settings)
+    try:
+        async with ctx.db.sessions.begin() as session:
+            session.add(_row(WAITING[0]))
+            session.add(_row(WAITING[1], status="applied"))
+        incidents = IncidentActivities(ctx.db)
+        env = ActivityEnvironment()
+        for change, step in ((WAITING[0], DECISION_STEP), (WAITING[1], "confirmation")):
+            incident = Incident(
+                key=f"P1/change-{change.change_id}/{step}",
+                workflow_id="org-P1",
+                step=step,
+                reason="ApplicationError: bad data",
+                provider_id="P1",
+                change_id=change.change_id,
+            )
+            await env.run(incidents.record_incident, incident)
+            await env.run(incidents.record_incident, incident)  # a retry: the same outcome
+        shown = await account_views.changes(ctx, "P1")
+        async with ctx.db.sessions() as session:
+            waiting, total = await changes.awaiting_page(session, "awaiting_approval", limit=10)
+    finally:
+        await ctx.close()
+    assert shown["awaiting_approval"] == [] and (waiting, total) == ([], 0)
+    assert [(h["change_id"], h["status"]) for h in shown["history"]] == [
+        ("C-add", "failed"),
+        ("C-raise", "applied"),
+    ]
+    assert "could not be carried out" in (shown["history"][0]["outcome"] or "")

@@ -69,6 +69,11 @@ ORGANIZATION_KINDS = frozenset(
 )
 
 
+# The organization workflow's step that carries out staff's decision on a change: an incident of
+# this step ends the change as failed in the change log (activities/incidents.py).
+DECISION_STEP = "decide"
+
+
 class ChangeStatus(StrEnum):
     QUEUED = "queued"
     APPLIED = "applied"

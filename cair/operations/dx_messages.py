@@ -148,22 +148,22 @@ async def _sign_on(
 ) -> tuple[DxSiteRow, Sender]:
     """The site these credentials open in ``environment``, and who it sends as. A client past
     its limit of failures is refused before its password is checked; every refusal counts
-    against it. What the store knows is read in one session, before the password is checked:
-    no connection is held while Argon2 runs, and nothing read is used unless it opens."""
+    against it. Known and unknown usernames cost the same reads before the check, and no
+    connection is held while Argon2 runs; who the site sends for is read once it has opened
+    (a direct site's needs no read)."""
     limits = _failed_sign_ons(client, username)
     async with ctx.db.statements() as session:
         await refuse_if_reached(session, limits)
         found = await credentials.for_sign_on(
             session, username=username, facility_id=facility_id, environment=environment.value
         )
-        sender = await _sender(session, found[1], environment) if found else None
     opened = await _SIGN_ONS.opens(
         Presented(username, password, facility_id, environment.value),
         found[0].secret_hash if found else _NO_SUCH_SECRET,
         _verify,
         ttl=ctx.settings.dx_sign_on_cache_seconds if found else 0,
     )
-    if found is None or sender is None or not opened:
+    if found is None or not opened:
         async with ctx.db.sessions.begin() as session:
             await count(session, limits)
         log.info("dx sign-on refused on %s", environment.value)
@@ -171,7 +171,11 @@ async def _sign_on(
             f"the username, password and facility ID are not credentials of the "
             f"{environment.value} environment"
         )
-    return found[1], sender
+    site = found[1]
+    if SiteRole(site.role) == SiteRole.DIRECT:
+        return site, _sender(site, frozenset(), consented=True)
+    async with ctx.db.statements() as session:
+        return site, await _sender_of(session, site, environment)
 
 
 def _failed_sign_ons(client: str | None, username: str) -> list[Limit]:
@@ -251,7 +255,8 @@ def _own_control_id(now: datetime) -> str:
     return "RSP" + now.strftime("%Y%m%d%H%M%S%f")
 
 
-async def _sender(session: Session, site: DxSiteRow, environment: DxEnvironment) -> Sender:
+async def _sender_of(session: Session, site: DxSiteRow, environment: DxEnvironment) -> Sender:
+    """Who a Sending Facility sends for, or whether a client's facility consents."""
     role = SiteRole(site.role)
     clients: frozenset[str] = frozenset()
     if role == SiteRole.SENDING_FACILITY and site.site_id:
@@ -266,8 +271,12 @@ async def _sender(session: Session, site: DxSiteRow, environment: DxEnvironment)
     if role == SiteRole.THROUGH_SENDING_FACILITY:  # another organization's facility consents
         state = await facility_consents.state_of(session, site)
         consented = state in (None, facility_consents.ConsentState.ACCEPTED)
+    return _sender(site, clients, consented=consented)
+
+
+def _sender(site: DxSiteRow, clients: frozenset[str], *, consented: bool) -> Sender:
     return Sender(
-        role=role,
+        role=SiteRole(site.role),
         site_id=site.site_id or "",
         region_code=region_code(site.region),
         sending_facility_id=site.sending_facility_id,

@@ -19,6 +19,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from cair.domain.access import AccessLevel, Role, role_allowed
     from cair.domain.account_changes import (
+        DECISION_STEP,
         ORGANIZATION_KINDS,
         ChangeKind,
         ChangeStatus,
@@ -227,7 +228,7 @@ class OrganizationWorkflow:
             outcome = await self._steps.decide_account_change(order)
         except ActivityError as failed:
             change = self._awaiting[decision.change_id]
-            self._results[decision.change_id] = await self._failed(change, "decide", failed)
+            self._results[decision.change_id] = await self._failed(change, DECISION_STEP, failed)
         else:
             await self._follow_up(outcome, step="decision")
             self._results[decision.change_id] = outcome.result
