@@ -223,7 +223,7 @@ async def test_a_refusal_stops_the_site_and_a_facility_of_its_own_needs_no_conse
         decisions = (await session.scalars(select(DxFacilityConsentRow))).all()
         own = await dx_sites.by_site_id(session, OWN_CLIENT)
         assert own is not None
-        sender = await dx_messages._sender_of(session, own, DxEnvironment.STAGING)
+        sender = await dx_messages._sender(registry.ctx, own, DxEnvironment.STAGING)
     assert len(decisions) == 1  # one decision per site and facility, the latest
     assert sender.facility_consented  # its own organization's facility
     # In production, only clients staff approved for production count, consent or not.

@@ -27,7 +27,6 @@ from cair.operations.rate_limits import Limit, count, refuse_if_reached
 from cair.security.secret_hashing import hash_secret, verify_secret
 from cair.security.sign_on_cache import Presented, SignOnCache
 from cair.store import credentials, dx_sites, facility_consents
-from cair.store.database import Session
 from cair.store.models import DxMessageRow, DxSiteRow, as_utc
 from cair.telemetry.metrics import count_soap_message
 
@@ -171,11 +170,7 @@ async def _sign_on(
             f"the username, password and facility ID are not credentials of the "
             f"{environment.value} environment"
         )
-    site = found[1]
-    if SiteRole(site.role) == SiteRole.DIRECT:
-        return site, _sender(site, frozenset(), consented=True)
-    async with ctx.db.statements() as session:
-        return site, await _sender_of(session, site, environment)
+    return found[1], await _sender(ctx, found[1], environment)
 
 
 def _failed_sign_ons(client: str | None, username: str) -> list[Limit]:
@@ -255,8 +250,9 @@ def _own_control_id(now: datetime) -> str:
     return "RSP" + now.strftime("%Y%m%d%H%M%S%f")
 
 
-async def _sender_of(session: Session, site: DxSiteRow, environment: DxEnvironment) -> Sender:
-    """Who a Sending Facility sends for, or whether a client's facility consents."""
+async def _sender(ctx: Context, site: DxSiteRow, environment: DxEnvironment) -> Sender:
+    """Who the site sends as: a Sending Facility's clients and a client's facility consent are
+    read from the store; a direct site's needs no read."""
     role = SiteRole(site.role)
     clients: frozenset[str] = frozenset()
     if role == SiteRole.SENDING_FACILITY and site.site_id:
@@ -266,17 +262,15 @@ async def _sender_of(session: Session, site: DxSiteRow, environment: DxEnvironme
             if environment == DxEnvironment.PRODUCTION
             else None
         )
-        clients = frozenset(await dx_sites.client_sites(session, site.site_id, stages=approved))
+        async with ctx.db.statements() as session:
+            clients = frozenset(await dx_sites.client_sites(session, site.site_id, stages=approved))
     consented = True
     if role == SiteRole.THROUGH_SENDING_FACILITY:  # another organization's facility consents
-        state = await facility_consents.state_of(session, site)
+        async with ctx.db.statements() as session:
+            state = await facility_consents.state_of(session, site)
         consented = state in (None, facility_consents.ConsentState.ACCEPTED)
-    return _sender(site, clients, consented=consented)
-
-
-def _sender(site: DxSiteRow, clients: frozenset[str], *, consented: bool) -> Sender:
     return Sender(
-        role=SiteRole(site.role),
+        role=role,
         site_id=site.site_id or "",
         region_code=region_code(site.region),
         sending_facility_id=site.sending_facility_id,
