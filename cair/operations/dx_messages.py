@@ -216,21 +216,20 @@ async def _first_or_record(
 ) -> DxMessageRow | None:
     """The first outcome of a control id the site sent before (answered again, not counted
     again); else this outcome recorded, for the site's counts and test plan: CAIR's findings,
-    never the message."""
+    never the message. Messages that arrive while another is being committed are committed
+    together (a group commit): one commit, not one each, when many sites send at once."""
     findings = [f.stored() for f in verdict.findings]
-    async with ctx.db.statements.begin() as session:  # one statement, or a read after it
-        first = await dx_sites.record_message(
-            session,
-            DxMessageRow(
-                dx_site_id=site.id,
-                environment=environment.value,
-                control_id=verdict.control_id,
-                ack_code=verdict.code.value,
-                findings=findings,
-                test_patient=verdict.test_patient if environment == DxEnvironment.STAGING else None,
-                received_at=received_at,
-            ),
+    first = await ctx.db.grouped(dx_sites.record_messages)(
+        DxMessageRow(
+            dx_site_id=site.id,
+            environment=environment.value,
+            control_id=verdict.control_id,
+            ack_code=verdict.code.value,
+            findings=findings,
+            test_patient=verdict.test_patient if environment == DxEnvironment.STAGING else None,
+            received_at=received_at,
         )
+    )
     if first is not None:
         return first
     count_soap_message(environment.value, verdict.code.value)

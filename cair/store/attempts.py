@@ -53,20 +53,22 @@ async def tallies(session: AsyncSession, asked: list[tuple[str, str, datetime]])
 
 @functools.cache
 def _tallies_of(keys: int) -> Select[str, str, int, datetime]:
-    """The query for ``keys`` keys, built once: a data-exchange message asks it every time."""
+    """The query for ``keys`` keys, built once: a data-exchange message asks it every time.
+    Core columns, not the mapped class's: no ORM work for a few counts."""
+    attempts = AttemptRow.__table__.c
     return (
-        select(AttemptRow.kind, AttemptRow.subject_digest, func.count(), func.min(AttemptRow.at))
+        select(attempts.kind, attempts.subject_digest, func.count(), func.min(attempts.at))
         .where(
             or_(
                 *(
                     and_(
-                        AttemptRow.kind == bindparam(f"kind{n}"),
-                        AttemptRow.subject_digest == bindparam(f"digest{n}"),
-                        AttemptRow.at >= bindparam(f"since{n}"),
+                        attempts.kind == bindparam(f"kind{n}"),
+                        attempts.subject_digest == bindparam(f"digest{n}"),
+                        attempts.at >= bindparam(f"since{n}"),
                     )
                     for n in range(keys)
                 )
             )
         )
-        .group_by(AttemptRow.kind, AttemptRow.subject_digest)
+        .group_by(attempts.kind, attempts.subject_digest)
     )

@@ -4,9 +4,10 @@ credentials) or one registered site in one environment (the IZ Portal's)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cair.store.models import CredentialRow, DxSiteRow
@@ -110,17 +111,26 @@ async def for_sign_on(
     site they open (one read: it is made with every message)."""
     found = (
         await session.execute(
-            select(CredentialRow, DxSiteRow)
-            .join(DxSiteRow, DxSiteRow.id == CredentialRow.dx_site_id)
-            .where(
-                CredentialRow.username == username,
-                CredentialRow.facility_id == facility_id,
-                CredentialRow.environment == environment,
-                CredentialRow.active.is_(True),
-            )
+            _sign_on_query(),
+            {"username": username, "facility_id": facility_id, "environment": environment},
         )
     ).first()
     return (found[0], found[1]) if found is not None else None
+
+
+@functools.cache
+def _sign_on_query() -> Select[CredentialRow, DxSiteRow]:
+    """Built once: every message asks it."""
+    return (
+        select(CredentialRow, DxSiteRow)
+        .join(DxSiteRow, DxSiteRow.id == CredentialRow.dx_site_id)
+        .where(
+            CredentialRow.username == bindparam("username"),
+            CredentialRow.facility_id == bindparam("facility_id"),
+            CredentialRow.environment == bindparam("environment"),
+            CredentialRow.active.is_(True),
+        )
+    )
 
 
 async def issue(session: AsyncSession, row: CredentialRow) -> bool:

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from cair.settings import Settings
+from cair.store.group_commit import GroupCommit, R, T, Write
 
 # What activities and operations hold while they call the store's query modules; they never
 # import SQLAlchemy themselves.
@@ -142,6 +144,16 @@ class Database:
                 expire_on_commit=False,
             )
         )
+
+        self._groups: dict[Write[Any, Any], GroupCommit[Any, Any]] = {}
+
+    def grouped(self, write: Write[T, R]) -> GroupCommit[T, R]:
+        """``write``'s items that arrive while another batch commits, committed together
+        (store/group_commit.py); one group per write function and process."""
+        group = self._groups.get(write)
+        if group is None:
+            group = self._groups[write] = GroupCommit(self.sessions, write)
+        return group
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,6 +138,14 @@ async def record_message(session: AsyncSession, row: DxMessageRow) -> DxMessageR
     return await first_answer(session, row.dx_site_id, row.environment, row.control_id)
 
 
+async def record_messages(
+    session: AsyncSession, rows: Sequence[DxMessageRow]
+) -> list[DxMessageRow | None]:
+    """``record_message`` for each row, in one transaction: the batch of a group commit. A
+    control id twice in one batch is recorded once; the second is answered with the first."""
+    return [await record_message(session, row) for row in rows]
+
+
 _RECORDED = (
     "dx_site_id",
     "environment",
@@ -149,14 +159,15 @@ _RECORDED = (
 
 @functools.cache
 def _record_once(dialect: str) -> ReturningInsert[tuple[int]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect."""
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect; into the table,
+    not the mapped class (a Core insert: no ORM bulk-insert work for one row)."""
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    columns = DxMessageRow.__table__.c
+    table = cast(Table, DxMessageRow.__table__)
     return (
-        insert(DxMessageRow)
-        .values({c: bindparam(c, type_=columns[c].type) for c in _RECORDED})
+        insert(table)
+        .values({c: bindparam(c, type_=table.c[c].type) for c in _RECORDED})
         .on_conflict_do_nothing()
-        .returning(DxMessageRow.id)
+        .returning(table.c.id)
     )
 
 

@@ -85,7 +85,9 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
     )
     app.state.ctx = context
     problems.install(app)
+    # Starlette tries the routes in order: the SOAP endpoint, a site's every message, comes first.
     for router in (
+        iis.router,
         applicants.router,
         links.router,
         contact_confirmations.router,
@@ -97,7 +99,6 @@ def create_app(settings: Settings, *, ctx: Context | None = None) -> FastAPI:
         data_exchange.router,
         facility_consents.router,
         sites.router,
-        iis.router,
         pages_router(),
     ):
         app.include_router(router)
