@@ -16,13 +16,13 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from cair.domain.contracts.enrollment import EnrollmentInput
+from cair.domain.contracts.enrollment import EnrollmentInput, StaffDecision
 from cair.domain.request import EnrollmentRequest
 from cair.security.keyring import KeyRing, KeyRingError
 from cair.security.sealing import SealError, seal, unseal
 from cair.settings import Settings, SettingsError, get_settings
 from cair.temporal.codec import CodecError, EncryptionCodec
-from cair.temporal.converter import data_converter
+from cair.temporal.converter import SealedOnlyPayloadConverter, shared_type_adapter, data_converter
 from cair.web.codec_endpoint import create_codec_app
 from cair.worker import WORKFLOWS
 from tests.helpers.codec import CODEC_KEY
@@ -44,6 +44,20 @@ async def test_round_trip_hides_personal_data() -> None:
     assert b"okafor" not in encoded.data.lower() and b"510-555" not in encoded.data
     [decoded] = await converter.decode([encoded], [EnrollmentInput])
     assert decoded == start
+
+
+def test_every_workflow_s_converter_shares_one_type_adapter_per_type() -> None:
+    """The worker makes a payload converter per workflow; the type adapter of a payload type is
+    built once per process, not once per converter."""
+    decision = StaffDecision(by="Staff Member")
+    payload = SealedOnlyPayloadConverter().to_payloads([decision])
+    first = SealedOnlyPayloadConverter().from_payloads(payload, [StaffDecision])
+    built = shared_type_adapter.cache_info().currsize
+    hits = shared_type_adapter.cache_info().hits
+    again = SealedOnlyPayloadConverter().from_payloads(payload, [StaffDecision])
+    assert first == again == [decision]
+    assert shared_type_adapter.cache_info().currsize == built
+    assert shared_type_adapter.cache_info().hits == hits + 1
 
 
 async def test_tampering_and_unknown_keys_are_refused() -> None:

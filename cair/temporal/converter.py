@@ -5,10 +5,16 @@ key refused (see ``cair/temporal/codec.py``)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
+from pydantic import TypeAdapter
 from temporalio.api.common.v1 import Payload
-from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
+from temporalio.contrib.pydantic import (
+    PydanticJSONPlainPayloadConverter,
+    PydanticPayloadConverter,
+    pydantic_data_converter,
+)
 from temporalio.converter import (
     DataConverter,
     DefaultFailureConverterWithEncodedAttributes,
@@ -37,10 +43,30 @@ class _RefuseUnsealed(EncodingPayloadConverter):
         raise ApplicationError(REFUSAL, type="UnsealedPayload", non_retryable=True)
 
 
+# One type adapter per payload type for the whole process. The worker makes a new payload
+# converter for every workflow it runs, so a converter's own cache built the same adapters
+# again for each workflow (pydantic's schema building: ~4 % of the worker's CPU).
+shared_type_adapter = functools.lru_cache(maxsize=1024)(TypeAdapter)
+
+
+class _SharedTypeAdapters(PydanticJSONPlainPayloadConverter):
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        hint: Any = type_hint if type_hint is not None else Any
+        try:
+            hash(hint)
+        except TypeError:  # an unhashable hint is not cached
+            return TypeAdapter(hint).validate_json(payload.data)
+        return shared_type_adapter(hint).validate_json(payload.data)
+
+
 class SealedOnlyPayloadConverter(PydanticPayloadConverter):
     def __init__(self) -> None:
         super().__init__()
-        self._set_converters(*self.converters.values(), _RefuseUnsealed())
+        converters = [
+            _SharedTypeAdapters() if isinstance(c, PydanticJSONPlainPayloadConverter) else c
+            for c in self.converters.values()
+        ]
+        self._set_converters(*converters, _RefuseUnsealed())
 
 
 def data_converter(keys: KeyRing | bytes) -> DataConverter:
