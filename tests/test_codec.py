@@ -22,7 +22,7 @@ from cair.security.keyring import KeyRing, KeyRingError
 from cair.security.sealing import SealError, seal, unseal
 from cair.settings import Settings, SettingsError, get_settings
 from cair.temporal.codec import CodecError, EncryptionCodec
-from cair.temporal.converter import SealedOnlyPayloadConverter, shared_type_adapter, data_converter
+from cair.temporal.converter import SealedOnlyPayloadConverter, data_converter, shared_type_adapter
 from cair.web.codec_endpoint import create_codec_app
 from cair.worker import WORKFLOWS
 from tests.helpers.codec import CODEC_KEY

@@ -124,16 +124,12 @@ async def record_message(session: AsyncSession, row: DxMessageRow) -> DxMessageR
     """Record ``row``, unless the site sent its control id to this environment before: then
     nothing is recorded and that first message is returned, to be answered again. One statement
     for a new message; two copies at the same instant are recorded once (a unique index)."""
-    if not row.control_id:  # nothing to know it again by: each is recorded
-        session.add(row)
-        await session.flush()
-        return None
     dialect = session.get_bind().dialect.name
     recorded = await session.scalar(
         _record_once(dialect),
         {c: getattr(row, c) for c in _RECORDED},
     )
-    if recorded is not None:
+    if recorded is not None or not row.control_id:  # no control id: nothing to know it by
         return None
     return await first_answer(session, row.dx_site_id, row.environment, row.control_id)
 

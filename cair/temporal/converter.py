@@ -46,6 +46,8 @@ class _RefuseUnsealed(EncodingPayloadConverter):
 # One type adapter per payload type for the whole process. The worker makes a new payload
 # converter for every workflow it runs, so a converter's own cache built the same adapters
 # again for each workflow (pydantic's schema building: ~4 % of the worker's CPU).
+# Payload types come from modules the sandbox passes through (one class per process); a type
+# defined in a workflow's own module would be a new class per workflow and fill this cache.
 shared_type_adapter = functools.lru_cache(maxsize=1024)(TypeAdapter)
 
 
