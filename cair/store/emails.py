@@ -19,6 +19,7 @@ async def by_key(session: AsyncSession, key: str) -> EmailRow | None:
 
 async def claim(
     session: AsyncSession,
+    row: EmailRow | None,
     *,
     key: str,
     template: str,
@@ -26,8 +27,8 @@ async def claim(
     subject: str,
     message_id: str,
 ) -> EmailRow:
-    """The pending row of this e-mail, made once."""
-    row = await by_key(session, key)
+    """The pending row of this e-mail, made once: ``row`` is what ``by_key`` found in the same
+    transaction (``None``: not claimed yet)."""
     if row is None:
         row = EmailRow(
             idempotency_key=key,

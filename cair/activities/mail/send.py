@@ -28,6 +28,7 @@ from cair.settings import Settings
 from cair.store import emails
 from cair.store.database import Database, Session
 from cair.store.errors import unavailable_reason
+from cair.store.models import EmailRow
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class MailActivities:
                 activity.logger.info("mail %s already sent; nothing to do", order.key)
                 return row.message_id
             if row is None or not self.marks.marked(order.key):
-                return await self._build_and_claim(session, order)
+                return await self._build_and_claim(session, order, row)
             # The relay took it just before a crash: record it rather than send it again.
             await emails.mark_sent(session, order.key)
         with contextlib.suppress(OSError):
@@ -83,9 +84,12 @@ class MailActivities:
         activity.logger.info("mail %s was sent before a crash; recorded", order.key)
         return row.message_id
 
-    async def _build_and_claim(self, session: Session, order: MailOrder) -> _Claimed:
+    async def _build_and_claim(
+        self, session: Session, order: MailOrder, claimed: EmailRow | None
+    ) -> _Claimed:
         """Issue the link, build and render the message, and claim the order's key for it, all
-        in one transaction: a retry finds the claim, not a second link."""
+        in one transaction: a retry finds the claim (``claimed``, read already), not a second
+        link."""
         kind = MAIL_KINDS[order.mail]
         src = Sources(session=session, settings=self.settings, regions=self.regions.in_effect())
         link = await kind.link.issue(src, order) if kind.link else None
@@ -94,6 +98,7 @@ class MailActivities:
         message_id = message_id_for(order.key, self.settings.sender)
         await emails.claim(
             session,
+            claimed,
             key=order.key,
             template=order.mail.value,
             recipients=envelope.to + envelope.cc,
