@@ -4,15 +4,20 @@ export (``extent`` then ``chunk``: the rows that were there when the export bega
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from cair.store import paging
 from cair.store.models import AuditRow, as_utc
+from cair.store.models.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -38,22 +43,34 @@ async def append(
     new: dict[str, Any] | None = None,
 ) -> bool:
     """Add the entry once per ``key``; False when it was there already, so a step run again
-    (a retry, a local activity after a crash) knows not to write over what happened since."""
-    if await session.scalar(select(AuditRow.id).where(AuditRow.idempotency_key == key)):
-        return False
-    session.add(
-        AuditRow(
-            idempotency_key=key,
-            actor=actor,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            provider_id=provider_id,
-            old_value=old,
-            new_value=new,
-        )
+    (a retry, a local activity after a crash) knows not to write over what happened since. One
+    statement: INSERT … ON CONFLICT DO NOTHING RETURNING id (every audited step makes one)."""
+    values = {
+        "idempotency_key": key,
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "provider_id": provider_id,
+        "old_value": old,
+        "new_value": new,
+    }
+    added = await session.scalar(_append_once(session.get_bind().dialect.name), values)
+    return added is not None
+
+
+@functools.cache
+def _append_once(dialect: str) -> ReturningInsert[tuple[int]]:
+    """Built once per dialect; into the table (a Core insert, no ORM unit of work)."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    table = cast(Table, AuditRow.__table__)
+    return (
+        insert(table)
+        .values({c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"})
+        .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+        .returning(table.c.id)
     )
-    return True
 
 
 async def of_organization(session: AsyncSession, provider_id: str) -> list[AuditEntry]:

@@ -200,7 +200,7 @@ async def listing(
     if limit is not None:
         rows = rows.limit(limit)
     found = await session.execute(rows)
-    views = [_view(row, [], contacts or {}) for row, contacts in found.tuples()]
+    views = [_view(row, [], contacts or {}) for row, contacts in found]
     return views, int(total or 0)
 
 
