@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from bench import baseline
+from bench.histories import idle
 from bench.processes import rss_mb
 from bench.requests import clinic_waiting
 from bench.rig import Rig, gathered
@@ -35,13 +36,19 @@ class Timing:
     whole: float  # submit → completed
 
 
-async def enroll(rig: Rig, data: dict[str, Any]) -> tuple[Timing, str]:
+async def enroll(
+    rig: Rig, data: dict[str, Any], *, as_staff_see_it: bool = False
+) -> tuple[Timing, str]:
     """One enrollment as people make it: submitted, approved by staff, each user's training
-    recorded, until the workflow completes."""
+    recorded, until the workflow completes. ``as_staff_see_it``: approved only once the
+    acknowledgement's step is done (for counting a history's events)."""
     ctx = rig.ctx
     started = time.perf_counter()
     submitted = await enrollments.submit(ctx, data)
     acknowledged = await rig.mail_of(f"{submitted.id}/acknowledgement")
+    if as_staff_see_it:
+        client = await ctx.temporal()
+        await idle(client.get_workflow_handle(ids.enrollment_workflow_id(submitted.id)))
     approving = time.perf_counter()
     await enrollments.approve(ctx, submitted.id, by="Benchmark Staff")
     welcomed = await rig.mail_of(f"{submitted.id}/welcome")

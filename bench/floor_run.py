@@ -14,6 +14,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
 from bench.floor import TASK_QUEUE, FloorEnrollment, FloorGate, FloorStart, FloorStatus, FloorUser
+from bench.histories import idle
 
 # The pipeline's workflow types and the floor's that stand for them.
 PAIRS = (
@@ -30,9 +31,10 @@ def floor_start(request: dict[str, Any], index: int) -> FloorStart:
     return FloorStart(enrollment_id=name, request=request, users=users)
 
 
-async def enroll(client: Client, start: FloorStart) -> str:
+async def enroll(client: Client, start: FloorStart, *, as_staff_see_it: bool = False) -> str:
     """Update-with-start, the approve update, a status query until settled, each trainee's
-    training update, then the result: the pipeline's enrollment, less its e-mail waits."""
+    training update, then the result: the pipeline's enrollment, less its e-mail waits.
+    ``as_staff_see_it``: approved once nothing is pending, as the pipeline's examples are."""
     starting = WithStartWorkflowOperation(
         FloorEnrollment.run,
         start,
@@ -45,6 +47,8 @@ async def enroll(client: Client, start: FloorStart) -> str:
         FloorEnrollment.registered, start_workflow_operation=starting
     )
     handle = client.get_workflow_handle_for(FloorEnrollment.run, start.enrollment_id)
+    if as_staff_see_it:
+        await idle(handle)
     await handle.execute_update(FloorEnrollment.approve, "Benchmark Staff", id=str(uuid.uuid4()))
     status = await handle.query(FloorEnrollment.status)
     while status.stage not in ("awaiting_training", "completed"):

@@ -3,11 +3,13 @@ the histories themselves."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 
 # What Temporal Cloud bills as an action, by the event that records it: starts, activities
 # (each attempt is one scheduled event here), timers, signals and updates, child starts,
@@ -97,3 +99,15 @@ def _short(event_type: EventType.ValueType) -> str:
     """EVENT_TYPE_WORKFLOW_TASK_COMPLETED → WorkflowTaskCompleted."""
     words = EventType.Name(event_type).removeprefix("EVENT_TYPE_").split("_")
     return "".join(word.capitalize() for word in words)
+
+
+async def idle(handle: WorkflowHandle[Any, Any]) -> None:
+    """Until the workflow has no activity or workflow task pending: what staff find when they
+    open a request minutes after its acknowledgement. An e-mail reaches the outbox a moment
+    before its activity completes; an approval sent in that moment shares a workflow task with
+    the completion or not, by chance, and starts no review timer, which people never see."""
+    while True:
+        described = (await handle.describe()).raw_description
+        if not described.pending_activities and not described.HasField("pending_workflow_task"):
+            return
+        await asyncio.sleep(0.02)

@@ -88,7 +88,9 @@ async def main(arguments: argparse.Namespace) -> None:
             shapes: list[tuple[str, Count, Count]] = []
             task = rig.progress.add_task("one of each example", total=3)
             for name in ("clinic", "school", "data-exchange"):
-                _, enrollment_id = await enroll(rig, example(name, f"shape-{run}"))
+                _, enrollment_id = await enroll(
+                    rig, example(name, f"shape-{run}"), as_staff_see_it=True
+                )
                 client = await rig.ctx.temporal()
                 alone, total = await with_children(
                     client, ids.enrollment_workflow_id(enrollment_id)
@@ -99,7 +101,9 @@ async def main(arguments: argparse.Namespace) -> None:
                         client, ids.enrollment_workflow_id(enrollment_id)
                     )
                 rig.progress.advance(task)
-            one_floor = await floor_run.enroll(client, floor_run.floor_start(school, -2))
+            one_floor = await floor_run.enroll(
+                client, floor_run.floor_start(school, -2), as_staff_see_it=True
+            )
             floor_types = await event_types(client, one_floor)
 
             alone_timings, _ = await gathered(
