@@ -9,7 +9,8 @@ the store (SQLite, or the PostgreSQL given), worker processes (`python -m cair.w
 baseline worker (`python -m bench.baseline_worker`: eight sequential no-op activities). It prints
 
 - history events and billable actions of one clinic, school and data-exchange enrollment,
-  counted from the histories, children included;
+  counted from the histories, children included (approved once nothing is pending, as staff
+  find a request);
 - submit → acknowledgement e-mail in the outbox, and approval → welcome e-mail in the outbox,
   p50 / p95 / max, alone and at ``--concurrency`` at once;
 - throughput of whole school enrollments (submit, approve, completed) beside the baseline's
