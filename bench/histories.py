@@ -106,8 +106,9 @@ async def idle(handle: WorkflowHandle[Any, Any]) -> None:
     open a request minutes after its acknowledgement. An e-mail reaches the outbox a moment
     before its activity completes; an approval sent in that moment shares a workflow task with
     the completion or not, by chance, and starts no review timer, which people never see."""
-    while True:
+    for _ in range(3000):  # a minute
         described = (await handle.describe()).raw_description
         if not described.pending_activities and not described.HasField("pending_workflow_task"):
             return
         await asyncio.sleep(0.02)
+    raise TimeoutError(f"{handle.id} still has work pending after a minute")
