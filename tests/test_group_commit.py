@@ -84,16 +84,23 @@ async def _stored(db: Database) -> dict[str, int]:
         return {subject: id_ for subject, id_ in rows.all()}
 
 
+async def _behind_a_held_batch(
+    writes: Writes, group: GroupCommit[str, int], subjects: Sequence[str]
+) -> list[int | BaseException]:
+    """ "s0" written alone and held open while ``subjects`` queue behind it; every answer."""
+    first = asyncio.create_task(group("s0"))
+    await writes.holding.wait()
+    rest = [asyncio.create_task(group(s)) for s in subjects]
+    await asyncio.sleep(0)  # they queue behind the batch being written
+    writes.hold.set()
+    return await asyncio.gather(first, *rest, return_exceptions=True)
+
+
 async def test_writes_that_wait_are_committed_in_one_batch(db: Database) -> None:
     writes = Writes()
     group = db.grouped(writes)
     assert db.grouped(writes) is group  # one group per write function
-    first = asyncio.create_task(group("s0"))
-    await writes.holding.wait()
-    rest = [asyncio.create_task(group(f"s{n}")) for n in range(1, 11)]
-    await asyncio.sleep(0)  # they queue behind the batch being written
-    writes.hold.set()
-    answers = await asyncio.gather(first, *rest)
+    answers = await _behind_a_held_batch(writes, group, [f"s{n}" for n in range(1, 11)])
     assert writes.batches == [["s0"], [f"s{n}" for n in range(1, 11)]]
     assert group.batches == 2
     stored = await _stored(db)
@@ -103,12 +110,7 @@ async def test_writes_that_wait_are_committed_in_one_batch(db: Database) -> None
 async def test_an_item_the_store_refuses_fails_only_its_caller(db: Database) -> None:
     writes = Writes()
     group = db.grouped(writes)
-    first = asyncio.create_task(group("s0"))
-    await writes.holding.wait()
-    rest = [asyncio.create_task(group(s)) for s in ("s1", "bad", "s2")]
-    await asyncio.sleep(0)
-    writes.hold.set()
-    results = await asyncio.gather(first, *rest, return_exceptions=True)
+    results = await _behind_a_held_batch(writes, group, ["s1", "bad", "s2"])
     assert isinstance(results[2], IntegrityError)
     stored = await _stored(db)
     assert set(stored) == {"s0", "s1", "s2"}  # the failed batch rolled back, then one by one
@@ -119,12 +121,7 @@ async def test_an_item_the_store_refuses_fails_only_its_caller(db: Database) -> 
 async def test_a_store_that_fails_fails_the_batch_at_once(db: Database) -> None:
     writes = Writes()
     group = db.grouped(writes)
-    first = asyncio.create_task(group("s0"))
-    await writes.holding.wait()
-    rest = [asyncio.create_task(group(s)) for s in ("s1", "down", "s2")]
-    await asyncio.sleep(0)
-    writes.hold.set()
-    results = await asyncio.gather(first, *rest, return_exceptions=True)
+    results = await _behind_a_held_batch(writes, group, ["s1", "down", "s2"])
     assert results[0] == (await _stored(db))["s0"]
     assert all(isinstance(r, ConnectionRefusedError) for r in results[1:])
     assert writes.batches[1:] == [["s1", "down", "s2"]]  # not again, one by one
@@ -142,7 +139,7 @@ async def test_a_caller_that_goes_away_loses_no_other_write(db: Database) -> Non
     await asyncio.sleep(0)
     leader.cancel()  # its batch is being written: it is written all the same
     waiting.cancel()  # never in a batch: never written
-    await asyncio.sleep(0.01)  # the cancellations land while the batch is still held open
+    await asyncio.wait({waiting})  # the cancellations land while the batch is still held open
     writes.hold.set()
     assert await staying == (await _stored(db))["s1"]
     for cancelled in (leader, waiting):

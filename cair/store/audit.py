@@ -4,18 +4,15 @@ export (``extent`` then ``chunk``: the rows that were there when the export bega
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
 from cair.store import paging
+from cair.store.insert_once import insert_once
 from cair.store.models import AuditRow, as_utc
 from cair.store.models.base import utcnow
 
@@ -56,21 +53,7 @@ async def append(
         "old_value": old,
         "new_value": new,
     }
-    added = await session.scalar(_append_once(session.get_bind().dialect.name), values)
-    return added is not None
-
-
-@functools.cache
-def _append_once(dialect: str) -> ReturningInsert[tuple[int]]:
-    """Built once per dialect; into the table (a Core insert, no ORM unit of work)."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    table = cast(Table, AuditRow.__table__)
-    return (
-        insert(table)
-        .values({c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"})
-        .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
-        .returning(table.c.id)
-    )
+    return await insert_once(session, AuditRow, values, unique=("idempotency_key",)) is not None
 
 
 async def of_organization(session: AsyncSession, provider_id: str) -> list[AuditEntry]:

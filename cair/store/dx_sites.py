@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
 from cair.domain.vxu_findings import ANSWERED
 from cair.store import facility_consents
+from cair.store.insert_once import insert_once
 from cair.store.models import DxMessageRow, DxSiteRow, OrganizationRow, as_utc
 
 RECENT_MESSAGES = 10
@@ -124,11 +120,7 @@ async def record_message(session: AsyncSession, row: DxMessageRow) -> DxMessageR
     """Record ``row``, unless the site sent its control id to this environment before: then
     nothing is recorded and that first message is returned, to be answered again. One statement
     for a new message; two copies at the same instant are recorded once (a unique index)."""
-    dialect = session.get_bind().dialect.name
-    recorded = await session.scalar(
-        _record_once(dialect),
-        {c: getattr(row, c) for c in _RECORDED},
-    )
+    recorded = await insert_once(session, DxMessageRow, {c: getattr(row, c) for c in _RECORDED})
     if recorded is not None or not row.control_id:  # no control id: nothing to know it by
         return None
     return await first_answer(session, row.dx_site_id, row.environment, row.control_id)
@@ -151,20 +143,6 @@ _RECORDED = (
     "test_patient",
     "received_at",
 )
-
-
-@functools.cache
-def _record_once(dialect: str) -> ReturningInsert[tuple[int]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect; into the table,
-    not the mapped class (a Core insert: no ORM bulk-insert work for one row)."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    table = cast(Table, DxMessageRow.__table__)
-    return (
-        insert(table)
-        .values({c: bindparam(c, type_=table.c[c].type) for c in _RECORDED})
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
-    )
 
 
 async def recent_messages(

@@ -38,11 +38,15 @@ class GroupCommit(Generic[T, R]):
     went away (a client hung up): nobody else's item is rolled back with it."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], write: Write[T, R], *, most: int = 0
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        write: Write[T, R],
+        *,
+        most: int = MOST_IN_A_BATCH,
     ) -> None:
         self._sessions = sessions
         self._write = write
-        self._most = most or MOST_IN_A_BATCH
+        self._most = most
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._turn = asyncio.Lock()
         self._writing: set[asyncio.Task[None]] = set()  # strong references to running batches
